@@ -1,0 +1,21 @@
+"""The ASGI application: `uvicorn api.main:app`."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from api import match, problems
+
+app = FastAPI(
+    title="binome",
+    version="0.1.0",
+    description="Optimisation-based mentor–mentee matching: provably optimal, fast, explained.",
+)
+problems.install(app)
+app.include_router(match.router)
+
+
+@app.get("/healthz", tags=["health"])
+def healthz() -> dict[str, str]:
+    """Liveness: the process answers."""
+    return {"status": "ok"}

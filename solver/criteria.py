@@ -1,0 +1,257 @@
+"""Soft criteria: how well a mentor suits a mentee, each a value in [0, 1].
+
+Each criterion is one registered pair of functions: `matrix` scores every
+(mentee, mentor) pair at once from the arrays of a `Pool`; `evidence` scores one
+pair from the participants themselves and says why, in a message key and its
+parameters. The two are independent implementations of the same sentence, so
+each checks the other in the tests. Missing data never excludes a pair: it
+earns no points.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from solver.features import Pool, hours_apart, item_set
+from solver.schema import Participant
+
+SENIORITY_FULL_GAP = 5.0  # years more experience that earn the full seniority value
+TIMEZONE_ZERO_GAP = 12.0  # hours apart that earn nothing
+
+
+@dataclass(frozen=True)
+class Evidence:
+    value: float
+    key: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Criterion:
+    name: str
+    matrix: Callable[[Pool], np.ndarray]
+    evidence: Callable[[Participant, Participant], Evidence]
+
+
+def _share(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
+    safe = np.where(denominator > 0, denominator, 1)
+    return np.where(denominator > 0, numerator / safe, 0.0)
+
+
+def _common(a: list[str], b: list[str]) -> tuple[list[str], dict[str, str], dict[str, str]]:
+    left, right = item_set(a), item_set(b)
+    return [text for key, text in left.items() if key in right], left, right
+
+
+# --- goals -------------------------------------------------------------------------------
+
+
+def goals_matrix(pool: Pool) -> np.ndarray:
+    """The share of the mentee's goals that the mentor's skills cover."""
+    covered = pool.goals @ pool.skills.T
+    return _share(covered, pool.goals.sum(axis=1, keepdims=True))
+
+
+def goals_evidence(mentor: Participant, mentee: Participant) -> Evidence:
+    covered, goals, _ = _common(mentee.goals, mentor.skills)
+    if not goals:
+        return Evidence(0.0, "goals.no_goals")
+    if not covered:
+        return Evidence(0.0, "goals.covers_none", {"of": len(goals)})
+    value = len(covered) / len(goals)
+    return Evidence(value, "goals.covers", {"n": len(covered), "of": len(goals), "items": covered})
+
+
+# --- languages ----------------------------------------------------------------------------
+
+
+def languages_matrix(pool: Pool) -> np.ndarray:
+    """Full points when mentor and mentee share at least one language."""
+    return ((pool.languages_e @ pool.languages_m.T) > 0).astype(np.float64)
+
+
+def languages_evidence(mentor: Participant, mentee: Participant) -> Evidence:
+    shared, mine, theirs = _common(mentee.languages, mentor.languages)
+    if not mine or not theirs:
+        return Evidence(0.0, "languages.unknown")
+    if not shared:
+        return Evidence(0.0, "languages.none")
+    return Evidence(1.0, "languages.shared", {"items": shared})
+
+
+# --- interests ----------------------------------------------------------------------------
+
+
+def interests_matrix(pool: Pool) -> np.ndarray:
+    """Shared interests over all their interests together (Jaccard)."""
+    shared = pool.interests_e @ pool.interests_m.T
+    union = pool.interests_e.sum(axis=1, keepdims=True) + pool.interests_m.sum(axis=1) - shared
+    return _share(shared, union)
+
+
+def interests_evidence(mentor: Participant, mentee: Participant) -> Evidence:
+    shared, mine, theirs = _common(mentee.interests, mentor.interests)
+    union = len(set(mine) | set(theirs))
+    if not shared:
+        return Evidence(0.0, "interests.none")
+    return Evidence(len(shared) / union, "interests.shared", {"n": len(shared), "items": shared})
+
+
+# --- availability -------------------------------------------------------------------------
+
+
+def availability_matrix(pool: Pool) -> np.ndarray:
+    """Common slots over the slots of whichever of the two is less available."""
+    common = pool.slots_e @ pool.slots_m.T
+    smaller = np.minimum(pool.slots_e.sum(axis=1, keepdims=True), pool.slots_m.sum(axis=1))
+    return _share(common, smaller)
+
+
+def availability_evidence(mentor: Participant, mentee: Participant) -> Evidence:
+    common, mine, theirs = _common(mentee.availability, mentor.availability)
+    if not mine or not theirs:
+        return Evidence(0.0, "availability.unknown")
+    value = len(common) / min(len(mine), len(theirs))
+    if not common:
+        return Evidence(0.0, "availability.none")
+    return Evidence(value, "availability.common", {"n": len(common), "items": common})
+
+
+# --- timezone -----------------------------------------------------------------------------
+
+
+def timezone_matrix(pool: Pool) -> np.ndarray:
+    """Full points in the same time zone, none at 12 hours apart."""
+    gap = np.abs(pool.offset_e[:, None] - pool.offset_m[None, :]) % 24
+    gap = np.minimum(gap, 24 - gap)
+    return np.nan_to_num(1 - gap / TIMEZONE_ZERO_GAP, nan=0.0)
+
+
+def timezone_evidence(mentor: Participant, mentee: Participant) -> Evidence:
+    if not mentor.timezone or not mentee.timezone:
+        return Evidence(0.0, "timezone.unknown")
+    gap = hours_apart(mentee.timezone, mentor.timezone)
+    value = 1 - gap / TIMEZONE_ZERO_GAP
+    if gap == 0:
+        return Evidence(value, "timezone.same")
+    return Evidence(value, "timezone.apart", {"hours": round(gap, 1)})
+
+
+# --- seniority ----------------------------------------------------------------------------
+
+
+def seniority_matrix(pool: Pool) -> np.ndarray:
+    """The mentor's extra experience, full points from five years more."""
+    gap = pool.seniority_m[None, :] - pool.seniority_e[:, None]
+    return np.nan_to_num(np.clip(gap / SENIORITY_FULL_GAP, 0.0, 1.0), nan=0.0)
+
+
+def seniority_evidence(mentor: Participant, mentee: Participant) -> Evidence:
+    if mentor.seniority is None or mentee.seniority is None:
+        return Evidence(0.0, "seniority.unknown")
+    gap = mentor.seniority - mentee.seniority
+    value = min(max(gap / SENIORITY_FULL_GAP, 0.0), 1.0)
+    if gap == 0:
+        return Evidence(value, "seniority.same")
+    if gap < 0:
+        return Evidence(value, "seniority.less", {"years": round(-gap, 1)})
+    return Evidence(value, "seniority.more", {"years": round(gap, 1)})
+
+
+# --- preferences --------------------------------------------------------------------------
+
+
+def _rank_value(rank: int, length: int) -> float:
+    """First choice earns 1, the last of n choices earns 1/n."""
+    return 1 - rank / length
+
+
+def preferences_matrix(pool: Pool) -> np.ndarray:
+    """Ranked wishes of both sides, each side half of the value."""
+    value = np.zeros(pool.shape)
+    for row, mentee in enumerate(pool.mentees):
+        for rank, mentor_id in enumerate(mentee.preferences):
+            column = pool.mentor_index.get(mentor_id)
+            if column is not None:
+                value[row, column] += _rank_value(rank, len(mentee.preferences)) / 2
+    for column, mentor in enumerate(pool.mentors):
+        for rank, mentee_id in enumerate(mentor.preferences):
+            wished = pool.mentee_index.get(mentee_id)
+            if wished is not None:
+                value[wished, column] += _rank_value(rank, len(mentor.preferences)) / 2
+    return value
+
+
+def preferences_evidence(mentor: Participant, mentee: Participant) -> Evidence:
+    by_mentee = mentee.preferences.index(mentor.id) if mentor.id in mentee.preferences else None
+    by_mentor = mentor.preferences.index(mentee.id) if mentee.id in mentor.preferences else None
+    value = 0.0
+    if by_mentee is not None:
+        value += _rank_value(by_mentee, len(mentee.preferences)) / 2
+    if by_mentor is not None:
+        value += _rank_value(by_mentor, len(mentor.preferences)) / 2
+    key = {
+        (True, True): "preferences.both",
+        (True, False): "preferences.mentee",
+        (False, True): "preferences.mentor",
+        (False, False): "preferences.none",
+    }[(by_mentee is not None, by_mentor is not None)]
+    ranks = {"mentee_rank": (by_mentee or 0) + 1, "mentor_rank": (by_mentor or 0) + 1}
+    return Evidence(value, key, ranks)
+
+
+# --- department ---------------------------------------------------------------------------
+
+
+def department_matrix(pool: Pool) -> np.ndarray:
+    """Full points when the pair crosses departments."""
+    e, m = pool.department_e[:, None], pool.department_m[None, :]
+    return ((e >= 0) & (m >= 0) & (e != m)).astype(np.float64)
+
+
+def department_evidence(mentor: Participant, mentee: Participant) -> Evidence:
+    if not mentor.department or not mentee.department:
+        return Evidence(0.0, "department.unknown")
+    params = {"mentor_department": mentor.department, "mentee_department": mentee.department}
+    if item_set([mentor.department]).keys() == item_set([mentee.department]).keys():
+        return Evidence(0.0, "department.same", params)
+    return Evidence(1.0, "department.cross", params)
+
+
+CRITERIA: dict[str, Criterion] = {
+    c.name: c
+    for c in (
+        Criterion("goals", goals_matrix, goals_evidence),
+        Criterion("languages", languages_matrix, languages_evidence),
+        Criterion("interests", interests_matrix, interests_evidence),
+        Criterion("availability", availability_matrix, availability_evidence),
+        Criterion("timezone", timezone_matrix, timezone_evidence),
+        Criterion("seniority", seniority_matrix, seniority_evidence),
+        Criterion("preferences", preferences_matrix, preferences_evidence),
+        Criterion("department", department_matrix, department_evidence),
+    )
+}
+
+
+def score_matrix(pool: Pool, weights: dict[str, float]) -> np.ndarray:
+    """Pair score: the weighted mean of the criterion values, in [0, 1]."""
+    active = {name: w for name, w in weights.items() if w > 0}
+    total = sum(active.values())
+    score = np.zeros(pool.shape)
+    for name, weight in active.items():
+        score += (weight / total) * CRITERIA[name].matrix(pool)
+    return np.clip(score, 0.0, 1.0)
+
+
+def score_pair(mentor: Participant, mentee: Participant, weights: dict[str, float]) -> float:
+    """The same weighted mean for one pair, from the evidence functions."""
+    active = {name: w for name, w in weights.items() if w > 0}
+    total = sum(active.values())
+    if not total:
+        return 0.0
+    value = sum(w * CRITERIA[n].evidence(mentor, mentee).value for n, w in active.items())
+    return min(max(value / total, 0.0), 1.0)

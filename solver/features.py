@@ -1,0 +1,133 @@
+"""Participants turned into numpy arrays, once, for every criterion and rule.
+
+Rows of every pair matrix are mentees, columns are mentors. List fields are
+compared as whole items after normalisation (case, hyphens, spacing): "AI"
+matches "ai" and "A.I." does not match "retail" — there is no substring luck.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+import numpy as np
+
+from solver.schema import Participant
+
+_SEPARATORS = re.compile(r"[\s_\-]+")
+# Time-zone distance uses the mean of the January and July offsets, so the
+# answer does not depend on the day the request is made (determinism).
+_REFERENCE_DAYS = (datetime(2026, 1, 15, 12, tzinfo=UTC), datetime(2026, 7, 15, 12, tzinfo=UTC))
+
+
+def normalise(item: str) -> str:
+    """The comparable form of a list item: case-folded, single spaces, no hyphens."""
+    return _SEPARATORS.sub(" ", item.casefold()).strip()
+
+
+def item_set(items: Iterable[str]) -> dict[str, str]:
+    """Normalised item → the item as the person wrote it (first spelling wins)."""
+    found: dict[str, str] = {}
+    for item in items:
+        key = normalise(item)
+        if key and key not in found:
+            found[key] = item
+    return found
+
+
+@lru_cache(maxsize=1024)
+def utc_offset_hours(timezone: str) -> float:
+    """Mean UTC offset of an IANA zone over the year, in hours."""
+    zone = ZoneInfo(timezone)
+    offsets = [day.astimezone(zone).utcoffset() for day in _REFERENCE_DAYS]
+    return sum(o.total_seconds() for o in offsets if o is not None) / 3600 / len(offsets)
+
+
+def hours_apart(zone_a: str, zone_b: str) -> float:
+    """Hours between two time zones, the short way round the clock."""
+    gap = abs(utc_offset_hours(zone_a) - utc_offset_hours(zone_b)) % 24
+    return min(gap, 24 - gap)
+
+
+def incidence(
+    left: Sequence[Sequence[str]], right: Sequence[Sequence[str]]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Two 0/1 float32 matrices over one shared vocabulary (rows: people, columns: items)."""
+    vocabulary: dict[str, int] = {}
+    rows = []
+    for lists in (left, right):
+        coded = [[vocabulary.setdefault(k, len(vocabulary)) for k in item_set(x)] for x in lists]
+        rows.append(coded)
+    matrices = []
+    for coded in rows:
+        matrix = np.zeros((len(coded), max(len(vocabulary), 1)), dtype=np.float32)
+        for i, columns in enumerate(coded):
+            matrix[i, columns] = 1.0
+        matrices.append(matrix)
+    return matrices[0], matrices[1]
+
+
+def optional_floats(values: Iterable[float | None]) -> np.ndarray:
+    """A float array with NaN where the value is missing."""
+    return np.array([np.nan if v is None else float(v) for v in values], dtype=np.float64)
+
+
+def codes(values_a: Iterable[str | None], values_b: Iterable[str | None]) -> tuple[np.ndarray, ...]:
+    """Category codes over one shared vocabulary (normalised); -1 where missing."""
+    vocabulary: dict[str, int] = {}
+    coded = []
+    for values in (values_a, values_b):
+        out = [
+            -1 if not v else vocabulary.setdefault(normalise(v), len(vocabulary)) for v in values
+        ]
+        coded.append(np.array(out, dtype=np.int64))
+    return tuple(coded)
+
+
+class Pool:
+    """Both sides of a request as arrays, built once in vectorised passes."""
+
+    def __init__(self, mentors: Sequence[Participant], mentees: Sequence[Participant]) -> None:
+        self.mentors = list(mentors)
+        self.mentees = list(mentees)
+        self.mentor_index = {p.id: j for j, p in enumerate(self.mentors)}
+        self.mentee_index = {p.id: i for i, p in enumerate(self.mentees)}
+        e, m = self.mentees, self.mentors
+        self.goals, self.skills = incidence([p.goals for p in e], [p.skills for p in m])
+        self.languages_e, self.languages_m = incidence(
+            [p.languages for p in e], [p.languages for p in m]
+        )
+        self.interests_e, self.interests_m = incidence(
+            [p.interests for p in e], [p.interests for p in m]
+        )
+        self.slots_e, self.slots_m = incidence(
+            [p.availability for p in e], [p.availability for p in m]
+        )
+        self.seniority_e = optional_floats(p.seniority for p in e)
+        self.seniority_m = optional_floats(p.seniority for p in m)
+        self.offset_e = optional_floats(
+            utc_offset_hours(p.timezone) if p.timezone else None for p in e
+        )
+        self.offset_m = optional_floats(
+            utc_offset_hours(p.timezone) if p.timezone else None for p in m
+        )
+        self.department_e, self.department_m = codes(
+            [p.department for p in e], [p.department for p in m]
+        )
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return len(self.mentees), len(self.mentors)
+
+    def attribute_codes(self, attribute: str) -> tuple[np.ndarray, np.ndarray]:
+        """Codes of a top-level field (department, site, job_family) or an `attributes` key."""
+        top_level = attribute in ("department", "site", "job_family")
+
+        def value(p: Participant) -> str | None:
+            return getattr(p, attribute) if top_level else p.attributes.get(attribute)
+
+        coded = codes([value(p) for p in self.mentees], [value(p) for p in self.mentors])
+        return coded[0], coded[1]

@@ -1,0 +1,240 @@
+"""The domain schema: what a match request and its answer are.
+
+These pydantic models are the HTTP contract (`shared/CONTRACT.md`) and the
+solver's input alike; the API adds nothing to them. Field-level checks live in
+the models; checks that need the whole request (unique ids, references that
+exist) are in `reference_errors`, which names the exact location of each
+problem so the API can answer 422 pointing at the field.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+
+Id = Annotated[str, StringConstraints(min_length=1, max_length=200)]
+Text = Annotated[str, StringConstraints(max_length=500)]
+Criterion = Literal[
+    "goals",
+    "languages",
+    "interests",
+    "availability",
+    "timezone",
+    "seniority",
+    "preferences",
+    "department",
+]
+Engine = Literal["auto", "flow", "cpsat", "mip"]
+Loc = tuple[str | int, ...]
+
+DEFAULT_WEIGHTS: dict[str, float] = {
+    "goals": 3.0,
+    "languages": 1.0,
+    "interests": 1.0,
+    "availability": 1.0,
+    "timezone": 1.0,
+    "seniority": 1.0,
+    "preferences": 2.0,
+    "department": 1.0,
+}
+
+
+class Strict(BaseModel):
+    """Unknown fields are errors, never quietly ignored; NaN and Infinity are refused."""
+
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False, frozen=True)
+
+
+class Participant(Strict):
+    id: Id = Field(description="Unique within its list; the same id in both lists is one person.")
+    name: Text | None = Field(None, description="Display only, never logged.")
+    department: Text | None = None
+    site: Text | None = None
+    job_family: Text | None = None
+    seniority: float | None = Field(None, ge=0, le=100, description="Years (or level).")
+    languages: list[Text] = Field(default_factory=list, max_length=50)
+    timezone: Text | None = Field(None, description="IANA name, e.g. Europe/Paris.")
+    availability: list[Text] = Field(default_factory=list, max_length=200)
+    skills: list[Text] = Field(default_factory=list, max_length=200, description="Mentor: teaches.")
+    goals: list[Text] = Field(default_factory=list, max_length=200, description="Mentee: wants.")
+    interests: list[Text] = Field(default_factory=list, max_length=200)
+    attributes: dict[Text, Text] = Field(default_factory=dict, description="For diversity rules.")
+    volunteer: bool = Field(True, description="Volunteer mentees are matched first.")
+    waiting_rounds: int = Field(0, ge=0, le=1000, description="Rounds already spent unmatched.")
+    capacity: int | None = Field(None, ge=0, le=1000, description="Mentor only; 0 = not now.")
+    manager_id: Id | None = Field(None, description="This person's manager (reporting line).")
+    preferences: list[Id] = Field(default_factory=list, max_length=200, description="Best first.")
+    avoid: list[Id] = Field(default_factory=list, max_length=1000)
+
+    @field_validator("timezone")
+    @classmethod
+    def known_timezone(cls, value: str | None) -> str | None:
+        if value is None:
+            return value
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown IANA time zone {value!r}") from exc
+        return value
+
+
+class Rules(Strict):
+    shared_language: bool = Field(True, description="Pairs share at least one language.")
+    different_department: bool = Field(False, description="Pairs come from two departments.")
+    no_reporting_line: bool = Field(True, description="Nobody is paired along a reporting line.")
+    min_seniority_gap: float | None = Field(None, description="Mentor at least this much senior.")
+    max_timezone_gap_hours: float | None = Field(None, ge=0, le=24)
+    min_score: float | None = Field(None, ge=0, le=1, description="No pair below this score.")
+    match_all_mentees: bool = Field(False, description="Every mentee must be matched.")
+
+
+class PairRef(Strict):
+    mentor: Id
+    mentee: Id
+
+
+class ScoredPair(PairRef):
+    score: float = Field(ge=0, le=1)
+
+
+class Program(Strict):
+    format: Literal["one_to_one", "group", "reverse"] = "one_to_one"
+    mentor_capacity: int = Field(3, ge=0, le=1000, description="Default mentees per mentor.")
+    weights: dict[Criterion, Annotated[float, Field(ge=0, le=1000)]] = Field(
+        default_factory=dict, description="Overrides the default weight of each criterion."
+    )
+    rules: Rules = Field(default_factory=Rules)
+    diversity: dict[str, Any] | None = None
+    objective: Literal["total", "fair"] = "total"
+    stable: bool = False
+    pinned: list[PairRef] = Field(default_factory=list, description="Manual pairs, always kept.")
+    forbidden: list[PairRef] = Field(default_factory=list, description="Pairs never made.")
+    scores: list[ScoredPair] | None = Field(None, description="Caller's own scores.")
+    suggestions: int = Field(3, ge=0, le=50, description="Ranked mentors returned per mentee.")
+    time_limit_s: float = Field(10.0, gt=0, le=600)
+    seed: int = Field(0, ge=0, le=2**31 - 1)
+    engine: Engine = "auto"
+
+    def effective_weights(self) -> dict[str, float]:
+        """Default weights, overridden by the manager's; a weight of 0 turns a criterion off."""
+        weights = dict(DEFAULT_WEIGHTS)
+        for name, weight in self.weights.items():
+            weights[name] = weight
+        return weights
+
+
+class MatchRequest(Strict):
+    mentors: list[Participant] = Field(max_length=100_000)
+    mentees: list[Participant] = Field(max_length=100_000)
+    program: Program = Field(default_factory=Program)
+
+
+def reference_errors(request: MatchRequest) -> list[tuple[Loc, str]]:
+    """Every cross-field problem of a request: duplicate ids and references to unknown ids."""
+    errors: list[tuple[Loc, str]] = []
+    sides = {"mentors": request.mentors, "mentees": request.mentees}
+    ids = {}
+    for side, people in sides.items():
+        seen: set[str] = set()
+        for i, person in enumerate(people):
+            if person.id in seen:
+                errors.append(((side, i, "id"), f"duplicate id {person.id!r} in {side}"))
+            seen.add(person.id)
+        ids[side] = seen
+    other = {"mentors": ids["mentees"], "mentees": ids["mentors"]}
+    for side, people in sides.items():
+        for i, person in enumerate(people):
+            for field in ("preferences", "avoid"):
+                for j, ref in enumerate(getattr(person, field)):
+                    if ref not in other[side]:
+                        errors.append(((side, i, field, j), f"unknown id {ref!r}"))
+    program = request.program
+    pair_lists: dict[str, list[Any]] = {"pinned": program.pinned, "forbidden": program.forbidden}
+    pair_lists["scores"] = program.scores or []
+    for field, pairs in pair_lists.items():
+        seen_pairs: set[tuple[str, str]] = set()
+        for i, pair in enumerate(pairs):
+            if pair.mentor not in ids["mentors"]:
+                errors.append((("program", field, i, "mentor"), f"unknown mentor {pair.mentor!r}"))
+            if pair.mentee not in ids["mentees"]:
+                errors.append((("program", field, i, "mentee"), f"unknown mentee {pair.mentee!r}"))
+            key = (pair.mentor, pair.mentee)
+            if key in seen_pairs:
+                errors.append(((("program", field, i)), f"pair {key} listed twice"))
+            seen_pairs.add(key)
+    return errors
+
+
+# --- the answer ----------------------------------------------------------------------------
+
+
+class Reason(BaseModel):
+    criterion: str
+    weight: float
+    value: float
+    contribution: float
+    detail: str
+
+
+class Pairing(BaseModel):
+    rank: int
+    mentor: str
+    mentee: str
+    score: float
+    pinned: bool
+    reasons: list[Reason]
+    explanation: str
+
+
+class Group(BaseModel):
+    mentor: str
+    mentees: list[str]
+
+
+class Suggestion(BaseModel):
+    mentor: str
+    score: float
+    assigned: bool
+    has_room: bool
+    reasons: list[Reason]
+
+
+class Unmatched(BaseModel):
+    id: str
+    role: Literal["mentor", "mentee"]
+    reason: str
+    detail: str
+
+
+class Conflict(BaseModel):
+    rule: str = Field(description="The rule, pin or capacity that cannot hold.")
+    ids: list[str] = Field(description="The participants it concerns.")
+    detail: str
+
+
+class Metrics(BaseModel):
+    match_rate: float
+    matched_mentees: int
+    matched_volunteers: int
+    mean_score: float
+    min_score: float
+    first_choice_rate: float
+    cross_share: dict[str, float]
+
+
+class MatchResponse(BaseModel):
+    status: Literal["optimal", "feasible", "infeasible"]
+    objective: float
+    bound: float
+    gap: float
+    engine: str
+    solve_seconds: float
+    pairings: list[Pairing]
+    groups: list[Group]
+    suggestions: dict[str, list[Suggestion]]
+    unmatched: list[Unmatched]
+    mentor_load: dict[str, int]
+    metrics: Metrics
+    conflicts: list[Conflict] = Field(default_factory=list)
