@@ -10,7 +10,7 @@ import numpy as np
 
 from solver.cpsat import solve_cpsat
 from solver.encoder import SCORE_SCALE, Instance, Problem, Solution, encode, instance
-from solver.explain import explanation, reasons, suggestions
+from solver.explain import Explainer
 from solver.flow import solve_flow
 from solver.metrics import compute_metrics
 from solver.mip import solve_mip
@@ -108,7 +108,7 @@ def match(request: MatchRequest, options: SolveOptions | None = None) -> MatchRe
     return _respond(problem, assignment, solution, started, options.language)
 
 
-def _pairings(problem: Problem, assignment: np.ndarray, language: str) -> list[Pairing]:
+def _pairings(problem: Problem, assignment: np.ndarray, explainer: Explainer) -> list[Pairing]:
     pinned = set(problem.pins)
     matched = np.nonzero(assignment >= 0)[0].tolist()
     order = sorted(
@@ -122,7 +122,6 @@ def _pairings(problem: Problem, assignment: np.ndarray, language: str) -> list[P
     found = []
     for rank, i in enumerate(order, start=1):
         j = int(assignment[i])
-        why = reasons(problem, i, j, language)
         found.append(
             Pairing(
                 rank=rank,
@@ -130,8 +129,8 @@ def _pairings(problem: Problem, assignment: np.ndarray, language: str) -> list[P
                 mentee=problem.pool.mentees[i].id,
                 score=round(float(problem.score[i, j]), 6),
                 pinned=(i, j) in pinned,
-                reasons=why,
-                explanation=explanation(problem, i, j, why, (i, j) in pinned, language),
+                reasons=explainer.reasons(i, j),
+                explanation=explainer.explanation(i, j, (i, j) in pinned),
             )
         )
     return found
@@ -154,15 +153,15 @@ def _respond(
     problem: Problem, assignment: np.ndarray, solution: Solution, started: float, language: str
 ) -> MatchResponse:
     request = problem.request
-    pairings = _pairings(problem, assignment, language)
+    explainer = Explainer(problem, language)
+    pairings = _pairings(problem, assignment, explainer)
     load = np.bincount(assignment[assignment >= 0], minlength=len(problem.pool.mentors))
     objective = round(sum(p.score for p in pairings), 6)
     bound = max(_bound(problem, assignment, solution, objective), objective)
-    groups = [
-        Group(mentor=mentor.id, mentees=[p.mentee for p in pairings if p.mentor == mentor.id])
-        for j, mentor in enumerate(problem.pool.mentors)
-        if load[j] > 0
-    ]
+    by_mentor: dict[str, list[str]] = {}
+    for pairing in pairings:
+        by_mentor.setdefault(pairing.mentor, []).append(pairing.mentee)
+    groups = [Group(mentor=m, mentees=by_mentor[m]) for m in sorted(by_mentor)]
     return MatchResponse(
         status="optimal" if solution.proven else "feasible",
         objective=objective,
@@ -172,7 +171,7 @@ def _respond(
         solve_seconds=round(time.perf_counter() - started, 4),
         pairings=pairings,
         groups=groups,
-        suggestions=suggestions(problem, assignment, load, request.program.suggestions, language),
+        suggestions=explainer.suggestions(assignment, load, request.program.suggestions),
         unmatched=unmatched(problem, assignment, language),
         mentor_load={m.id: int(load[j]) for j, m in enumerate(problem.pool.mentors)},
         metrics=compute_metrics(request, [(p.mentor, p.mentee, p.score) for p in pairings]),
