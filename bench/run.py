@@ -1,0 +1,138 @@
+"""Benchmarks: `make bench` (or `python -m bench.run --sizes 300x100,1000x350`).
+
+Times, on pools from the seeded generator and on the bundled example:
+- binome end to end over real HTTP (uvicorn on 127.0.0.1: parse, score, solve,
+  explain, serialise), p50 over repeats;
+- binome's solver alone (`solver.match`, no HTTP);
+and prints one Markdown table. Speed is measured here, never in unit tests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import http.client
+import json
+import os
+import platform
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from scenarios.generate import generate_pool
+
+from solver import MatchRequest, match
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "scenarios" / "examples" / "company_pool.json"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextlib.contextmanager
+def server() -> Iterator[int]:
+    """uvicorn serving api.main:app on a free loopback port, stopped on exit."""
+    port = _free_port()
+    command = [sys.executable, "-m", "uvicorn", "api.main:app", "--port", str(port)]
+    process = subprocess.Popen(
+        command + ["--host", "127.0.0.1", "--log-level", "warning"], cwd=ROOT
+    )
+    try:
+        for _ in range(200):
+            with contextlib.suppress(OSError):
+                socket.create_connection(("127.0.0.1", port), timeout=0.1).close()
+                break
+            time.sleep(0.05)
+        yield port
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def post(port: int, body: bytes) -> tuple[float, dict[str, Any]]:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
+    started = time.perf_counter()
+    connection.request("POST", "/v1/match", body, {"Content-Type": "application/json"})
+    response = connection.getresponse()
+    payload = response.read()
+    elapsed = time.perf_counter() - started
+    connection.close()
+    if response.status != 200:
+        raise RuntimeError(f"HTTP {response.status}: {payload[:300]!r}")
+    return elapsed, json.loads(payload)
+
+
+def p50(values: list[float]) -> float:
+    return statistics.median(values)
+
+
+def bench_pool(name: str, body: dict[str, Any], port: int, repeats: int) -> dict[str, Any]:
+    raw = json.dumps(body).encode()
+    request = MatchRequest.model_validate(body)
+    solver_times, http_times, answer = [], [], {}
+    for _ in range(repeats):
+        started = time.perf_counter()
+        result = match(request)
+        solver_times.append(time.perf_counter() - started)
+        elapsed, answer = post(port, raw)
+        http_times.append(elapsed)
+    return {
+        "pool": name,
+        "mentees": len(body["mentees"]),
+        "mentors": len(body["mentors"]),
+        "status": result.status,
+        "pairs": len(result.pairings),
+        "objective": result.objective,
+        "http_status": answer["status"],
+        "solver_p50_s": p50(solver_times),
+        "http_p50_s": p50(http_times),
+    }
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}"
+
+
+def table(rows: list[dict[str, Any]]) -> str:
+    lines = [
+        "| pool | mentees × mentors | status | pairs | objective "
+        "| solver alone p50 | end to end over HTTP p50 |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for r in rows:
+        lines.append(
+            f"| {r['pool']} | {r['mentees']} × {r['mentors']} | {r['status']} | {r['pairs']} "
+            f"| {r['objective']:.4f} | {r['solver_p50_s']:.3f} s | {r['http_p50_s']:.3f} s |"
+        )
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--sizes", default="300x100,1000x350", help="MENTEESxMENTORS,...")
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args(argv)
+    pools = [("example", json.loads(EXAMPLE.read_text("utf-8")))]
+    for size in args.sizes.split(","):
+        mentees, mentors = (int(x) for x in size.split("x"))
+        pools.append((f"generated seed {args.seed}", generate_pool(mentees, mentors, args.seed)))
+    with server() as port:
+        rows = [bench_pool(name, body, port, args.repeats) for name, body in pools]
+    print(f"Machine: {machine()}; repeats: {args.repeats}\n")
+    print(table(rows))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
