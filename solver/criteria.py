@@ -38,7 +38,14 @@ class Criterion:
 
 
 def _share(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
-    safe = np.where(denominator > 0, denominator, 1)
+    """numerator / denominator in float64, 0 where the denominator is 0.
+
+    Counts come from float32 products, exact for small integers; dividing them
+    in float32 would err by 1e-8 and split equal scores at the 1e-9 quantum.
+    """
+    numerator = numerator.astype(np.float64)
+    denominator = denominator.astype(np.float64)
+    safe = np.where(denominator > 0, denominator, 1.0)
     return np.where(denominator > 0, numerator / safe, 0.0)
 
 
@@ -162,6 +169,22 @@ def seniority_evidence(mentor: Participant, mentee: Participant) -> Evidence:
     return Evidence(value, "seniority.more", {"years": round(gap, 1)})
 
 
+def reverse_seniority_matrix(pool: Pool) -> np.ndarray:
+    """Reverse mentoring: the mentee's extra experience, full points from five years more."""
+    gap = pool.seniority_e[:, None] - pool.seniority_m[None, :]
+    return np.nan_to_num(np.clip(gap / SENIORITY_FULL_GAP, 0.0, 1.0), nan=0.0)
+
+
+def reverse_seniority_evidence(mentor: Participant, mentee: Participant) -> Evidence:
+    if mentor.seniority is None or mentee.seniority is None:
+        return Evidence(0.0, "seniority.unknown")
+    gap = mentee.seniority - mentor.seniority
+    value = min(max(gap / SENIORITY_FULL_GAP, 0.0), 1.0)
+    if gap <= 0:
+        return Evidence(value, "seniority.reverse_not_junior", {"years": round(-gap, 1)})
+    return Evidence(value, "seniority.reverse", {"years": round(gap, 1)})
+
+
 # --- preferences --------------------------------------------------------------------------
 
 
@@ -237,21 +260,36 @@ CRITERIA: dict[str, Criterion] = {
 }
 
 
-def score_matrix(pool: Pool, weights: dict[str, float]) -> np.ndarray:
+# In reverse mentoring the junior mentors the senior: seniority runs the other way.
+REVERSE_CRITERIA: dict[str, Criterion] = {
+    **CRITERIA,
+    "seniority": Criterion("seniority", reverse_seniority_matrix, reverse_seniority_evidence),
+}
+
+
+def criteria_for(program_format: str) -> dict[str, Criterion]:
+    return REVERSE_CRITERIA if program_format == "reverse" else CRITERIA
+
+
+def score_matrix(pool: Pool, weights: dict[str, float], program_format: str) -> np.ndarray:
     """Pair score: the weighted mean of the criterion values, in [0, 1]."""
+    criteria = criteria_for(program_format)
     active = {name: w for name, w in weights.items() if w > 0}
     total = sum(active.values())
     score = np.zeros(pool.shape)
     for name, weight in active.items():
-        score += (weight / total) * CRITERIA[name].matrix(pool)
+        score += (weight / total) * criteria[name].matrix(pool)
     return np.clip(score, 0.0, 1.0)
 
 
-def score_pair(mentor: Participant, mentee: Participant, weights: dict[str, float]) -> float:
+def score_pair(
+    mentor: Participant, mentee: Participant, weights: dict[str, float], program_format: str
+) -> float:
     """The same weighted mean for one pair, from the evidence functions."""
+    criteria = criteria_for(program_format)
     active = {name: w for name, w in weights.items() if w > 0}
     total = sum(active.values())
     if not total:
         return 0.0
-    value = sum(w * CRITERIA[n].evidence(mentor, mentee).value for n, w in active.items())
+    value = sum(w * criteria[n].evidence(mentor, mentee).value for n, w in active.items())
     return min(max(value / total, 0.0), 1.0)

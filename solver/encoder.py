@@ -9,7 +9,7 @@ unlike a cast such as `int(100 * score)`, which merges scores 0.01 apart.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -17,6 +17,7 @@ from solver.criteria import score_matrix
 from solver.features import Pool
 from solver.rules import RuleContext, exclusions
 from solver.schema import MatchRequest
+from solver.side import Balance, CrossShare, SameCap, Side, Stability
 
 SCORE_SCALE = 10**9
 
@@ -53,6 +54,31 @@ class Instance:
     capacity: np.ndarray  # places left per mentor once pins are placed
     volunteer: np.ndarray
     waiting: np.ndarray
+    side: Side = field(default_factory=Side)
+    pinned_load: np.ndarray | None = None  # pinned mentees per mentor
+    pinned_min_gain: int | None = None  # the lowest gain among pinned pairs
+
+    def side_pinned_per_mentor(self) -> np.ndarray:
+        if self.pinned_load is None:
+            return np.zeros(self.n_mentors, dtype=np.int64)
+        return self.pinned_load
+
+    def subset(self, keep: np.ndarray) -> Instance:
+        """The same instance on fewer arcs (a boolean mask over arcs, order kept)."""
+        side = self.side
+        cross = [replace(c, crosses=c.crosses[keep], known=c.known[keep]) for c in side.cross]
+        stability = None
+        if side.stability is not None:
+            stability = Stability(
+                side.stability.mentee_rank[keep], side.stability.mentor_rank[keep]
+            )
+        return replace(
+            self,
+            rows=self.rows[keep],
+            cols=self.cols[keep],
+            gain=self.gain[keep],
+            side=replace(side, cross=cross, stability=stability),
+        )
 
 
 def _caller_scores(request: MatchRequest, pool: Pool) -> tuple[np.ndarray, np.ndarray]:
@@ -72,7 +98,7 @@ def encode(request: MatchRequest) -> Problem:
     if program.scores is not None:
         score, scored = _caller_scores(request, pool)
     else:
-        score = score_matrix(pool, weights)
+        score = score_matrix(pool, weights, program.format)
     excluded = exclusions(RuleContext(pool, program, score, scored))
     eligible = np.ones(pool.shape, dtype=bool)
     for mask in excluded.values():
@@ -107,15 +133,97 @@ def instance(problem: Problem) -> Instance:
         free[i] = False
     candidates = problem.eligible & free[:, None] & (capacity > 0)[None, :]
     rows, cols = np.nonzero(candidates)
+    rows, cols = rows.astype(np.int64), cols.astype(np.int64)
+    gain = quantise(problem.score[rows, cols])
+    pinned_gains = [int(quantise(problem.score[i, j])) for i, j in problem.pins]
     return Instance(
         n_mentees=len(free),
         n_mentors=len(capacity),
-        rows=rows.astype(np.int64),
-        cols=cols.astype(np.int64),
-        gain=quantise(problem.score[rows, cols]),
+        rows=rows,
+        cols=cols,
+        gain=gain,
         capacity=np.maximum(capacity, 0),
         volunteer=problem.volunteer,
         waiting=problem.waiting,
+        side=side_rules(problem, rows, cols, gain),
+        pinned_load=problem.capacity - capacity,
+        pinned_min_gain=min(pinned_gains) if pinned_gains else None,
+    )
+
+
+def side_rules(problem: Problem, rows: np.ndarray, cols: np.ndarray, gain: np.ndarray) -> Side:
+    """The program's rules beyond the assignment, over the instance's arcs."""
+    program = problem.request.program
+    diversity = program.diversity
+    pins = problem.pins
+    cross = []
+    for attribute, share in diversity.cross.items():
+        e, m = problem.pool.attribute_codes(attribute)
+        known = (e[rows] >= 0) & (m[cols] >= 0)
+        pinned_known = [(i, j) for i, j in pins if e[i] >= 0 and m[j] >= 0]
+        pinned_cross = sum(1 for i, j in pinned_known if e[i] != m[j])
+        differ = known & (e[rows] != m[cols])
+        cross.append(CrossShare(attribute, share, differ, known, pinned_cross, len(pinned_known)))
+    same = []
+    for attribute, k in diversity.max_same_per_mentor.items():
+        e, _ = problem.pool.attribute_codes(attribute)
+        pinned: dict[tuple[int, int], int] = {}
+        for i, j in pins:
+            if e[i] >= 0:
+                pinned[(j, int(e[i]))] = pinned.get((j, int(e[i])), 0) + 1
+        same.append(SameCap(attribute, k, e, pinned))
+    balance = []
+    for attribute, wanted in diversity.balance.items():
+        if wanted:
+            e, _ = problem.pool.attribute_codes(attribute)
+            values = int(e.max(initial=-1)) + 1
+            pinned_count = np.bincount([e[i] for i, _ in pins if e[i] >= 0], minlength=values)
+            balance.append(Balance(attribute, e, np.zeros(values, dtype=np.int64), pinned_count))
+    return Side(
+        cross=cross,
+        same=same,
+        balance=balance,
+        group_min=program.group.min_size if program.format == "group" else None,
+        stability=stability(problem, rows, cols, gain) if program.stable else None,
+        fair=program.objective == "fair",
+    )
+
+
+def _position(preferences: list[list[str]], index: dict[str, int], size: int) -> np.ndarray:
+    """position[a, b]: where b stands in a's preference list; unlisted after all listed."""
+    position = np.full((len(preferences), size), 10**6, dtype=np.int64)
+    for a, wishes in enumerate(preferences):
+        for rank, wished in enumerate(wishes):
+            b = index.get(wished)
+            if b is not None and position[a, b] == 10**6:
+                position[a, b] = rank
+    return position
+
+
+def _rank_within(group: np.ndarray, *keys: np.ndarray) -> np.ndarray:
+    """Each arc's rank among the arcs of its group, ordered by the keys (first key first)."""
+    order = np.lexsort((*reversed(keys), group))
+    rank = np.empty(len(group), dtype=np.int64)
+    starts = np.r_[0, np.nonzero(np.diff(group[order]))[0] + 1]
+    sizes = np.diff(np.r_[starts, len(group)])
+    rank[order] = np.arange(len(group)) - np.repeat(starts, sizes)
+    return rank
+
+
+def stability(problem: Problem, rows: np.ndarray, cols: np.ndarray, gain: np.ndarray) -> Stability:
+    """Both sides' strict orders over their arcs: stated preferences, then score, then id order."""
+    pool = problem.pool
+    mentee_pos = _position(
+        [p.preferences for p in pool.mentees], pool.mentor_index, len(pool.mentors)
+    )
+    mentor_pos = _position(
+        [p.preferences for p in pool.mentors], pool.mentee_index, len(pool.mentees)
+    )
+    if len(rows) == 0:
+        return Stability(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
+    return Stability(
+        mentee_rank=_rank_within(rows, mentee_pos[rows, cols], -gain, cols),
+        mentor_rank=_rank_within(cols, mentor_pos[cols, rows], -gain, rows),
     )
 
 
@@ -126,6 +234,7 @@ class Solution:
     assignment: np.ndarray
     proven: bool
     gain_bound: int | None = None  # an upper bound on the total gain, when not proven
+    feasible: bool = True  # False: no assignment satisfies the rules (proven) or none found
 
 
 def priority_class(inst: Instance) -> np.ndarray:

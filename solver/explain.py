@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from solver.criteria import CRITERIA
+from solver.criteria import criteria_for
 from solver.encoder import Problem
 from solver.messages import catalogue, render
 from solver.schema import Participant, Reason, Suggestion
@@ -47,8 +47,9 @@ class Explainer:
                 Reason(criterion="scores", weight=1, value=score, contribution=score, detail=detail)
             )
         total = sum(problem.weights.values())
+        criteria = criteria_for(problem.request.program.format)
         for name, weight in problem.weights.items():
-            evidence = CRITERIA[name].evidence(mentor, mentee)
+            evidence = criteria[name].evidence(mentor, mentee)
             # With the caller's scores the criteria are shown for information only.
             used = 0.0 if problem.caller_scores else weight
             found.append(

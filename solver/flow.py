@@ -9,76 +9,206 @@ So the lexicographic optimum takes two flows, both with small integer costs:
    it fixes how many mentees of each class are matched;
 2. a min-cost flow that routes exactly those counts through one node per class
    and maximises the total quantised score.
+
+`max_same_per_mentor` (one attribute) stays a network: a mentee reaches a
+mentor through a (mentor, value) node of capacity k. `fair` stays on the flow
+too: the highest score threshold that keeps the counts is found by bisection.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
 
 import numpy as np
 from ortools.graph.python import min_cost_flow
 
 from solver.encoder import Instance, Solution, priority_class
+from solver.side import Side
+
+FLOW_RULES = {"max_same_per_mentor", "fair"}
 
 
 class FlowError(RuntimeError):
     """The flow solver did not reach an optimum (should never happen on a valid instance)."""
 
 
+def _ones(n: int) -> np.ndarray:
+    return np.ones(n, dtype=np.int64)
+
+
+def _zeros(n: int) -> np.ndarray:
+    return np.zeros(n, dtype=np.int64)
+
+
+def _add_pairs(
+    flow: min_cost_flow.SimpleMinCostFlow, inst: Instance, costs: np.ndarray, keep: np.ndarray
+) -> np.ndarray:
+    """Mentee → [mentor, value] → mentor → sink arcs; returns the pair arcs' ids.
+
+    Nodes: mentees 0..n-1, mentors n..n+m-1, source n+m, sink n+m+1, then the
+    class nodes, then the (mentor, value) nodes of `max_same_per_mentor`.
+    """
+    n, m = inst.n_mentees, inst.n_mentors
+    rows, cols = inst.rows[keep], inst.cols[keep]
+    heads = n + cols
+    if inst.side.same:
+        same = inst.side.same[0]
+        value = same.value[rows]
+        known = value >= 0
+        width = int(same.value.max(initial=0)) + 1
+        keys = cols[known] * width + value[known]
+        nodes, inverse = np.unique(keys, return_inverse=True)
+        first = n + m + 2 + n  # after the class nodes (at most n of them)
+        heads = heads.copy()
+        heads[known] = first + inverse
+        room = np.array(
+            [same.k - same.pinned.get((int(key // width), int(key % width)), 0) for key in nodes],
+            dtype=np.int64,
+        )
+        flow.add_arcs_with_capacity_and_unit_cost(
+            first + np.arange(len(nodes)),
+            n + nodes // width,
+            np.maximum(room, 0),
+            _zeros(len(nodes)),
+        )
+    pair_arcs = flow.add_arcs_with_capacity_and_unit_cost(
+        rows, heads, _ones(len(rows)), costs[keep]
+    )
+    flow.add_arcs_with_capacity_and_unit_cost(
+        n + np.arange(m), np.full(m, n + m + 1), inst.capacity, _zeros(m)
+    )
+    return np.asarray(pair_arcs)
+
+
 def _assignment(
-    flow: min_cost_flow.SimpleMinCostFlow, arcs: np.ndarray, inst: Instance
+    flow: min_cost_flow.SimpleMinCostFlow, arcs: np.ndarray, inst: Instance, keep: np.ndarray
 ) -> np.ndarray:
     used = flow.flows(arcs) > 0
     assignment = np.full(inst.n_mentees, -1, dtype=np.int64)
-    assignment[inst.rows[used]] = inst.cols[used]
+    assignment[inst.rows[keep][used]] = inst.cols[keep][used]
     return assignment
 
 
-def _class_counts(inst: Instance, classes: np.ndarray) -> np.ndarray:
+def class_counts(inst: Instance, classes: np.ndarray) -> np.ndarray:
     """How many mentees of each priority class the lexicographic optimum matches."""
     n, m = inst.n_mentees, inst.n_mentors
     source, sink = n + m, n + m + 1
     flow = min_cost_flow.SimpleMinCostFlow()
-    mentees = np.arange(n, dtype=np.int64)
-    flow.add_arcs_with_capacity_and_unit_cost(
-        np.full(n, source), mentees, np.ones(n, dtype=np.int64), -classes
-    )
-    pair_arcs = flow.add_arcs_with_capacity_and_unit_cost(
-        inst.rows, n + inst.cols, np.ones(len(inst.rows), dtype=np.int64), np.zeros_like(inst.rows)
-    )
-    flow.add_arcs_with_capacity_and_unit_cost(
-        n + np.arange(m), np.full(m, sink), inst.capacity, np.zeros(m, dtype=np.int64)
-    )
+    flow.add_arcs_with_capacity_and_unit_cost(np.full(n, source), np.arange(n), _ones(n), -classes)
+    keep = np.ones(len(inst.rows), dtype=bool)
+    pair_arcs = _add_pairs(flow, inst, _zeros(len(inst.rows)), keep)
     flow.set_nodes_supplies(np.array([source, sink]), np.array([n, -n]))
     if flow.solve_max_flow_with_min_cost() != flow.OPTIMAL:
         raise FlowError("priority flow not optimal")
-    matched = _assignment(flow, pair_arcs, inst) >= 0
+    matched = _assignment(flow, pair_arcs, inst, keep) >= 0
     return np.bincount(classes[matched], minlength=int(classes.max(initial=0)) + 1)
 
 
-def solve_flow(inst: Instance) -> Solution:
-    """The lexicographic optimum of an instance, proven by the flow's optimality."""
+def score_flow(
+    inst: Instance,
+    classes: np.ndarray,
+    counts: np.ndarray,
+    gains: np.ndarray,
+    keep: np.ndarray | None = None,
+) -> np.ndarray | None:
+    """The assignment of maximum total `gains` matching exactly `counts` per class, or None."""
     n, m = inst.n_mentees, inst.n_mentors
-    if len(inst.rows) == 0:
-        return Solution(np.full(n, -1, dtype=np.int64), proven=True)
-    classes = priority_class(inst)
-    counts = _class_counts(inst, classes)
+    keep = np.ones(len(inst.rows), dtype=bool) if keep is None else keep
     k = len(counts)
     source, sink, class_node = n + m, n + m + 1, n + m + 2
     flow = min_cost_flow.SimpleMinCostFlow()
     flow.add_arcs_with_capacity_and_unit_cost(
-        np.full(k, source), class_node + np.arange(k), counts, np.zeros(k, dtype=np.int64)
+        np.full(k, source), class_node + np.arange(k), counts, _zeros(k)
     )
     flow.add_arcs_with_capacity_and_unit_cost(
-        class_node + classes, np.arange(n), np.ones(n, dtype=np.int64), np.zeros(n, dtype=np.int64)
+        class_node + classes, np.arange(n), _ones(n), _zeros(n)
     )
-    pair_arcs = flow.add_arcs_with_capacity_and_unit_cost(
-        inst.rows, n + inst.cols, np.ones(len(inst.rows), dtype=np.int64), -inst.gain
-    )
-    flow.add_arcs_with_capacity_and_unit_cost(
-        n + np.arange(m), np.full(m, sink), inst.capacity, np.zeros(m, dtype=np.int64)
-    )
+    pair_arcs = _add_pairs(flow, inst, -gains, keep)
     total = int(counts.sum())
     flow.set_nodes_supplies(np.array([source, sink]), np.array([total, -total]))
     status = flow.solve()
+    if status == flow.INFEASIBLE:
+        return None
     if status != flow.OPTIMAL:
         raise FlowError(f"score flow ended with status {status}")
-    return Solution(_assignment(flow, pair_arcs, inst), proven=True)
+    return _assignment(flow, pair_arcs, inst, keep)
+
+
+def fair_threshold(
+    inst: Instance,
+    classes: np.ndarray,
+    counts: np.ndarray,
+    feasible: Callable[[np.ndarray], bool] | None = None,
+) -> int:
+    """The highest gain t such that the counts can be met with arcs of gain >= t only."""
+    levels = np.unique(inst.gain)
+    low, high = 0, len(levels) - 1  # levels[low] is always feasible: every arc allowed
+    while low < high:
+        middle = (low + high + 1) // 2
+        keep = inst.gain >= levels[middle]
+        if feasible is not None:
+            ok = feasible(keep)
+        else:
+            ok = score_flow(inst, classes, counts, _zeros(len(inst.rows)), keep) is not None
+        low, high = (middle, high) if ok else (low, middle - 1)
+    return int(levels[low])
+
+
+def fair_floor(inst: Instance, threshold: int) -> int:
+    """The lowest pair gain of the fair optimum: pins count, and they cannot move."""
+    if inst.pinned_min_gain is None:
+        return threshold
+    return min(threshold, inst.pinned_min_gain)
+
+
+def solve_flow(inst: Instance) -> Solution:
+    """The lexicographic optimum of an instance, proven by the flow's optimality."""
+    if len(inst.rows) == 0:
+        return Solution(np.full(inst.n_mentees, -1, dtype=np.int64), proven=True)
+    classes = priority_class(inst)
+    counts = class_counts(inst, classes)
+    keep = None
+    if inst.side.fair:
+        floor = fair_floor(inst, fair_threshold(inst, classes, counts))
+        keep = inst.gain >= floor
+    assignment = score_flow(inst, classes, counts, inst.gain, keep)
+    if assignment is None:
+        raise FlowError("the class counts of the first flow could not be routed")
+    return Solution(assignment, proven=True)
+
+
+def flow_relaxation(inst: Instance) -> Instance:
+    """The instance with only the rules a flow models (a warm start for other engines)."""
+    side = inst.side
+    return replace(inst, side=Side(same=side.same[:1], fair=side.fair))
+
+
+def max_matched(inst: Instance, mentees: np.ndarray) -> int:
+    """The most mentees of a subset that can be matched at once, rules of the flow applied."""
+    keep = mentees[inst.rows]
+    sub = inst.subset(keep)
+    if len(sub.rows) == 0:
+        return 0
+    classes = np.ones(inst.n_mentees, dtype=np.int64)
+    return int(class_counts(flow_relaxation(sub), classes).sum())
+
+
+def with_balance_targets(inst: Instance) -> Instance:
+    """Balance targets: each value's share of the mentees times the most that can be matched,
+    capped by how many of that value can be matched at all (as far as capacity allows)."""
+    if not inst.side.balance:
+        return inst
+    pinned = int(inst.side_pinned_per_mentor().sum())
+    everyone = np.ones(inst.n_mentees, dtype=bool)
+    most = max_matched(inst, everyone) + pinned
+    balances = []
+    for balance in inst.side.balance:
+        targets = np.zeros(len(balance.pinned), dtype=np.int64)
+        for v in range(len(targets)):
+            mentees = balance.value == v
+            share = int(mentees.sum()) * most // max(inst.n_mentees, 1)
+            reachable = max_matched(inst, mentees) + int(balance.pinned[v])
+            targets[v] = min(share, reachable)
+        balances.append(replace(balance, target=targets))
+    return replace(inst, side=replace(inst.side, balance=balances))

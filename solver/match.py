@@ -8,10 +8,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from solver.blocking import count_blocking_pairs
 from solver.cpsat import solve_cpsat
-from solver.encoder import SCORE_SCALE, Instance, Problem, Solution, encode, instance
+from solver.diagnose import clashing_rules
+from solver.encoder import SCORE_SCALE, Instance, Problem, Solution, encode, instance, stability
 from solver.explain import Explainer
-from solver.flow import solve_flow
+from solver.flow import flow_relaxation, solve_flow, with_balance_targets
+from solver.messages import render
 from solver.metrics import compute_metrics
 from solver.mip import solve_mip
 from solver.schema import (
@@ -46,41 +49,81 @@ class SolveOptions:
     max_time_limit_s: float = 60.0
 
 
-def unsupported(program: Program) -> list[tuple[Loc, str]]:
-    """Program features this version cannot model yet: refused, never silently ignored."""
-    errors: list[tuple[Loc, str]] = []
-    if program.diversity:
-        errors.append((("program", "diversity"), "diversity rules are not supported yet"))
-    if program.objective != "total":
-        errors.append((("program", "objective"), "only the 'total' objective is supported yet"))
+FLOW_RULES = {"diversity.max_same_per_mentor", "objective: fair"}
+MIP_MAX_PAIRS = 50_000  # PuLP builds one variable at a time: beyond this it is too slow
+STABLE_MAX_TERMS = 3_000_000  # stability rows grow with pairs × preference depth
+
+
+def program_rules(program: Program) -> set[str]:
+    """The program's rules beyond the plain assignment, by the name the API uses."""
+    diversity, found = program.diversity, set()
+    if diversity.cross:
+        found.add("diversity.cross")
+    if len(diversity.max_same_per_mentor) == 1:
+        found.add("diversity.max_same_per_mentor")
+    if len(diversity.max_same_per_mentor) > 1:
+        found.add("diversity.max_same_per_mentor (several attributes)")
+    if any(diversity.balance.values()):
+        found.add("diversity.balance")
+    if program.format == "group" and program.group.min_size > 1:
+        found.add("group.min_size")
     if program.stable:
-        errors.append((("program", "stable"), "stable matching is not supported yet"))
-    if program.format != "one_to_one":
-        errors.append((("program", "format"), "only the 'one_to_one' format is supported yet"))
-    return errors
+        found.add("stable")
+    if program.objective == "fair":
+        found.add("objective: fair")
+    return found
 
 
-def _run_engine(program: Program, inst: Instance, time_limit_s: float, workers: int) -> Solution:
-    if program.engine == "mip":
+def engine_errors(program: Program) -> list[tuple[Loc, str]]:
+    """An engine asked for a rule it cannot model is refused, naming the rule."""
+    beyond = sorted(program_rules(program) - FLOW_RULES)
+    if program.engine == "flow" and beyond:
+        message = f"the flow engine cannot model {', '.join(beyond)}; use 'auto', 'cpsat' or 'mip'"
+        return [(("program", "engine"), message)]
+    return []
+
+
+def size_errors(program: Program, inst: Instance) -> list[tuple[Loc, str]]:
+    pairs = len(inst.rows)
+    if program.engine == "mip" and pairs > MIP_MAX_PAIRS:
+        message = f"the mip engine takes at most {MIP_MAX_PAIRS} candidate pairs, not {pairs}"
+        return [(("program", "engine"), message + "; use 'auto' or 'cpsat'")]
+    terms = pairs * (pairs / max(inst.n_mentees, 1) + pairs / max(inst.n_mentors, 1))
+    if program.stable and terms > STABLE_MAX_TERMS:
+        message = f"stable matching takes at most {STABLE_MAX_TERMS} stability terms "
+        return [
+            (("program", "stable"), message + f"(candidate pairs × their rivals), not {terms:.0f}")
+        ]
+    return []
+
+
+def engine_for(program: Program) -> str:
+    """`auto` picks the fastest engine that models every rule of the request."""
+    if program.engine != "auto":
+        return program.engine
+    return "flow" if program_rules(program) <= FLOW_RULES else "cpsat"
+
+
+def _run_engine(
+    engine: str, program: Program, inst: Instance, time_limit_s: float, workers: int
+) -> Solution:
+    if engine == "flow":
+        return solve_flow(inst)
+    if engine == "mip":
         return solve_mip(inst, time_limit_s=time_limit_s)
-    if program.engine == "cpsat":
-        started = time.monotonic()
-        hint = solve_flow(inst).assignment
-        remaining = max(time_limit_s - (time.monotonic() - started), 0.01)
-        return solve_cpsat(
-            inst, time_limit_s=remaining, seed=program.seed, num_workers=workers, hint=hint
-        )
-    return solve_flow(inst)
-
-
-def _engine_name(program: Program) -> str:
-    return "flow" if program.engine == "auto" else program.engine
+    started = time.monotonic()
+    hint = solve_flow(flow_relaxation(inst)).assignment
+    remaining = max(time_limit_s - (time.monotonic() - started), 0.01)
+    return solve_cpsat(
+        inst, time_limit_s=remaining, seed=program.seed, num_workers=workers, hint=hint
+    )
 
 
 def match(request: MatchRequest, options: SolveOptions | None = None) -> MatchResponse:
     """The lexicographic optimum of a request, explained; raises InvalidRequest on bad input."""
     options = options or SolveOptions()
-    errors = reference_errors(request) + unsupported(request.program)
+    program = request.program
+    errors = reference_errors(request) + engine_errors(program)
     if errors:
         raise InvalidRequest(errors)
     started = time.perf_counter()
@@ -89,23 +132,45 @@ def match(request: MatchRequest, options: SolveOptions | None = None) -> MatchRe
     if conflicts:
         return _infeasible(problem, conflicts, started, options.language)
     inst = instance(problem)
-    time_limit = min(request.program.time_limit_s, options.max_time_limit_s)
-    solution = _run_engine(request.program, inst, time_limit, options.num_workers)
+    if errors := size_errors(program, inst):
+        raise InvalidRequest(errors)
+    inst = with_balance_targets(inst)
+    engine = engine_for(program)
+    time_limit = min(program.time_limit_s, options.max_time_limit_s)
+    solution = _run_engine(engine, program, inst, time_limit, options.num_workers)
     assignment = solution.assignment.copy()
     for i, j in problem.pins:
         assignment[i] = j
-    if request.program.rules.match_all_mentees and (assignment < 0).any():
-        conflicts = coverage_conflicts(problem, assignment, options.language)
-        return _infeasible(problem, conflicts, started, options.language)
+    everyone = not (assignment < 0).any()
+    if not solution.feasible or (program.rules.match_all_mentees and not everyone):
+        conflicts = _diagnose(problem, inst, assignment, options.language)
+        return _infeasible(problem, conflicts, started, options.language, engine)
     log.info(
-        "solved mentors=%d mentees=%d arcs=%d matched=%d proven=%s",
+        "solved engine=%s mentors=%d mentees=%d arcs=%d matched=%d proven=%s",
+        engine,
         inst.n_mentors,
         inst.n_mentees,
         len(inst.rows),
         int((assignment >= 0).sum()),
         solution.proven,
     )
-    return _respond(problem, assignment, solution, started, options.language)
+    return _respond(problem, inst, assignment, solution, started, options.language, engine)
+
+
+def _diagnose(
+    problem: Problem, inst: Instance, assignment: np.ndarray, language: str
+) -> list[Conflict]:
+    """Why no pairing satisfies the request: Hall's condition, or a core of clashing rules."""
+    match_all = problem.request.program.rules.match_all_mentees
+    if not program_rules(problem.request.program) - {"objective: fair"}:
+        return coverage_conflicts(problem, assignment, language)
+    free = np.ones(inst.n_mentees, dtype=bool)
+    free[[i for i, _ in problem.pins]] = False
+    core = clashing_rules(inst, free, match_all) or sorted(program_rules(problem.request.program))
+    if set(core) <= {"capacity", "match_all_mentees"}:
+        return coverage_conflicts(problem, assignment, language)
+    detail = render(language, "conflict.core", rules=core)
+    return [Conflict(rule=rule, ids=[], detail=detail) for rule in core]
 
 
 def _pairings(problem: Problem, assignment: np.ndarray, explainer: Explainer) -> list[Pairing]:
@@ -150,7 +215,13 @@ def _bound(problem: Problem, assignment: np.ndarray, solution: Solution, objecti
 
 
 def _respond(
-    problem: Problem, assignment: np.ndarray, solution: Solution, started: float, language: str
+    problem: Problem,
+    inst: Instance,
+    assignment: np.ndarray,
+    solution: Solution,
+    started: float,
+    language: str,
+    engine: str,
 ) -> MatchResponse:
     request = problem.request
     explainer = Explainer(problem, language)
@@ -167,19 +238,32 @@ def _respond(
         objective=objective,
         bound=bound,
         gap=round((bound - objective) / bound, 6) if bound > 0 else 0.0,
-        engine=_engine_name(request.program),
+        engine=engine,
         solve_seconds=round(time.perf_counter() - started, 4),
         pairings=pairings,
         groups=groups,
         suggestions=explainer.suggestions(assignment, load, request.program.suggestions),
         unmatched=unmatched(problem, assignment, language),
         mentor_load={m.id: int(load[j]) for j, m in enumerate(problem.pool.mentors)},
-        metrics=compute_metrics(request, [(p.mentor, p.mentee, p.score) for p in pairings]),
+        metrics=compute_metrics(
+            request,
+            [(p.mentor, p.mentee, p.score) for p in pairings],
+            blocking_pairs=_blocking_pairs(problem, inst, assignment),
+        ),
     )
 
 
+def _blocking_pairs(problem: Problem, inst: Instance, assignment: np.ndarray) -> int:
+    ranks = inst.side.stability or stability(problem, inst.rows, inst.cols, inst.gain)
+    return count_blocking_pairs(inst, ranks, assignment)
+
+
 def _infeasible(
-    problem: Problem, conflicts: list[Conflict], started: float, language: str
+    problem: Problem,
+    conflicts: list[Conflict],
+    started: float,
+    language: str,
+    engine: str | None = None,
 ) -> MatchResponse:
     request = problem.request
     return MatchResponse(
@@ -187,7 +271,7 @@ def _infeasible(
         objective=0.0,
         bound=0.0,
         gap=0.0,
-        engine=_engine_name(request.program),
+        engine=engine or engine_for(request.program),
         solve_seconds=round(time.perf_counter() - started, 4),
         pairings=[],
         groups=[],

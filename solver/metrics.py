@@ -3,23 +3,41 @@
 from __future__ import annotations
 
 from solver.features import normalise
-from solver.schema import MatchRequest, Metrics
+from solver.schema import TOP_LEVEL_ATTRIBUTES, MatchRequest, Metrics, Participant
 
 
-def compute_metrics(request: MatchRequest, pairs: list[tuple[str, str, float]]) -> Metrics:
-    """Metrics of (mentor id, mentee id, score) pairs for a request."""
+def attribute_value(person: Participant, attribute: str) -> str | None:
+    if attribute in TOP_LEVEL_ATTRIBUTES:
+        value: str | None = getattr(person, attribute)
+        return value
+    return person.attributes.get(attribute)
+
+
+def cross_share(
+    request: MatchRequest, pairs: list[tuple[str, str, float]], attribute: str
+) -> float:
+    """Among pairs where both values are known, the share that differ on the attribute."""
     mentors = {p.id: p for p in request.mentors}
+    mentees = {p.id: p for p in request.mentees}
+    known = [
+        (attribute_value(mentors[m], attribute), attribute_value(mentees[e], attribute))
+        for m, e, _ in pairs
+    ]
+    known = [(a, b) for a, b in known if a and b]
+    crossing = sum(1 for a, b in known if normalise(a or "") != normalise(b or ""))
+    return round(crossing / len(known), 6) if known else 0.0
+
+
+def compute_metrics(
+    request: MatchRequest, pairs: list[tuple[str, str, float]], blocking_pairs: int = 0
+) -> Metrics:
+    """Metrics of (mentor id, mentee id, score) pairs for a request."""
     mentees = {p.id: p for p in request.mentees}
     matched = {mentee for _, mentee, _ in pairs}
     scores = [score for _, _, score in pairs]
     with_wishes = [(m, e) for m, e, _ in pairs if mentees[e].preferences]
     first_choice = sum(1 for m, e in with_wishes if mentees[e].preferences[0] == m)
-    departments = [
-        (mentors[m].department, mentees[e].department)
-        for m, e, _ in pairs
-        if mentors[m].department and mentees[e].department
-    ]
-    crossing = sum(1 for a, b in departments if normalise(a or "") != normalise(b or ""))
+    attributes = ["department", *request.program.diversity.cross]
     return Metrics(
         match_rate=round(len(matched) / len(mentees), 6) if mentees else 0.0,
         matched_mentees=len(matched),
@@ -27,5 +45,6 @@ def compute_metrics(request: MatchRequest, pairs: list[tuple[str, str, float]]) 
         mean_score=round(sum(scores) / len(scores), 6) if scores else 0.0,
         min_score=round(min(scores), 6) if scores else 0.0,
         first_choice_rate=round(first_choice / len(with_wishes), 6) if with_wishes else 0.0,
-        cross_share={"department": round(crossing / len(departments), 6) if departments else 0.0},
+        cross_share={a: cross_share(request, pairs, a) for a in attributes},
+        blocking_pairs=blocking_pairs,
     )

@@ -89,12 +89,14 @@ def no_reporting_line(ctx: RuleContext) -> np.ndarray | None:
 
 
 def min_seniority_gap(ctx: RuleContext) -> np.ndarray | None:
-    """The mentor has at least `min_seniority_gap` more years than the mentee."""
+    """The mentor has at least `min_seniority_gap` more years (reverse format: fewer)."""
     gap_needed = ctx.program.rules.min_seniority_gap
     if gap_needed is None:
         return None
     pool = ctx.pool
     gap = pool.seniority_m[None, :] - pool.seniority_e[:, None]
+    if ctx.program.format == "reverse":
+        gap = -gap
     return ~np.isnan(gap) & (gap < gap_needed)
 
 

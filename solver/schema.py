@@ -99,6 +99,30 @@ class ScoredPair(PairRef):
     score: float = Field(ge=0, le=1)
 
 
+Share = Annotated[float, Field(ge=0, le=1)]
+
+
+class Diversity(Strict):
+    """Diversity rules; an attribute is department, site, job_family or an `attributes` key."""
+
+    cross: dict[Text, Share] = Field(
+        default_factory=dict,
+        description="At least this share of the pairs differ on the attribute.",
+    )
+    max_same_per_mentor: dict[Text, Annotated[int, Field(ge=1, le=1000)]] = Field(
+        default_factory=dict,
+        description="Among one mentor's mentees, at most k share a value of the attribute.",
+    )
+    balance: dict[Text, bool] = Field(
+        default_factory=dict,
+        description="Each value is matched at least in proportion to its share of the mentees.",
+    )
+
+
+class GroupSettings(Strict):
+    min_size: int = Field(2, ge=1, le=1000, description="A mentor gets no mentee or at least this.")
+
+
 class Program(Strict):
     format: Literal["one_to_one", "group", "reverse"] = "one_to_one"
     mentor_capacity: int = Field(3, ge=0, le=1000, description="Default mentees per mentor.")
@@ -106,7 +130,8 @@ class Program(Strict):
         default_factory=dict, description="Overrides the default weight of each criterion."
     )
     rules: Rules = Field(default_factory=Rules)
-    diversity: dict[str, Any] | None = None
+    diversity: Diversity = Field(default_factory=Diversity)
+    group: GroupSettings = Field(default_factory=GroupSettings, description="For format 'group'.")
     objective: Literal["total", "fair"] = "total"
     stable: bool = False
     pinned: list[PairRef] = Field(default_factory=list, description="Manual pairs, always kept.")
@@ -131,9 +156,27 @@ class MatchRequest(Strict):
     program: Program = Field(default_factory=Program)
 
 
+TOP_LEVEL_ATTRIBUTES = ("department", "site", "job_family")
+
+
+def attribute_errors(request: MatchRequest) -> list[tuple[Loc, str]]:
+    """Diversity rules must name an attribute that at least one participant has."""
+    known = set(TOP_LEVEL_ATTRIBUTES)
+    for person in [*request.mentors, *request.mentees]:
+        known |= person.attributes.keys()
+    errors: list[tuple[Loc, str]] = []
+    diversity = request.program.diversity
+    for rule in ("cross", "max_same_per_mentor", "balance"):
+        for attribute in getattr(diversity, rule):
+            if attribute not in known:
+                message = f"unknown attribute {attribute!r}: no participant has it"
+                errors.append((("program", "diversity", rule, attribute), message))
+    return errors
+
+
 def reference_errors(request: MatchRequest) -> list[tuple[Loc, str]]:
     """Every cross-field problem of a request: duplicate ids and references to unknown ids."""
-    errors: list[tuple[Loc, str]] = []
+    errors: list[tuple[Loc, str]] = attribute_errors(request)
     sides = {"mentors": request.mentors, "mentees": request.mentees}
     ids = {}
     for side, people in sides.items():
@@ -222,6 +265,9 @@ class Metrics(BaseModel):
     min_score: float
     first_choice_rate: float
     cross_share: dict[str, float]
+    blocking_pairs: int = Field(
+        description="Pairs who would both rather be together (0 when stable)."
+    )
 
 
 class MatchResponse(BaseModel):

@@ -11,8 +11,9 @@ from __future__ import annotations
 from collections import Counter
 
 from solver.criteria import score_pair
-from solver.features import hours_apart, item_set
-from solver.metrics import compute_metrics
+from solver.encoder import SCORE_SCALE
+from solver.features import hours_apart, item_set, normalise
+from solver.metrics import attribute_value, compute_metrics, cross_share
 from solver.schema import MatchRequest, MatchResponse, Participant, Program
 
 TOLERANCE = 1e-6
@@ -56,7 +57,9 @@ def pair_violations(
         broken.append("no_reporting_line")
     gap = rules.min_seniority_gap
     if gap is not None and mentor.seniority is not None and mentee.seniority is not None:
-        broken += ["min_seniority_gap"] if mentor.seniority - mentee.seniority < gap else []
+        direction = -1 if program.format == "reverse" else 1
+        senior_by = direction * (mentor.seniority - mentee.seniority)
+        broken += ["min_seniority_gap"] if senior_by < gap else []
     limit = rules.max_timezone_gap_hours
     if limit is not None and mentor.timezone and mentee.timezone:
         too_far = hours_apart(mentor.timezone, mentee.timezone) > limit + 1e-9
@@ -83,7 +86,7 @@ def _expected_score(
 ) -> float | None:
     program = request.program
     if program.scores is None:
-        return score_pair(mentor, mentee, program.effective_weights())
+        return score_pair(mentor, mentee, program.effective_weights(), program.format)
     listed = {(s.mentor, s.mentee): s.score for s in program.scores}
     return listed.get((mentor.id, mentee.id))
 
@@ -153,8 +156,9 @@ def _totals(request: MatchRequest, response: MatchResponse) -> list[str]:
     if [p.rank for p in response.pairings] != list(range(1, len(scores) + 1)):
         problems.append("ranks are not 1..n")
     pairs = [(p.mentor, p.mentee, p.score) for p in response.pairings]
-    if compute_metrics(request, pairs) != response.metrics:
-        problems.append("metrics do not match the pairings")
+    expected = compute_metrics(request, pairs, blocking_pairs=count_blocking(request, response))
+    if expected != response.metrics:
+        problems.append(f"metrics {response.metrics} do not match the pairings: {expected}")
     return problems
 
 
@@ -172,4 +176,85 @@ def validate(request: MatchRequest, response: MatchResponse) -> list[str]:
         + _pairs_valid(request, response)
         + _capacities_and_pins(request, response)
         + _totals(request, response)
+        + _program_rules(request, response)
     )
+
+
+def _order_key(
+    wishes: list[str], other_id: str, score: float, position: int
+) -> tuple[int, int, int]:
+    """Stated preferences first, then score (at the solver's 1e-9 resolution), then list order."""
+    rank = wishes.index(other_id) if other_id in wishes else 10**6
+    return (rank, -round(score * SCORE_SCALE), position)
+
+
+def count_blocking(request: MatchRequest, response: MatchResponse) -> int:
+    """Blocking pairs of a response, pair by pair from the participants (pins never block)."""
+    program, managers = request.program, _managers(request)
+    pinned = {(p.mentor, p.mentee) for p in program.pinned}
+    pinned_mentees = {e for _, e in pinned}
+    mentor_of = {p.mentee: p.mentor for p in response.pairings}
+    free_room = {}
+    for m in request.mentors:
+        capacity = program.mentor_capacity if m.capacity is None else m.capacity
+        free_room[m.id] = capacity - sum(1 for pm, _ in pinned if pm == m.id)
+    scores: dict[tuple[str, str], float] = {}
+    for mentor in request.mentors:
+        for mentee in request.mentees:
+            score = _expected_score(request, mentor, mentee)
+            if score is not None and not pair_violations(mentor, mentee, program, managers, score):
+                scores[(mentor.id, mentee.id)] = score
+    mentor_pos = {m.id: k for k, m in enumerate(request.mentors)}
+    mentee_pos = {e.id: k for k, e in enumerate(request.mentees)}
+    mentors = {m.id: m for m in request.mentors}
+    mentees = {e.id: e for e in request.mentees}
+
+    def mentee_key(e: Participant, m_id: str) -> tuple[int, int, int]:
+        return _order_key(e.preferences, m_id, scores[(m_id, e.id)], mentor_pos[m_id])
+
+    def mentor_key(m: Participant, e_id: str) -> tuple[int, int, int]:
+        return _order_key(m.preferences, e_id, scores[(m.id, e_id)], mentee_pos[e_id])
+
+    blocking = 0
+    for (m_id, e_id), _ in scores.items():
+        mentee = mentees[e_id]
+        if e_id in pinned_mentees or free_room[m_id] <= 0 or mentor_of.get(e_id) == m_id:
+            continue
+        current = mentor_of.get(e_id)
+        if current is not None and mentee_key(mentee, current) <= mentee_key(mentee, m_id):
+            continue
+        theirs = [e for e, m in mentor_of.items() if m == m_id and e not in pinned_mentees]
+        mentor = mentors[m_id]
+        worst = max((mentor_key(mentor, e) for e in theirs), default=None)
+        if len(theirs) < free_room[m_id] or (
+            worst is not None and mentor_key(mentor, e_id) < worst
+        ):
+            blocking += 1
+    return blocking
+
+
+def _program_rules(request: MatchRequest, response: MatchResponse) -> list[str]:
+    """Diversity, group and stability rules, re-checked on the whole pairing (pins included)."""
+    program, problems = request.program, []
+    pairs = [(p.mentor, p.mentee, p.score) for p in response.pairings]
+    mentees = {p.id: p for p in request.mentees}
+    for attribute, share in program.diversity.cross.items():
+        found = cross_share(request, pairs, attribute)
+        if found < share - TOLERANCE:
+            problems.append(f"cross share of {attribute} is {found}, below {share}")
+    for attribute, k in program.diversity.max_same_per_mentor.items():
+        counts = Counter(
+            (m, normalise(v)) for m, e, _ in pairs if (v := attribute_value(mentees[e], attribute))
+        )
+        problems += [
+            f"mentor {m} has {n} mentees with one {attribute}"
+            for (m, _), n in counts.items()
+            if n > k
+        ]
+    if program.format == "group":
+        load = Counter(p.mentor for p in response.pairings)
+        small = [m for m, n in load.items() if n < program.group.min_size]
+        problems += [f"group of mentor {m} is below min_size" for m in small]
+    if program.stable and count_blocking(request, response):
+        problems.append("stable is set but the pairing has blocking pairs")
+    return problems

@@ -40,7 +40,7 @@ def brute_force_key(request: MatchRequest) -> Key:
     for mentee in request.mentees:
         choices: list[tuple[int, float] | None] = [None]
         for j, mentor in enumerate(request.mentors):
-            score = score_pair(mentor, mentee, program.effective_weights())
+            score = score_pair(mentor, mentee, program.effective_weights(), program.format)
             if not pair_violations(mentor, mentee, program, managers, score):
                 choices.append((j, score))
         options.append(choices)
