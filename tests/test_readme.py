@@ -78,7 +78,9 @@ def test_the_readme_request_gets_the_answer_it_shows() -> None:
 
 def test_the_readme_error_example_is_what_a_duplicate_id_gets() -> None:
     shown = json.loads(code_blocks("json")[2])
-    response = TestClient(app).post("/v1/match", json={"mentors": [], "mentees": [{"id": "e1"}] * 2})
+    response = TestClient(app).post(
+        "/v1/match", json={"mentors": [], "mentees": [{"id": "e1"}] * 2}
+    )
     assert response.status_code == 422
     assert response.headers["content-type"] == "application/problem+json"
     assert response.json() == shown
