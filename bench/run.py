@@ -1,5 +1,9 @@
 """Benchmarks: `make bench` (or `python -m bench.run --sizes 300x100,1000x350`).
 
+Program rules go in `--program` as JSON, merged into every generated pool:
+    python -m bench.run --sizes 1000x350 --program \
+      '{"diversity": {"cross": {"department": 0.95}}, "objective": "fair"}'
+
 Times, on pools from the seeded generator and on the bundled example:
 - binome end to end over real HTTP (uvicorn on 127.0.0.1: parse, score, solve,
   explain, serialise), p50 over repeats;
@@ -25,7 +29,6 @@ from pathlib import Path
 from typing import Any
 
 from scenarios.generate import generate_pool
-
 from solver import MatchRequest, match
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -90,6 +93,8 @@ def bench_pool(name: str, body: dict[str, Any], port: int, repeats: int) -> dict
         "mentees": len(body["mentees"]),
         "mentors": len(body["mentors"]),
         "status": result.status,
+        "engine": result.engine,
+        "gap": result.gap,
         "pairs": len(result.pairings),
         "objective": result.objective,
         "http_status": answer["status"],
@@ -105,13 +110,14 @@ def machine() -> str:
 
 def table(rows: list[dict[str, Any]]) -> str:
     lines = [
-        "| pool | mentees × mentors | status | pairs | objective "
+        "| pool | mentees × mentors | status | engine | gap | pairs | objective "
         "| solver alone p50 | end to end over HTTP p50 |",
-        "|---|---|---|---|---|---|---|",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for r in rows:
         lines.append(
-            f"| {r['pool']} | {r['mentees']} × {r['mentors']} | {r['status']} | {r['pairs']} "
+            f"| {r['pool']} | {r['mentees']} × {r['mentors']} | {r['status']} | {r['engine']} "
+            f"| {r['gap']:.2g} | {r['pairs']} "
             f"| {r['objective']:.4f} | {r['solver_p50_s']:.3f} s | {r['http_p50_s']:.3f} s |"
         )
     return "\n".join(lines)
@@ -122,14 +128,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", default="300x100,1000x350", help="MENTEESxMENTORS,...")
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--program", type=json.loads, default={}, help="JSON program rules")
+    parser.add_argument("--no-example", action="store_true", help="skip the bundled example")
     args = parser.parse_args(argv)
-    pools = [("example", json.loads(EXAMPLE.read_text("utf-8")))]
+    pools = [] if args.no_example else [("example", json.loads(EXAMPLE.read_text("utf-8")))]
     for size in args.sizes.split(","):
         mentees, mentors = (int(x) for x in size.split("x"))
-        pools.append((f"generated seed {args.seed}", generate_pool(mentees, mentors, args.seed)))
+        body = generate_pool(mentees, mentors, args.seed, program=args.program)
+        pools.append((f"generated seed {args.seed}", body))
     with server() as port:
         rows = [bench_pool(name, body, port, args.repeats) for name, body in pools]
-    print(f"Machine: {machine()}; repeats: {args.repeats}\n")
+    print(f"Machine: {machine()}; repeats: {args.repeats}; program: {json.dumps(args.program)}\n")
     print(table(rows))
     return 0
 

@@ -17,6 +17,7 @@ from solver.flow import flow_relaxation, solve_flow, with_balance_targets
 from solver.messages import render
 from solver.metrics import compute_metrics
 from solver.mip import solve_mip
+from solver.reduce import REDUCIBLE, solve_reduced
 from solver.schema import (
     Conflict,
     Group,
@@ -52,6 +53,7 @@ class SolveOptions:
 FLOW_RULES = {"diversity.max_same_per_mentor", "objective: fair"}
 MIP_MAX_PAIRS = 50_000  # PuLP builds one variable at a time: beyond this it is too slow
 STABLE_MAX_TERMS = 3_000_000  # stability rows grow with pairs × preference depth
+REDUCE_FROM_PAIRS = 20_000  # above this, CP-SAT only sees pairs that survive an LP proof
 
 
 def program_rules(program: Program) -> set[str]:
@@ -85,7 +87,7 @@ def engine_errors(program: Program) -> list[tuple[Loc, str]]:
 
 def size_errors(program: Program, inst: Instance) -> list[tuple[Loc, str]]:
     pairs = len(inst.rows)
-    if program.engine == "mip" and pairs > MIP_MAX_PAIRS:
+    if program.engine == "mip" and pairs > MIP_MAX_PAIRS and not reducible(program, inst):
         message = f"the mip engine takes at most {MIP_MAX_PAIRS} candidate pairs, not {pairs}"
         return [(("program", "engine"), message + "; use 'auto' or 'cpsat'")]
     terms = pairs * (pairs / max(inst.n_mentees, 1) + pairs / max(inst.n_mentors, 1))
@@ -97,26 +99,41 @@ def size_errors(program: Program, inst: Instance) -> list[tuple[Loc, str]]:
     return []
 
 
-def engine_for(program: Program) -> str:
+def reducible(program: Program, inst: Instance) -> bool:
+    """Large, and only rules `reduce` handles: an LP proof shrinks the candidate set first."""
+    return len(inst.rows) > REDUCE_FROM_PAIRS and program_rules(program) <= REDUCIBLE
+
+
+def engine_for(program: Program, inst: Instance | None = None) -> str:
     """`auto` picks the fastest engine that models every rule of the request."""
     if program.engine != "auto":
         return program.engine
-    return "flow" if program_rules(program) <= FLOW_RULES else "cpsat"
+    if program_rules(program) <= FLOW_RULES:
+        return "flow"
+    return "mip" if inst is not None and reducible(program, inst) else "cpsat"
 
 
 def _run_engine(
     engine: str, program: Program, inst: Instance, time_limit_s: float, workers: int
-) -> Solution:
+) -> tuple[str, Solution]:
+    """The engine that actually ran, and its solution."""
     if engine == "flow":
-        return solve_flow(inst)
-    if engine == "mip":
-        return solve_mip(inst, time_limit_s=time_limit_s)
+        return engine, solve_flow(inst)
     started = time.monotonic()
-    hint = solve_flow(flow_relaxation(inst)).assignment
+    if reducible(program, inst):
+        reduced = solve_reduced(
+            inst, exact=engine, time_limit_s=time_limit_s, seed=program.seed, num_workers=workers
+        )
+        if reduced is not None:
+            return engine, reduced
     remaining = max(time_limit_s - (time.monotonic() - started), 0.01)
-    return solve_cpsat(
+    if engine == "mip" and len(inst.rows) <= MIP_MAX_PAIRS:
+        return engine, solve_mip(inst, time_limit_s=remaining)
+    hint = solve_flow(flow_relaxation(inst)).assignment
+    solution = solve_cpsat(
         inst, time_limit_s=remaining, seed=program.seed, num_workers=workers, hint=hint
     )
+    return "cpsat", solution
 
 
 def match(request: MatchRequest, options: SolveOptions | None = None) -> MatchResponse:
@@ -135,9 +152,9 @@ def match(request: MatchRequest, options: SolveOptions | None = None) -> MatchRe
     if errors := size_errors(program, inst):
         raise InvalidRequest(errors)
     inst = with_balance_targets(inst)
-    engine = engine_for(program)
+    engine = engine_for(program, inst)
     time_limit = min(program.time_limit_s, options.max_time_limit_s)
-    solution = _run_engine(engine, program, inst, time_limit, options.num_workers)
+    engine, solution = _run_engine(engine, program, inst, time_limit, options.num_workers)
     assignment = solution.assignment.copy()
     for i, j in problem.pins:
         assignment[i] = j
