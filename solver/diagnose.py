@@ -14,7 +14,7 @@ from solver.cpsat import arcs_by
 from solver.encoder import Instance
 
 
-def _families(inst: Instance, match_all: bool) -> list[str]:
+def rule_families(inst: Instance, match_all: bool) -> list[str]:
     found = ["capacity"]
     found += ["match_all_mentees"] if match_all else []
     found += [f"diversity.cross.{c.attribute}" for c in inst.side.cross]
@@ -28,7 +28,7 @@ def clashing_rules(inst: Instance, free_mentees: np.ndarray, match_all: bool) ->
     """A small set of rule families that cannot all hold; [] if they can (or time ran out)."""
     model = cp_model.CpModel()
     x = [model.new_bool_var(f"x{k}") for k in range(len(inst.rows))]
-    switch = {name: model.new_bool_var(name) for name in _families(inst, match_all)}
+    switch = {name: model.new_bool_var(name) for name in rule_families(inst, match_all)}
     for arcs in arcs_by(inst.rows):
         model.add_at_most_one(x[k] for k in arcs)
     if match_all:

@@ -10,7 +10,7 @@ import numpy as np
 
 from solver.blocking import count_blocking_pairs
 from solver.cpsat import solve_cpsat
-from solver.diagnose import clashing_rules
+from solver.diagnose import clashing_rules, rule_families
 from solver.encoder import SCORE_SCALE, Instance, Problem, Solution, encode, instance, stability
 from solver.explain import Explainer
 from solver.flow import flow_relaxation, solve_flow, with_balance_targets
@@ -183,11 +183,33 @@ def _diagnose(
         return coverage_conflicts(problem, assignment, language)
     free = np.ones(inst.n_mentees, dtype=bool)
     free[[i for i, _ in problem.pins]] = False
-    core = clashing_rules(inst, free, match_all) or sorted(program_rules(problem.request.program))
+    core = clashing_rules(inst, free, match_all) or rule_families(inst, match_all)
     if set(core) <= {"capacity", "match_all_mentees"}:
         return coverage_conflicts(problem, assignment, language)
-    detail = render(language, "conflict.core", rules=core)
-    return [Conflict(rule=rule, ids=[], detail=detail) for rule in core]
+    said = {rule: describe_rule(problem.request.program, rule, language) for rule in core}
+    conflicts = []
+    for rule in core:
+        others = [said[other] for other in core if other != rule]
+        if others:
+            detail = render(language, "conflict.core", rule=said[rule], others=others)
+        else:
+            detail = render(language, "conflict.core_alone", rule=said[rule])
+        conflicts.append(Conflict(rule=rule, ids=[], detail=detail))
+    return conflicts
+
+
+def describe_rule(program: Program, rule: str, language: str) -> str:
+    """What a rule family of the diagnosis demands, in the manager's words."""
+    family, _, attribute = rule.removeprefix("diversity.").partition(".")
+    if family == "cross":
+        share = round(100 * program.diversity.cross[attribute], 1)
+        return render(language, "rule.cross", share=share, attribute=attribute)
+    if family == "max_same_per_mentor":
+        k = program.diversity.max_same_per_mentor[attribute]
+        return render(language, "rule.max_same", k=k, attribute=attribute)
+    if family == "group":
+        return render(language, "rule.group_min", k=program.group.min_size)
+    return render(language, f"rule.{family}")
 
 
 def _pairings(problem: Problem, assignment: np.ndarray, explainer: Explainer) -> list[Pairing]:

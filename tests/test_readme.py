@@ -8,6 +8,7 @@ import shlex
 from pathlib import Path
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 
 from api.main import app
@@ -91,3 +92,63 @@ def test_the_readme_reason_example_is_the_first_reason_of_the_example_pair() -> 
     shown = json.loads(code_blocks("json")[3])
     first = TestClient(app).post("/v1/match", json=request).json()["pairings"][0]["reasons"][0]
     assert matches(shown, first)
+
+
+def rule_examples() -> dict[str, tuple[dict[str, Any], Any]]:
+    requests = dict(re.findall(r"```json request:(\S+)\n(.*?)```", README, re.S))
+    answers = dict(re.findall(r"```json answer:(\S+)\n(.*?)```", README, re.S))
+    assert requests.keys() == answers.keys()
+    return {name: (json.loads(requests[name]), json.loads(answers[name])) for name in requests}
+
+
+def without_rule(name: str, request: dict[str, Any]) -> dict[str, Any]:
+    """The same request with the example's rule switched off."""
+    program = dict(request["program"])
+    if name in ("cross", "max_same", "balance", "diagnosis"):
+        program.pop("diversity")
+    program.update(
+        {"fair": {"objective": "total"}, "stable": {"stable": False}}.get(name, {}),
+    )
+    if name == "group":
+        program["group"] = {"min_size": 1}
+    if name == "reverse":
+        program["format"] = "one_to_one"
+    return {**request, "program": program}
+
+
+def pairs_of(answer: dict[str, Any]) -> set[tuple[str, str]]:
+    return {(p["mentor"], p["mentee"]) for p in answer["pairings"]}
+
+
+RULE_EXAMPLES = ["cross", "max_same", "balance", "fair", "stable", "group", "reverse", "diagnosis"]
+
+
+def test_every_program_rule_has_a_readme_example() -> None:
+    assert sorted(rule_examples()) == sorted(RULE_EXAMPLES)
+
+
+@pytest.mark.parametrize("name", RULE_EXAMPLES)
+def test_a_readme_rule_example_gets_the_answer_it_shows_and_the_rule_decides_it(
+    name: str,
+) -> None:
+    request, shown = rule_examples()[name]
+    client = TestClient(app)
+    answer = client.post("/v1/match", json=request).json()
+    assert matches(shown, answer), json.dumps(answer, indent=1)[:3000]
+    assert validate(MatchRequest.model_validate(request), MatchResponse(**answer)) == []
+    plain = client.post("/v1/match", json=without_rule(name, request)).json()
+    assert plain["status"] == "optimal"
+    assert pairs_of(plain) != pairs_of(answer)
+
+
+@pytest.mark.parametrize("name", RULE_EXAMPLES)
+@pytest.mark.parametrize("engine", ["cpsat", "mip"])
+def test_the_general_engines_agree_on_every_rule_example(name: str, engine: str) -> None:
+    request, _ = rule_examples()[name]
+    client = TestClient(app)
+    reference = client.post("/v1/match", json=request).json()
+    body = {**request, "program": {**request["program"], "engine": engine}}
+    answer = client.post("/v1/match", json=body).json()
+    assert answer["status"] == reference["status"]
+    assert answer["objective"] == pytest.approx(reference["objective"], abs=1e-6)
+    assert answer["metrics"]["min_score"] == pytest.approx(reference["metrics"]["min_score"])
