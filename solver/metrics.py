@@ -13,10 +13,10 @@ def attribute_value(person: Participant, attribute: str) -> str | None:
     return person.attributes.get(attribute)
 
 
-def cross_share(
+def cross_counts(
     request: MatchRequest, pairs: list[tuple[str, str, float]], attribute: str
-) -> float:
-    """Among pairs where both values are known, the share that differ on the attribute."""
+) -> tuple[int, int]:
+    """How many pairs differ on the attribute, and how many have it known on both sides."""
     mentors = {p.id: p for p in request.mentors}
     mentees = {p.id: p for p in request.mentees}
     known = [
@@ -25,7 +25,15 @@ def cross_share(
     ]
     known = [(a, b) for a, b in known if a and b]
     crossing = sum(1 for a, b in known if normalise(a or "") != normalise(b or ""))
-    return round(crossing / len(known), 6) if known else 0.0
+    return crossing, len(known)
+
+
+def cross_share(
+    request: MatchRequest, pairs: list[tuple[str, str, float]], attribute: str
+) -> float:
+    """Among pairs where both values are known, the share that differ (0 when none is known)."""
+    crossing, known = cross_counts(request, pairs, attribute)
+    return round(crossing / known, 6) if known else 0.0
 
 
 def compute_metrics(

@@ -13,7 +13,7 @@ from collections import Counter
 from solver.criteria import score_pair
 from solver.encoder import SCORE_SCALE
 from solver.features import hours_apart, item_set, normalise
-from solver.metrics import attribute_value, compute_metrics, cross_share
+from solver.metrics import attribute_value, compute_metrics, cross_counts
 from solver.schema import MatchRequest, MatchResponse, Participant, Program
 
 TOLERANCE = 1e-6
@@ -239,9 +239,9 @@ def _program_rules(request: MatchRequest, response: MatchResponse) -> list[str]:
     pairs = [(p.mentor, p.mentee, p.score) for p in response.pairings]
     mentees = {p.id: p for p in request.mentees}
     for attribute, share in program.diversity.cross.items():
-        found = cross_share(request, pairs, attribute)
-        if found < share - TOLERANCE:
-            problems.append(f"cross share of {attribute} is {found}, below {share}")
+        crossing, known = cross_counts(request, pairs, attribute)  # unknown values are neutral
+        if crossing < share * known - TOLERANCE:
+            problems.append(f"{crossing} of {known} pairs cross {attribute}, below {share}")
     for attribute, k in program.diversity.max_same_per_mentor.items():
         counts = Counter(
             (m, normalise(v)) for m, e, _ in pairs if (v := attribute_value(mentees[e], attribute))
