@@ -6,6 +6,7 @@ Adding a language is adding one file to `solver/messages/` with the same keys.
 from __future__ import annotations
 
 import json
+import re
 from functools import lru_cache
 from importlib import resources
 from typing import Any
@@ -55,7 +56,21 @@ def _format(value: Any, templates: dict[str, str]) -> str:
     return str(value)
 
 
+# `{n|one form|other form}`: the form agreeing with the number n (forms may hold `{name}`)
+PLURAL = re.compile(r"\{(\w+)\|((?:[^{}|]|\{\w+\})*)\|((?:[^{}|]|\{\w+\})*)\}")
+
+
+def _agree(template: str, params: dict[str, Any], singular_below: float) -> str:
+    def form(found: re.Match[str]) -> str:
+        count = abs(float(params[found[1]]))
+        return found[2] if count == 1 or count < singular_below else found[3]
+
+    return PLURAL.sub(form, template)
+
+
 def render(language: str, key: str, **params: Any) -> str:
-    """The sentence for `key` in `language`, lists joined and numbers written the local way."""
+    """The sentence for `key` in `language`: plurals agreeing, lists joined, numbers written
+    the local way (French counts 0 and 1 as singular, English only 1)."""
     templates = catalogue(language)
-    return templates[key].format(**{k: _format(v, templates) for k, v in params.items()})
+    template = _agree(templates[key], params, float(templates["plural_singular_below"]))
+    return template.format(**{k: _format(v, templates) for k, v in params.items()})
