@@ -158,13 +158,15 @@ def solve_cpsat(
 ) -> Solution:
     """The lexicographic optimum by CP-SAT, the best found when time runs out, or none."""
     model, x, stages = build(inst)
-    chosen = None if hint is None else hint[inst.rows] == inst.cols
+    hinted = None if hint is None else hint[inst.rows] == inst.cols
+    found = None  # only what CP-SAT itself proved feasible: a hint may break the side rules
     deadline = time.monotonic() + time_limit_s
     for level, stage in enumerate(stages):
         model.maximize(stage.expression)
         model.clear_hints()
-        if chosen is not None:
-            for var, value in zip(x, chosen.tolist(), strict=True):
+        start = found if found is not None else hinted
+        if start is not None:
+            for var, value in zip(x, start.tolist(), strict=True):
                 model.add_hint(var, value)
         solver = cp_model.CpSolver()
         solver.parameters.max_time_in_seconds = max(deadline - time.monotonic(), 0.01)
@@ -178,15 +180,15 @@ def solve_cpsat(
             )
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             break
-        chosen = np.array([solver.boolean_value(v) for v in x], dtype=bool)
+        found = np.array([solver.boolean_value(v) for v in x], dtype=bool)
         if status == cp_model.FEASIBLE:
             last = level == len(stages) - 1
             bound = int(solver.best_objective_bound) if last else None
-            return Solution(_assignment(inst, chosen), proven=False, gain_bound=bound)
+            return Solution(_assignment(inst, found), proven=False, gain_bound=bound)
         model.add(stage.expression == int(round(solver.objective_value)))
     else:
-        assert chosen is not None
-        return Solution(_assignment(inst, chosen), proven=True)
-    if chosen is None:
+        assert found is not None
+        return Solution(_assignment(inst, found), proven=True)
+    if found is None:
         return Solution(np.full(inst.n_mentees, -1, dtype=np.int64), proven=False, feasible=False)
-    return Solution(_assignment(inst, chosen), proven=False)
+    return Solution(_assignment(inst, found), proven=False)

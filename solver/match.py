@@ -53,7 +53,7 @@ class SolveOptions:
 FLOW_RULES = {"diversity.max_same_per_mentor", "objective: fair"}
 MIP_MAX_PAIRS = 50_000  # PuLP builds one variable at a time: beyond this it is too slow
 STABLE_MAX_TERMS = 3_000_000  # stability rows grow with pairs × preference depth
-REDUCE_FROM_PAIRS = 20_000  # above this, CP-SAT only sees pairs that survive an LP proof
+REDUCE_FROM_PAIRS = 2_000  # above this, CP-SAT only sees pairs that survive an LP proof
 
 
 def program_rules(program: Program) -> set[str]:
@@ -159,6 +159,9 @@ def match(request: MatchRequest, options: SolveOptions | None = None) -> MatchRe
     for i, j in problem.pins:
         assignment[i] = j
     everyone = not (assignment < 0).any()
+    if not solution.feasible and not solution.proven:
+        message = f"no pairing that keeps every rule was found within {time_limit} s"
+        raise InvalidRequest([(("program", "time_limit_s"), message + "; allow more time")])
     if not solution.feasible or (program.rules.match_all_mentees and not everyone):
         conflicts = _diagnose(problem, inst, assignment, options.language)
         return _infeasible(problem, conflicts, started, options.language, engine)

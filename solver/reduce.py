@@ -226,16 +226,19 @@ def solve_reduced(
         bound - value,
     )
     if exact == "mip":
-        return _mip_optimum(inst, counts, survivors, incumbent, deadline)
-    remaining = max(deadline - time.monotonic(), 0.01)
-    solution = solve_cpsat(
-        inst.subset(survivors),
-        time_limit_s=remaining,
-        seed=seed,
-        num_workers=num_workers,
-        hint=incumbent,
-    )
-    if not solution.proven:
-        gain_bound = round(bound * SCORE_SCALE)
-        return Solution(solution.assignment, proven=False, gain_bound=gain_bound)
-    return solution
+        solution = _mip_optimum(inst, counts, survivors, incumbent, deadline)
+    else:
+        remaining = max(deadline - time.monotonic(), 0.01)
+        solution = solve_cpsat(
+            inst.subset(survivors),
+            time_limit_s=remaining,
+            seed=seed,
+            num_workers=num_workers,
+            hint=incumbent,
+        )
+    if solution is not None and solution.proven:
+        return solution
+    gain_bound = round(bound * SCORE_SCALE)  # the LP bound holds for the whole request
+    if solution is None or not solution.feasible:
+        return Solution(incumbent, proven=False, gain_bound=gain_bound)
+    return Solution(solution.assignment, proven=False, gain_bound=gain_bound)

@@ -228,3 +228,20 @@ def test_rules_combined_stay_valid_and_lose_nobody(seed: int, rules: list[str]) 
     everyone = {p.id for p in request.mentors} | {p.id for p in request.mentees}
     assert everyone <= paired | listed
     assert response.status in ("optimal", "infeasible")
+
+
+def test_a_search_stopped_before_any_solution_is_a_422_on_the_time_limit(monkeypatch: Any) -> None:
+    """Never the flow's hint (it may break the rule) passed off as an answer."""
+    from ortools.sat.python import cp_model
+
+    from solver.match import InvalidRequest
+
+    class Interrupted(cp_model.CpSolver):
+        def solve(self, model: Any, *args: Any) -> Any:
+            self.parameters.stop_after_presolve = True  # as if the time limit struck then
+            return super().solve(model, *args)
+
+    monkeypatch.setattr(cp_model, "CpSolver", Interrupted)
+    with pytest.raises(InvalidRequest) as refused:
+        match(small_pool(1, "cross", "cpsat"))
+    assert refused.value.errors[0][0] == ("program", "time_limit_s")

@@ -79,3 +79,18 @@ def test_without_a_trusted_bound_nothing_is_reduced(monkeypatch: Any) -> None:
     general = solve(body, "cpsat", reduce=False, monkeypatch=monkeypatch)
     fallback = solve(body, "auto", reduce=True, monkeypatch=monkeypatch)
     assert fallback.objective == pytest.approx(general.objective, abs=1e-5)
+
+
+def test_when_the_exact_search_runs_out_of_time_the_incumbent_is_returned_honestly(
+    monkeypatch: Any,
+) -> None:
+    monkeypatch.setattr(reduce_module, "_mip_optimum", lambda *args: None)
+    body = generate_pool(36, 12, 5, program={"weights": {"department": 0}})
+    body["program"]["diversity"] = {"cross": {"department": binding_share(body)}}
+    exact = solve(body, "cpsat", reduce=False, monkeypatch=monkeypatch)
+    stopped = solve(body, "auto", reduce=True, monkeypatch=monkeypatch)  # validated inside
+    assert stopped.status == "feasible"
+    assert stopped.objective <= exact.objective + 1e-6 <= stopped.bound + 2e-6
+    assert stopped.gap == pytest.approx(
+        (stopped.bound - stopped.objective) / stopped.bound, abs=1e-3
+    )
