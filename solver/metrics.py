@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from solver.features import normalise
 from solver.schema import TOP_LEVEL_ATTRIBUTES, MatchRequest, Metrics, Participant
 
@@ -55,4 +57,43 @@ def compute_metrics(
         first_choice_rate=round(first_choice / len(with_wishes), 6) if with_wishes else 0.0,
         cross_share={a: cross_share(request, pairs, a) for a in attributes},
         blocking_pairs=blocking_pairs,
+        max_same_per_mentor={
+            a: most_alike(request, pairs, a) for a in request.program.diversity.max_same_per_mentor
+        },
+        match_rate_by={
+            a: match_rate_by(request, matched, a)
+            for a, wanted in request.program.diversity.balance.items()
+            if wanted
+        },
+        smallest_group=smallest_group(request, pairs),
     )
+
+
+def most_alike(request: MatchRequest, pairs: list[tuple[str, str, float]], attribute: str) -> int:
+    """The most mentees of one mentor who share one value of the attribute."""
+    mentees = {p.id: p for p in request.mentees}
+    alike = Counter(
+        (m, normalise(value))
+        for m, e, _ in pairs
+        if (value := attribute_value(mentees[e], attribute))
+    )
+    return max(alike.values(), default=0)
+
+
+def match_rate_by(request: MatchRequest, matched: set[str], attribute: str) -> dict[str, float]:
+    """Each value's match rate among the mentees who have it (equitable access, at a glance)."""
+    everyone: Counter[str] = Counter()
+    served: Counter[str] = Counter()
+    label: dict[str, str] = {}  # "Sales" and "sales" are one value, shown as first written
+    for mentee in request.mentees:
+        if value := attribute_value(mentee, attribute):
+            key = label.setdefault(normalise(value), value)
+            everyone[key] += 1
+            served[key] += mentee.id in matched
+    return {value: round(served[value] / n, 6) for value, n in sorted(everyone.items())}
+
+
+def smallest_group(request: MatchRequest, pairs: list[tuple[str, str, float]]) -> int | None:
+    if request.program.format != "group":
+        return None
+    return min(Counter(m for m, _, _ in pairs).values(), default=0)

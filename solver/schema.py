@@ -264,9 +264,24 @@ class Metrics(BaseModel):
     mean_score: float
     min_score: float
     first_choice_rate: float
-    cross_share: dict[str, float]
+    cross_share: dict[str, float] = Field(
+        description="Per attribute (department, and each cross rule's): the share of pairs "
+        "that differ, among pairs where both values are known (0 when none is)."
+    )
     blocking_pairs: int = Field(
         description="Pairs who would both rather be together (0 when stable)."
+    )
+    max_same_per_mentor: dict[str, int] = Field(
+        default_factory=dict,
+        description="Per max_same_per_mentor attribute: the most mentees of one mentor "
+        "sharing one value.",
+    )
+    match_rate_by: dict[str, dict[str, float]] = Field(
+        default_factory=dict,
+        description="Per balance attribute: the match rate of each value's mentees.",
+    )
+    smallest_group: int | None = Field(
+        None, description="Format group: the fewest mentees of a mentor who has any."
     )
 
 
