@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from api import match, problems
+from api import match, problems, scenarios
 
 app = FastAPI(
     title="binome",
@@ -13,6 +13,7 @@ app = FastAPI(
 )
 problems.install(app)
 app.include_router(match.router)
+app.include_router(scenarios.router)
 
 
 @app.get("/healthz", tags=["health"])

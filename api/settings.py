@@ -13,6 +13,7 @@ class Settings(BaseSettings):
 
     max_time_limit_s: float = Field(60.0, gt=0, le=3600, description="Clamp on time_limit_s.")
     solver_threads: int = Field(1, ge=1, le=64, description="CP-SAT workers per request.")
+    scenario_workers: int = Field(2, ge=1, le=64, description="Variants solved at once.")
 
 
 @lru_cache(maxsize=1)
