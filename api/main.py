@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from api import match, problems, scenarios
+from api import match, problems, rematch, scenarios
 
 app = FastAPI(
     title="binome",
@@ -14,6 +14,7 @@ app = FastAPI(
 problems.install(app)
 app.include_router(match.router)
 app.include_router(scenarios.router)
+app.include_router(rematch.router)
 
 
 @app.get("/healthz", tags=["health"])

@@ -20,6 +20,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from solver import InvalidRequest, MatchRequest, MatchResponse, SolveOptions, match
+from solver.roster import without_people
 from solver.schema import Id, Metrics, Unmatched
 
 Loc = tuple[str | int, ...]
@@ -94,38 +95,13 @@ def merge_patch(target: Any, patch: Any) -> Any:
     return merged
 
 
-def _without(ids: set[str], body: dict[str, Any]) -> dict[str, Any]:
-    """The request with these people gone, and every reference to them."""
-    kept = {
-        side: [p for p in body.get(side, []) if p.get("id") not in ids]
-        for side in ("mentors", "mentees")
-    }
-    for people in kept.values():
-        for k, person in enumerate(people):
-            lists = {
-                field: [x for x in person[field] if x not in ids]
-                for field in ("preferences", "avoid")
-                if isinstance(person.get(field), list)
-            }
-            people[k] = {**person, **lists}
-    program = dict(body.get("program") or {})
-    for field in ("pinned", "forbidden", "scores"):
-        if isinstance(program.get(field), list):
-            program[field] = [
-                pair
-                for pair in program[field]
-                if not (isinstance(pair, dict) and {pair.get("mentor"), pair.get("mentee")} & ids)
-            ]
-    return {**body, **kept, "program": program}
-
-
 def variant_body(base: dict[str, Any], variant: Variant) -> dict[str, Any]:
     """The request a variant stands for: patch, then additions, then removals."""
     body = merge_patch(base, variant.patch)
     body["mentors"] = [*body.get("mentors", []), *copy.deepcopy(variant.add_mentors)]
     body["mentees"] = [*body.get("mentees", []), *copy.deepcopy(variant.add_mentees)]
     if variant.remove:
-        body = _without(set(variant.remove), body)
+        body = without_people(body, set(variant.remove))
     return body
 
 

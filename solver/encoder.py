@@ -151,6 +151,23 @@ def instance(problem: Problem) -> Instance:
     )
 
 
+def with_bonus(inst: Instance, problem: Problem, bonus: dict[tuple[str, str], float]) -> Instance:
+    """Extra gain on some (mentor id, mentee id) arcs, in score units: re-matching rewards
+    the current pairs so that a change must gain more than its penalty."""
+    if not bonus:
+        return inst
+    keys = inst.rows * inst.n_mentors + inst.cols  # increasing: arcs are in row-major order
+    gain = inst.gain.copy()
+    for (mentor, mentee), extra in bonus.items():
+        i, j = problem.pool.mentee_index.get(mentee), problem.pool.mentor_index.get(mentor)
+        if i is None or j is None:
+            continue
+        k = int(np.searchsorted(keys, i * inst.n_mentors + j))
+        if k < len(keys) and keys[k] == i * inst.n_mentors + j:
+            gain[k] += int(quantise(np.array(extra)))
+    return replace(inst, gain=gain)
+
+
 def side_rules(problem: Problem, rows: np.ndarray, cols: np.ndarray, gain: np.ndarray) -> Side:
     """The program's rules beyond the assignment, over the instance's arcs."""
     program = problem.request.program

@@ -11,7 +11,17 @@ import numpy as np
 from solver.blocking import count_blocking_pairs
 from solver.cpsat import solve_cpsat
 from solver.diagnose import clashing_rules, rule_families
-from solver.encoder import SCORE_SCALE, Instance, Problem, Solution, encode, instance, stability
+from solver.encoder import (
+    SCORE_SCALE,
+    Instance,
+    Problem,
+    Solution,
+    encode,
+    instance,
+    quantise,
+    stability,
+    with_bonus,
+)
 from solver.explain import Explainer
 from solver.flow import flow_relaxation, solve_flow, with_balance_targets
 from solver.messages import render
@@ -136,8 +146,16 @@ def _run_engine(
     return "cpsat", solution
 
 
-def match(request: MatchRequest, options: SolveOptions | None = None) -> MatchResponse:
-    """The lexicographic optimum of a request, explained; raises InvalidRequest on bad input."""
+def match(
+    request: MatchRequest,
+    options: SolveOptions | None = None,
+    *,
+    bonus: dict[tuple[str, str], float] | None = None,
+) -> MatchResponse:
+    """The lexicographic optimum of a request, explained; raises InvalidRequest on bad input.
+
+    `bonus` (re-matching) adds score units to the objective of some (mentor, mentee) pairs;
+    the reported scores and objective stay the plain scores."""
     options = options or SolveOptions()
     program = request.program
     errors = reference_errors(request) + engine_errors(program)
@@ -151,7 +169,7 @@ def match(request: MatchRequest, options: SolveOptions | None = None) -> MatchRe
     inst = instance(problem)
     if errors := size_errors(program, inst):
         raise InvalidRequest(errors)
-    inst = with_balance_targets(inst)
+    inst = with_balance_targets(with_bonus(inst, problem, bonus or {}))
     engine = engine_for(program, inst)
     time_limit = min(program.time_limit_s, options.max_time_limit_s)
     engine, solution = _run_engine(engine, program, inst, time_limit, options.num_workers)
@@ -296,7 +314,8 @@ def _respond(
 
 
 def _blocking_pairs(problem: Problem, inst: Instance, assignment: np.ndarray) -> int:
-    ranks = inst.side.stability or stability(problem, inst.rows, inst.cols, inst.gain)
+    plain = quantise(problem.score[inst.rows, inst.cols])  # scores alone: no re-match bonus
+    ranks = inst.side.stability or stability(problem, inst.rows, inst.cols, plain)
     return count_blocking_pairs(inst, ranks, assignment)
 
 

@@ -123,6 +123,26 @@ class GroupSettings(Strict):
     min_size: int = Field(2, ge=1, le=1000, description="A mentor gets no mentee or at least this.")
 
 
+class RematchPolicy(Strict):
+    """How `/v1/rematch` treats the current pairs (`/v1/match` does not read it)."""
+
+    keep_rating: int = Field(4, ge=1, le=5, description="Pairs rated this or more are kept.")
+    end_rating: int = Field(2, ge=0, le=5, description="Pairs rated this or less end.")
+    change_penalty: float = Field(
+        0.05,
+        ge=0,
+        le=1,
+        description="Score a change of mentor must gain before a current pair is broken.",
+    )
+    waiting_bonus: int = Field(
+        1,
+        ge=0,
+        le=100,
+        description="Waiting rounds added to mentees already in the program (pair running or "
+        "ended): served before newcomers.",
+    )
+
+
 class Program(Strict):
     format: Literal["one_to_one", "group", "reverse"] = "one_to_one"
     mentor_capacity: int = Field(3, ge=0, le=1000, description="Default mentees per mentor.")
@@ -141,6 +161,7 @@ class Program(Strict):
     time_limit_s: float = Field(10.0, gt=0, le=600)
     seed: int = Field(0, ge=0, le=2**31 - 1)
     engine: Engine = "auto"
+    rematch: RematchPolicy = Field(default_factory=RematchPolicy)
 
     def effective_weights(self) -> dict[str, float]:
         """Default weights, overridden by the manager's; a weight of 0 turns a criterion off."""

@@ -1,0 +1,185 @@
+"""Re-matching after mid-program feedback: keep what works, re-pair what does not, move few.
+
+The policy (`program.rematch`) turns feedback into rules the engine already has:
+
+- a pair rated `keep_rating` or more is pinned (kept), unless someone in it leaves or a
+  hard rule now forbids it;
+- a pair flagged `end`, or rated `end_rating` or less, ends and is forbidden from
+  re-forming;
+- a pair with someone leaving ends;
+- every other current pair earns `change_penalty` on top of its score, so it is broken
+  only when the change gains more than the penalty;
+- every mentee already in the program (pair running or ended) gains `waiting_bonus`
+  waiting rounds: served before newcomers, so a newcomer never takes a running pair's
+  place, and a mentee whose pair ended is re-paired first.
+
+Kept pairs are pins and the rest is one lexicographic solve (matched counts first, then
+score minus change penalties), so the number of broken pairs is the fewest for the
+score reached.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from solver.encoder import encode
+from solver.match import InvalidRequest, SolveOptions, match
+from solver.rematch_schema import Feedback, Move, PairNote, RematchRequest, RematchResponse
+from solver.roster import without_people
+from solver.schema import Loc, MatchRequest, MatchResponse
+from solver.schema import reference_errors as pool_reference_errors
+
+Pair = tuple[str, str]  # (mentor, mentee)
+
+
+def reference_errors(request: RematchRequest) -> list[tuple[Loc, str]]:
+    """Current pairs, feedback and leavers must name people and pairs that exist."""
+    mentors = {p.id for p in request.pool.mentors}
+    mentees = {p.id for p in request.pool.mentees}
+    errors: list[tuple[Loc, str]] = []
+    seen: set[str] = set()
+    for k, pair in enumerate(request.current):
+        if pair.mentor not in mentors:
+            errors.append((("current", k, "mentor"), f"unknown mentor {pair.mentor!r}"))
+        if pair.mentee not in mentees:
+            errors.append((("current", k, "mentee"), f"unknown mentee {pair.mentee!r}"))
+        if pair.mentee in seen:
+            errors.append((("current", k, "mentee"), f"mentee {pair.mentee!r} has two mentors"))
+        seen.add(pair.mentee)
+    current = {(p.mentor, p.mentee) for p in request.current}
+    for k, note in enumerate(request.feedback):
+        if (note.mentor, note.mentee) not in current:
+            message = f"{note.mentor!r} and {note.mentee!r} are not a current pair"
+            errors.append((("feedback", k), message))
+    for k, pid in enumerate(request.leaving):
+        if pid not in mentors | mentees:
+            errors.append((("leaving", k), f"unknown id {pid!r}"))
+    return errors
+
+
+def _verdicts(request: RematchRequest) -> tuple[dict[Pair, tuple[str, str]], set[Pair]]:
+    """Ended pairs with (reason, detail), and the pairs feedback says to keep."""
+    policy = request.pool.program.rematch
+    leaving = set(request.leaving)
+    notes: dict[Pair, list[Feedback]] = defaultdict(list)
+    for note in request.feedback:
+        notes[(note.mentor, note.mentee)].append(note)
+    ended: dict[Pair, tuple[str, str]] = {}
+    keep: set[Pair] = set()
+    for pair in ((p.mentor, p.mentee) for p in request.current):
+        mentor, mentee = pair
+        ratings = [n.rating for n in notes[pair] if n.rating is not None]
+        if mentor in leaving or mentee in leaving:
+            who = "mentor" if mentor in leaving else "mentee"
+            ended[pair] = (f"{who}_left", f"the {who} left the program")
+        elif any(n.end for n in notes[pair]):
+            by = next((n.by for n in notes[pair] if n.end and n.by), None)
+            ended[pair] = ("end_requested", f"ended at the {by}'s request" if by else "ended")
+        elif ratings and min(ratings) <= policy.end_rating:
+            ended[pair] = ("low_rating", f"ended after a {min(ratings)}/5 rating")
+        elif ratings and min(ratings) >= policy.keep_rating:
+            keep.add(pair)
+    return ended, keep
+
+
+def _next_request(
+    request: RematchRequest, ended: dict[Pair, tuple[str, str]], keep: set[Pair]
+) -> MatchRequest:
+    """The pool minus leavers, kept pairs pinned, ended pairs forbidden, mentees already in
+    the program served before newcomers."""
+    policy = request.pool.program.rematch
+    body = without_people(request.pool.model_dump(mode="json"), set(request.leaving))
+    program = body["program"]
+    pinned = {(p["mentor"], p["mentee"]) for p in program["pinned"]}
+    program["pinned"] += [{"mentor": m, "mentee": e} for m, e in sorted(keep - pinned)]
+    forbidden = {(p["mentor"], p["mentee"]) for p in program["forbidden"]}
+    program["forbidden"] += [
+        {"mentor": m, "mentee": e}
+        for (m, e), (reason, _) in sorted(ended.items())
+        if reason in ("end_requested", "low_rating") and (m, e) not in forbidden
+    ]
+    in_program = {p.mentee for p in request.current} - set(request.leaving)
+    for mentee in body["mentees"]:
+        if mentee["id"] in in_program:
+            mentee["waiting_rounds"] += policy.waiting_bonus
+    return MatchRequest.model_validate(body)
+
+
+def _still_eligible(request: MatchRequest, pairs: set[Pair]) -> set[Pair]:
+    """The pairs no hard rule forbids in the next round (rules or data may have changed)."""
+    problem = encode(request)
+    mentor_index, mentee_index = problem.pool.mentor_index, problem.pool.mentee_index
+    return {(m, e) for m, e in pairs if problem.eligible[mentee_index[e], mentor_index[m]]}
+
+
+def rematch(request: RematchRequest, options: SolveOptions | None = None) -> RematchResponse:
+    """The next round's pairs, and what happened to each current pair and mentee."""
+    options = options or SolveOptions()
+    pool_errors = [(("pool", *loc), msg) for loc, msg in pool_reference_errors(request.pool)]
+    if errors := pool_errors + reference_errors(request):
+        raise InvalidRequest(errors)
+    ended, keep = _verdicts(request)
+    kept_pins = _still_eligible(_next_request(request, ended, set()), keep)
+    next_request = _next_request(request, ended, kept_pins)
+    policy = request.pool.program.rematch
+    flexible = {(p.mentor, p.mentee) for p in request.current} - ended.keys() - kept_pins
+    bonus = dict.fromkeys(flexible, policy.change_penalty)
+    try:
+        result = match(next_request, options, bonus=bonus)
+    except InvalidRequest as exc:  # program-level refusals (engine, size, time limit)
+        raise InvalidRequest([(("pool", *loc), msg) for loc, msg in exc.errors]) from exc
+    return _report(request, result, ended, kept_pins)
+
+
+def _report(
+    request: RematchRequest,
+    result: MatchResponse,
+    ended: dict[Pair, tuple[str, str]],
+    kept_pins: set[Pair],
+) -> RematchResponse:
+    now = {p.mentee: p.mentor for p in result.pairings}
+    before = {p.mentee: p.mentor for p in request.current}
+    kept, moved = [], []
+    for mentee, mentor in sorted(before.items()):
+        pair = (mentor, mentee)
+        if pair in ended:
+            continue
+        if now.get(mentee) == mentor:
+            why = (
+                ("rated_well", "kept: well rated")
+                if pair in kept_pins
+                else (
+                    "no_better_match",
+                    "kept: no change gains more than the change penalty",
+                )
+            )
+            kept.append(PairNote(mentor=mentor, mentee=mentee, reason=why[0], detail=why[1]))
+        else:
+            after = now.get(mentee)
+            detail = (
+                f"moved to {after}: a better match, worth more than the change penalty"
+                if after
+                else f"{mentor}'s place went to a mentee served first; waiting"
+            )
+            moved.append(
+                Move(mentee=mentee, before=mentor, after=after, reason="rematched", detail=detail)
+            )
+    ended_notes = [
+        PairNote(mentor=m, mentee=e, reason=reason, detail=detail)
+        for (m, e), (reason, detail) in sorted(ended.items())
+    ]
+    ended_mentees = {e for _, e in ended}
+    new = []
+    for pairing in result.pairings:
+        if before.get(pairing.mentee) == pairing.mentor:
+            continue
+        if pairing.mentee in ended_mentees:
+            reason, detail = "replaces_ended", "a new mentor after the previous pair ended"
+        elif pairing.mentee in before:
+            reason, detail = "moved", f"moved from {before[pairing.mentee]}"
+        else:
+            reason, detail = "was_waiting", "was not paired this far (waiting or new joiner)"
+        new.append(
+            PairNote(mentor=pairing.mentor, mentee=pairing.mentee, reason=reason, detail=detail)
+        )
+    return RematchResponse(result=result, kept=kept, ended=ended_notes, new=new, moved=moved)
