@@ -1,0 +1,52 @@
+"""A whole program played from a file: first match, two rounds of feedback and re-matching."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from scenarios.files import ScenarioFileError
+from scenarios.rounds import is_program_file, play, play_csv, play_table
+
+ROOT = Path(__file__).resolve().parent.parent
+YEAR = ROOT / "scenarios" / "program_year.yaml"
+
+
+def test_the_example_year_keeps_every_promise_and_expectation() -> None:
+    played = play(YEAR)
+    assert [r.name for r in played.rounds] == ["first match", "mid-year review", "autumn review"]
+    for result in played.rounds[1:]:
+        promises = dict(result.checks[:2])
+        assert promises == {"no ended pair re-formed": True, "every well-rated pair kept": True}
+    assert played.passed, [(r.name, r.checks) for r in played.rounds]
+    table = play_table(played)
+    assert len(table.splitlines()) == 4 and "autumn review" in table
+    assert play_csv(played).splitlines()[0].startswith("round,status,matched_mentees")
+
+
+def test_an_expectation_that_does_not_hold_fails_the_play(tmp_path: Path) -> None:
+    text = YEAR.read_text("utf-8").replace("ended == 4", "ended == 5")
+    (tmp_path / "examples").symlink_to(ROOT / "scenarios" / "examples")
+    changed = tmp_path / "year.yaml"
+    changed.write_text(text, "utf-8")
+    played = play(changed)
+    assert not played.passed
+    assert ("ended == 5", False) in played.rounds[1].checks
+
+
+def test_feedback_about_a_mentee_without_mentor_names_the_round(tmp_path: Path) -> None:
+    (tmp_path / "examples").symlink_to(ROOT / "scenarios" / "examples")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        "pool: examples/company_pool.json\n"
+        "rounds:\n  - name: review\n    feedback: [{mentee: e0002, rating: 1}]\n",
+        "utf-8",
+    )
+    with pytest.raises(ScenarioFileError, match=r"round 0 \(review\).*'e0002' has no current"):
+        play(bad)
+
+
+def test_program_files_are_told_from_scenario_files() -> None:
+    assert is_program_file(YEAR)
+    assert not is_program_file(ROOT / "scenarios" / "lower_capacity.yaml")
