@@ -206,41 +206,51 @@ def side_rules(problem: Problem, rows: np.ndarray, cols: np.ndarray, gain: np.nd
     )
 
 
-def _position(preferences: list[list[str]], index: dict[str, int], size: int) -> np.ndarray:
-    """position[a, b]: where b stands in a's preference list; unlisted after all listed."""
-    position = np.full((len(preferences), size), 10**6, dtype=np.int64)
-    for a, wishes in enumerate(preferences):
-        for rank, wished in enumerate(wishes):
+UNLISTED = 255  # after every stated preference (lists hold at most 200 ids)
+
+
+def _listed_position(
+    wishes: list[list[str]], index: dict[str, int], own: np.ndarray, other: np.ndarray, width: int
+) -> np.ndarray:
+    """Per arc (own[k], other[k]): where `other` stands in `own`'s preference list, or UNLISTED.
+    Arcs are keyed own * width + other; only stated wishes are looked up (no dense matrix)."""
+    position = np.full(len(own), UNLISTED, dtype=np.int64)
+    keys = own * width + other
+    order = np.argsort(keys, kind="stable")
+    ordered = keys[order]
+    for a, listed in enumerate(wishes):
+        for rank, wished in enumerate(listed):
             b = index.get(wished)
-            if b is not None and position[a, b] == 10**6:
-                position[a, b] = rank
+            if b is None:
+                continue
+            k = int(np.searchsorted(ordered, a * width + b))
+            if k < len(ordered) and ordered[k] == a * width + b:
+                arc = order[k]
+                position[arc] = min(position[arc], rank)
     return position
 
 
-def _rank_within(group: np.ndarray, *keys: np.ndarray) -> np.ndarray:
-    """Each arc's rank among the arcs of its group, ordered by the keys (first key first)."""
-    order = np.lexsort((*reversed(keys), group))
-    rank = np.empty(len(group), dtype=np.int64)
-    starts = np.r_[0, np.nonzero(np.diff(group[order]))[0] + 1]
-    sizes = np.diff(np.r_[starts, len(group)])
-    rank[order] = np.arange(len(group)) - np.repeat(starts, sizes)
-    return rank
+def _order_key(position: np.ndarray, gain: np.ndarray, other: np.ndarray) -> np.ndarray:
+    """One int64 per arc that sorts as (stated position, higher score first, id order):
+    8 bits of position, 30 of score, 17 of index (lists hold at most 100,000 people)."""
+    worse = SCORE_SCALE - np.clip(gain, 0, SCORE_SCALE)
+    return (position << 47) | (worse << 17) | other
 
 
 def stability(problem: Problem, rows: np.ndarray, cols: np.ndarray, gain: np.ndarray) -> Stability:
-    """Both sides' strict orders over their arcs: stated preferences, then score, then id order."""
+    """Both sides' strict orders over their arcs: stated preferences, then score, then id order.
+    The 'ranks' are order keys: only their order within one mentee's or mentor's arcs counts."""
     pool = problem.pool
-    mentee_pos = _position(
-        [p.preferences for p in pool.mentees], pool.mentor_index, len(pool.mentors)
+    n_mentees, n_mentors = len(pool.mentees), len(pool.mentors)
+    mentee_pos = _listed_position(
+        [p.preferences for p in pool.mentees], pool.mentor_index, rows, cols, n_mentors
     )
-    mentor_pos = _position(
-        [p.preferences for p in pool.mentors], pool.mentee_index, len(pool.mentees)
+    mentor_pos = _listed_position(
+        [p.preferences for p in pool.mentors], pool.mentee_index, cols, rows, n_mentees
     )
-    if len(rows) == 0:
-        return Stability(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
     return Stability(
-        mentee_rank=_rank_within(rows, mentee_pos[rows, cols], -gain, cols),
-        mentor_rank=_rank_within(cols, mentor_pos[cols, rows], -gain, rows),
+        mentee_rank=_order_key(mentee_pos, gain, cols),
+        mentor_rank=_order_key(mentor_pos, gain, rows),
     )
 
 

@@ -57,8 +57,11 @@ class Balance:
 
 @dataclass(frozen=True)
 class Stability:
-    mentee_rank: np.ndarray  # per arc: the mentor's rank in the mentee's order (0 = best)
-    mentor_rank: np.ndarray  # per arc: the mentee's rank in the mentor's order (0 = best)
+    """Per arc, order keys (lower is preferred): the mentee's view of the mentor, and the
+    mentor's view of the mentee. Only their order within one person's arcs means anything."""
+
+    mentee_rank: np.ndarray
+    mentor_rank: np.ndarray
 
 
 @dataclass(frozen=True)
