@@ -23,13 +23,20 @@ _SEPARATORS = re.compile(r"[\s_\-]+")
 _REFERENCE_DAYS = (datetime(2026, 1, 15, 12, tzinfo=UTC), datetime(2026, 7, 15, 12, tzinfo=UTC))
 
 
+@lru_cache(maxsize=65536)
 def normalise(item: str) -> str:
     """The comparable form of a list item: case-folded, single spaces, no hyphens."""
     return _SEPARATORS.sub(" ", item.casefold()).strip()
 
 
 def item_set(items: Iterable[str]) -> dict[str, str]:
-    """Normalised item → the item as the person wrote it (first spelling wins)."""
+    """Normalised item → the item as the person wrote it (first spelling wins). Read only:
+    the same list gives the same (cached) dict."""
+    return _item_set(tuple(items))
+
+
+@lru_cache(maxsize=65536)
+def _item_set(items: tuple[str, ...]) -> dict[str, str]:
     found: dict[str, str] = {}
     for item in items:
         key = normalise(item)
