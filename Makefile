@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test lint bench install dev clean
+.PHONY: run test lint bench install dev clean scenario scenarios
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,18 @@ lint: $(VENV)/.installed-dev
 
 test: lint
 	$(BIN)/pytest
+
+# One scenario file: `make scenario FILE=scenarios/lower_capacity.yaml` (reports in build/).
+scenario: $(VENV)/.installed
+	@test -n "$(FILE)" || { echo "usage: make scenario FILE=scenarios/<name>.yaml"; exit 2; }
+	@mkdir -p build
+	$(BIN)/binome scenarios run $(FILE) --html build/$(basename $(notdir $(FILE))).html \
+		--csv build/$(basename $(notdir $(FILE))).csv
+
+# Every example scenario; fails if any expectation does.
+scenarios: $(VENV)/.installed
+	@status=0; for f in scenarios/*.yaml; do \
+		$(MAKE) --no-print-directory scenario FILE=$$f || status=1; done; exit $$status
 
 bench: $(VENV)/.installed-dev
 	$(BIN)/python -m bench.run

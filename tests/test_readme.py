@@ -152,3 +152,30 @@ def test_the_general_engines_agree_on_every_rule_example(name: str, engine: str)
     assert answer["status"] == reference["status"]
     assert answer["objective"] == pytest.approx(reference["objective"], abs=1e-6)
     assert answer["metrics"]["min_score"] == pytest.approx(reference["metrics"]["min_score"])
+
+
+def test_the_readme_scenario_example_gets_the_answer_it_shows() -> None:
+    request = json.loads(re.findall(r"```json scenario-request\n(.*?)```", README, re.S)[0])
+    shown = json.loads(re.findall(r"```json scenario-answer\n(.*?)```", README, re.S)[0])
+    answer = TestClient(app).post("/v1/scenarios", json=request).json()
+    assert matches(shown, answer), json.dumps(answer, indent=1)[:3000]
+
+
+def test_the_readme_scenario_file_example_is_a_real_file() -> None:
+    shown = code_blocks("yaml")[0]
+    (file,) = [
+        path
+        for path in (ROOT / "scenarios").glob("*.yaml")
+        if path.read_text("utf-8").startswith(shown.splitlines()[0])
+    ]
+    real = [line for line in file.read_text("utf-8").splitlines() if not line.startswith("#")]
+    assert real[: len(shown.splitlines())] == shown.splitlines()  # the README shows its start
+
+
+def test_the_readme_rematch_example_gets_the_answer_it_shows() -> None:
+    request = json.loads(re.findall(r"```json rematch-request\n(.*?)```", README, re.S)[0])
+    shown = json.loads(re.findall(r"```json rematch-answer\n(.*?)```", README, re.S)[0])
+    response = TestClient(app).post("/v1/rematch", json=request)
+    assert response.status_code == 200
+    assert matches(shown, response.json()), json.dumps(response.json(), indent=1)[:3000]
+    assert "never found a slot" not in response.text
