@@ -4,16 +4,19 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, Response
+from fastapi import APIRouter, Depends, Header, Request, Response
 
+from api.guards import authorised, check_size, solve_slot
+from api.observe import METRICS
 from api.problems import ProblemError
 from api.settings import Settings, get_settings
 from solver import InvalidRequest, MatchRequest, MatchResponse, SolveOptions, match
 from solver.messages import negotiate
 
-router = APIRouter(prefix="/v1", tags=["match"])
+router = APIRouter(prefix="/v1", tags=["match"], dependencies=[Depends(authorised)])
 
 PROBLEM: dict[str, Any] = {"content": {"application/problem+json": {}}}
+REFUSALS: dict[int | str, dict[str, Any]] = {code: PROBLEM for code in (400, 401, 413, 422, 503)}
 
 
 def solve_options(settings: Settings, accept_language: str | None) -> SolveOptions:
@@ -24,28 +27,43 @@ def solve_options(settings: Settings, accept_language: str | None) -> SolveOptio
     )
 
 
-def run_match(request: MatchRequest, options: SolveOptions) -> MatchResponse:
-    """The solver's answer, with its refusals turned into a 422 naming the fields."""
-    try:
-        return match(request, options)
-    except InvalidRequest as exc:
-        errors = [{"loc": ["body", *loc], "msg": msg} for loc, msg in exc.errors]
-        raise ProblemError(422, "Invalid request", str(exc), errors) from exc
+def note(http: Request, request: MatchRequest, answer: MatchResponse) -> None:
+    """Counts and outcome for the access log and /metrics (ids and numbers only)."""
+    people = len(request.mentors) + len(request.mentees)
+    METRICS.solved(answer.engine, answer.status, people)
+    http.scope.setdefault("state", {})["log_fields"] = {
+        "mentors": len(request.mentors),
+        "mentees": len(request.mentees),
+        "engine": answer.engine,
+        "solve_status": answer.status,
+        "pairs": len(answer.pairings),
+        "solve_seconds": answer.solve_seconds,
+    }
+
+
+def refused(exc: InvalidRequest, where: tuple[str | int, ...] = ()) -> ProblemError:
+    errors = [{"loc": ["body", *where, *loc], "msg": msg} for loc, msg in exc.errors]
+    return ProblemError(422, "Invalid request", str(exc), errors)
 
 
 @router.post(
-    "/match",
-    response_model=MatchResponse,
-    responses={400: PROBLEM, 422: PROBLEM},
-    summary="Match a participant pool",
+    "/match", response_model=MatchResponse, responses=REFUSALS, summary="Match a participant pool"
 )
 def post_match(
     request: MatchRequest,
+    http: Request,
     response: Response,
     settings: Annotated[Settings, Depends(get_settings)],
+    _slot: Annotated[None, Depends(solve_slot)],
     accept_language: Annotated[str | None, Header()] = None,
 ) -> MatchResponse:
     """The best pairings under the program's rules, each explained; nobody is left out."""
+    check_size(request, settings)
     options = solve_options(settings, accept_language)
     response.headers["Content-Language"] = options.language
-    return run_match(request, options)
+    try:
+        answer = match(request, options)
+    except InvalidRequest as exc:
+        raise refused(exc) from exc
+    note(http, request, answer)
+    return answer

@@ -20,10 +20,16 @@ class ProblemError(Exception):
     """An error the API answers with a problem document."""
 
     def __init__(
-        self, status: int, title: str, detail: str, errors: list[dict[str, Any]] | None = None
+        self,
+        status: int,
+        title: str,
+        detail: str,
+        errors: list[dict[str, Any]] | None = None,
+        headers: dict[str, str] | None = None,
     ) -> None:
         super().__init__(detail)
         self.status, self.title, self.detail, self.errors = status, title, detail, errors
+        self.headers = headers or {}
 
 
 def problem(
@@ -61,7 +67,9 @@ def _validation(_: Request, exc: Exception) -> JSONResponse:
 
 def _problem_error(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, ProblemError)
-    return problem(exc.status, exc.title, exc.detail, exc.errors)
+    response = problem(exc.status, exc.title, exc.detail, exc.errors)
+    response.headers.update(exc.headers)
+    return response
 
 
 def _http(_: Request, exc: Exception) -> JSONResponse:

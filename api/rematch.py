@@ -4,38 +4,42 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, Response
+from fastapi import APIRouter, Depends, Header, Request, Response
 
-from api.match import PROBLEM, solve_options
-from api.problems import ProblemError
+from api.guards import authorised, check_size, solve_slot
+from api.match import REFUSALS, note, refused, solve_options
 from api.settings import Settings, get_settings
 from solver import InvalidRequest
 from solver.rematch import rematch
 from solver.rematch_schema import RematchRequest, RematchResponse
 
-router = APIRouter(prefix="/v1", tags=["rematch"])
+router = APIRouter(prefix="/v1", tags=["rematch"], dependencies=[Depends(authorised)])
 
 
 @router.post(
     "/rematch",
     response_model=RematchResponse,
-    responses={400: PROBLEM, 422: PROBLEM},
+    responses=REFUSALS,
     summary="Re-match after feedback, moving as few people as possible",
 )
 def post_rematch(
     request: RematchRequest,
+    http: Request,
     response: Response,
     settings: Annotated[Settings, Depends(get_settings)],
+    _slot: Annotated[None, Depends(solve_slot)],
     accept_language: Annotated[str | None, Header()] = None,
 ) -> RematchResponse:
     """Well-rated pairs are kept, ended and badly rated pairs never re-form, leavers' pairs
     end, and any other current pair changes only when the change gains more than
     `program.rematch.change_penalty`. Every current pair is reported as kept, ended or
-    moved, every new pair with its reason."""
+    moved, every new pair with its reason. Feedback comments are never logged nor returned."""
+    check_size(request.pool, settings, ("pool",))
     options = solve_options(settings, accept_language)
     response.headers["Content-Language"] = options.language
     try:
-        return rematch(request, options)
+        answer = rematch(request, options)
     except InvalidRequest as exc:
-        errors = [{"loc": ["body", *loc], "msg": msg} for loc, msg in exc.errors]
-        raise ProblemError(422, "Invalid request", str(exc), errors) from exc
+        raise refused(exc) from exc
+    note(http, request.pool, answer.result)
+    return answer

@@ -1,11 +1,17 @@
-"""Service settings, from the environment (prefix BINOME_), injected into the routes."""
+"""Service settings, from the environment (prefix BINOME_), injected into the routes.
+
+A nonsensical value (a limit of 0, an API key of 3 characters) stops the service at
+start-up with the setting's name, rather than at the first request.
+"""
 
 from __future__ import annotations
 
 from functools import lru_cache
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+MIN_KEY_LENGTH = 16
 
 
 class Settings(BaseSettings):
@@ -14,6 +20,41 @@ class Settings(BaseSettings):
     max_time_limit_s: float = Field(60.0, gt=0, le=3600, description="Clamp on time_limit_s.")
     solver_threads: int = Field(1, ge=1, le=64, description="CP-SAT workers per request.")
     scenario_workers: int = Field(2, ge=1, le=64, description="Variants solved at once.")
+    max_body_bytes: int = Field(32 * 2**20, ge=1024, le=2**31, description="Else 413.")
+    max_participants: int = Field(30_000, ge=2, le=200_000, description="Mentors + mentees.")
+    max_candidate_pairs: int = Field(
+        40_000_000, ge=1, le=2_000_000_000, description="Mentors × mentees."
+    )
+    max_concurrent_solves: int = Field(
+        2, ge=1, le=256, description="Solves at once; beyond, 503 with Retry-After."
+    )
+    retry_after_s: int = Field(2, ge=1, le=3600, description="Retry-After of a 503.")
+    api_keys: str = Field(
+        "", description="Comma-separated; when set, /v1/* needs Authorization: Bearer <key>."
+    )
+    cors_origins: str = Field("", description="Comma-separated origins allowed; none by default.")
+    log_format: str = Field("json", pattern="^(json|text)$")
+
+    @field_validator("api_keys", "cors_origins")
+    @classmethod
+    def comma_separated(cls, value: str) -> str:
+        return ",".join(part.strip() for part in value.split(",") if part.strip())
+
+    @field_validator("api_keys")
+    @classmethod
+    def long_enough(cls, value: str) -> str:
+        short = [key for key in value.split(",") if key and len(key) < MIN_KEY_LENGTH]
+        if short:
+            raise ValueError(f"API keys need at least {MIN_KEY_LENGTH} characters")
+        return value
+
+    @property
+    def keys(self) -> list[str]:
+        return [key for key in self.api_keys.split(",") if key]
+
+    @property
+    def origins(self) -> list[str]:
+        return [origin for origin in self.cors_origins.split(",") if origin]
 
 
 @lru_cache(maxsize=1)

@@ -27,7 +27,7 @@ Loc = tuple[str | int, ...]
 
 
 class Variant(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
     name: str = Field(min_length=1, max_length=200)
     patch: dict[str, Any] = Field(
@@ -41,7 +41,7 @@ class Variant(BaseModel):
 
 
 class ScenarioRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
     base: MatchRequest
     variants: list[Variant] = Field(min_length=1, max_length=50)

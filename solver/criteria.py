@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from solver.features import Pool, hours_apart, item_set
+from solver.features import Pool, hours_apart, item_set, normalise
 from solver.schema import Participant
 
 SENIORITY_FULL_GAP = 5.0  # years more experience that earn the full seniority value
@@ -237,10 +237,11 @@ def department_matrix(pool: Pool) -> np.ndarray:
 
 
 def department_evidence(mentor: Participant, mentee: Participant) -> Evidence:
-    if not mentor.department or not mentee.department:
+    mine, theirs = normalise(mentor.department or ""), normalise(mentee.department or "")
+    if not mine or not theirs:  # blank is missing: it earns nothing and excludes nothing
         return Evidence(0.0, "department.unknown")
     params = {"mentor_department": mentor.department, "mentee_department": mentee.department}
-    if item_set([mentor.department]).keys() == item_set([mentee.department]).keys():
+    if mine == theirs:
         return Evidence(0.0, "department.same", params)
     return Evidence(1.0, "department.cross", params)
 

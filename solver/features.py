@@ -88,7 +88,10 @@ def codes(values_a: Iterable[str | None], values_b: Iterable[str | None]) -> tup
     coded = []
     for values in (values_a, values_b):
         out = [
-            -1 if not v else vocabulary.setdefault(normalise(v), len(vocabulary)) for v in values
+            -1
+            if not v or not normalise(v)
+            else vocabulary.setdefault(normalise(v), len(vocabulary))
+            for v in values
         ]
         coded.append(np.array(out, dtype=np.int64))
     return tuple(coded)

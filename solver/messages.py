@@ -60,17 +60,19 @@ def _format(value: Any, templates: dict[str, str]) -> str:
 PLURAL = re.compile(r"\{(\w+)\|((?:[^{}|]|\{\w+\})*)\|((?:[^{}|]|\{\w+\})*)\}")
 
 
-def _agree(template: str, params: dict[str, Any], singular_below: float) -> str:
+def _agree(template: str, params: dict[str, Any], rule: str) -> str:
     def form(found: re.Match[str]) -> str:
         count = abs(float(params[found[1]]))
-        return found[2] if count == 1 or count < singular_below else found[3]
+        singular = count < 2 if rule == "below_two" else count == 1
+        return found[2] if singular else found[3]
 
     return PLURAL.sub(form, template)
 
 
 def render(language: str, key: str, **params: Any) -> str:
     """The sentence for `key` in `language`: plurals agreeing, lists joined, numbers written
-    the local way (French counts 0 and 1 as singular, English only 1)."""
+    the local way. `plural_rule`: "one" (English: 1 is singular) or "below_two" (French:
+    0, 1 and 1.5 are singular)."""
     templates = catalogue(language)
-    template = _agree(templates[key], params, float(templates["plural_singular_below"]))
+    template = _agree(templates[key], params, templates["plural_rule"])
     return template.format(**{k: _format(v, templates) for k, v in params.items()})

@@ -25,7 +25,7 @@ def cross_counts(
         (attribute_value(mentors[m], attribute), attribute_value(mentees[e], attribute))
         for m, e, _ in pairs
     ]
-    known = [(a, b) for a, b in known if a and b]
+    known = [(a, b) for a, b in known if a and b and normalise(a) and normalise(b)]
     crossing = sum(1 for a, b in known if normalise(a or "") != normalise(b or ""))
     return crossing, len(known)
 

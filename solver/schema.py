@@ -44,7 +44,7 @@ DEFAULT_WEIGHTS: dict[str, float] = {
 class Strict(BaseModel):
     """Unknown fields are errors, never quietly ignored; NaN and Infinity are refused."""
 
-    model_config = ConfigDict(extra="forbid", allow_inf_nan=False, frozen=True)
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False, frozen=True, strict=True)
 
 
 class Participant(Strict):
@@ -75,7 +75,7 @@ class Participant(Strict):
             return value
         try:
             ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError) as exc:
+        except (ZoneInfoNotFoundError, ValueError, OSError) as exc:  # OSError: name too long
             raise ValueError(f"unknown IANA time zone {value!r}") from exc
         return value
 

@@ -45,10 +45,10 @@ def pair_violations(
     rules, broken = program.rules, []
     if mentor.id == mentee.id:
         broken.append("not_self")
-    known = mentor.languages and mentee.languages
+    known = item_set(mentor.languages) and item_set(mentee.languages)  # blank items: not given
     if rules.shared_language and known and not _same(mentor.languages, mentee.languages):
         broken.append("shared_language")
-    departments = [mentor.department or "", mentee.department or ""]
+    departments = [normalise(mentor.department or ""), normalise(mentee.department or "")]
     if rules.different_department and all(departments) and _same(*([d] for d in departments)):
         broken.append("different_department")
     if rules.no_reporting_line and (
