@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test lint bench install dev clean scenario scenarios
+.PHONY: run test lint bench load install dev clean scenario scenarios
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -51,6 +51,10 @@ scenarios: $(VENV)/.installed
 
 bench: $(VENV)/.installed-dev
 	$(BIN)/python -m bench.run
+
+# Load test against a local server: latency, throughput, 503s under a burst, recovery.
+load: $(VENV)/.installed-dev
+	$(BIN)/python -m bench.load
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build *.egg-info

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hmac
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Annotated
 
 from fastapi import Depends, Header
@@ -65,8 +66,10 @@ class SolveSlots:
 SLOTS = SolveSlots()
 
 
-def solve_slot(settings: Annotated[Settings, Depends(get_settings)]) -> Iterator[None]:
-    """A free solver slot for the length of the request, or 503 with Retry-After."""
+@contextmanager
+def solve_slot(settings: Settings) -> Iterator[None]:
+    """A free solver slot for the length of the solve, or 503 with Retry-After. Held only
+    around the solve, so it is free again before the answer is sent."""
     if not SLOTS.try_take(settings.max_concurrent_solves):
         raise ProblemError(
             503,

@@ -54,7 +54,6 @@ def post_match(
     http: Request,
     response: Response,
     settings: Annotated[Settings, Depends(get_settings)],
-    _slot: Annotated[None, Depends(solve_slot)],
     accept_language: Annotated[str | None, Header()] = None,
 ) -> MatchResponse:
     """The best pairings under the program's rules, each explained; nobody is left out."""
@@ -62,7 +61,8 @@ def post_match(
     options = solve_options(settings, accept_language)
     response.headers["Content-Language"] = options.language
     try:
-        answer = match(request, options)
+        with solve_slot(settings):
+            answer = match(request, options)
     except InvalidRequest as exc:
         raise refused(exc) from exc
     note(http, request, answer)

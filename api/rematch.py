@@ -27,7 +27,6 @@ def post_rematch(
     http: Request,
     response: Response,
     settings: Annotated[Settings, Depends(get_settings)],
-    _slot: Annotated[None, Depends(solve_slot)],
     accept_language: Annotated[str | None, Header()] = None,
 ) -> RematchResponse:
     """Well-rated pairs are kept, ended and badly rated pairs never re-form, leavers' pairs
@@ -38,7 +37,8 @@ def post_rematch(
     options = solve_options(settings, accept_language)
     response.headers["Content-Language"] = options.language
     try:
-        answer = rematch(request, options)
+        with solve_slot(settings):
+            answer = rematch(request, options)
     except InvalidRequest as exc:
         raise refused(exc) from exc
     note(http, request.pool, answer.result)

@@ -32,7 +32,6 @@ def post_scenarios(
     request: ScenarioRequest,
     response: Response,
     settings: Annotated[Settings, Depends(get_settings)],
-    _slot: Annotated[None, Depends(solve_slot)],
     accept_language: Annotated[str | None, Header()] = None,
 ) -> ScenarioResponse:
     """Each variant (a JSON Merge Patch on the base, plus `add_mentors`, `add_mentees` and
@@ -47,6 +46,7 @@ def post_scenarios(
     options = solve_options(settings, accept_language)
     response.headers["Content-Language"] = options.language
     try:
-        return run_scenarios(request, options, workers=settings.scenario_workers)
+        with solve_slot(settings):
+            return run_scenarios(request, options, workers=settings.scenario_workers)
     except (VariantError, InvalidRequest) as exc:
         raise refused(InvalidRequest(exc.errors)) from exc

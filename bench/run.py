@@ -47,7 +47,10 @@ def server() -> Iterator[int]:
     port = _free_port()
     command = [sys.executable, "-m", "uvicorn", "api.main:app", "--port", str(port)]
     process = subprocess.Popen(
-        command + ["--host", "127.0.0.1", "--log-level", "warning"], cwd=ROOT
+        command + ["--host", "127.0.0.1", "--log-level", "warning"],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     try:
         for _ in range(200):

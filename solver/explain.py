@@ -44,7 +44,9 @@ class Explainer:
             score = round(float(problem.score[i, j]), 6)
             detail = render(language, "scores.caller")
             found.append(
-                Reason(criterion="scores", weight=1, value=score, contribution=score, detail=detail)
+                Reason.model_construct(
+                    criterion="scores", weight=1, value=score, contribution=score, detail=detail
+                )
             )
         total = sum(problem.weights.values())
         criteria = criteria_for(problem.request.program.format)
@@ -53,7 +55,7 @@ class Explainer:
             # With the caller's scores the criteria are shown for information only.
             used = 0.0 if problem.caller_scores else weight
             found.append(
-                Reason(
+                Reason.model_construct(  # built from checked values: no second validation
                     criterion=name,
                     weight=used,
                     value=round(evidence.value, 4),

@@ -74,5 +74,9 @@ def render(language: str, key: str, **params: Any) -> str:
     the local way. `plural_rule`: "one" (English: 1 is singular) or "below_two" (French:
     0, 1 and 1.5 are singular)."""
     templates = catalogue(language)
-    template = _agree(templates[key], params, templates["plural_rule"])
+    template = templates[key]
+    if "|" in template:
+        template = _agree(template, params, templates["plural_rule"])
+    if not params:
+        return template
     return template.format(**{k: _format(v, templates) for k, v in params.items()})
