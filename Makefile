@@ -27,7 +27,7 @@ dev: $(VENV)/.installed-dev
 run: $(VENV)/.installed
 	@echo "binome on http://$(HOST):$(PORT)  (docs: /docs)  — try:"
 	@echo "  curl -s -X POST http://$(HOST):$(PORT)/v1/match -H 'Content-Type: application/json' --data @scenarios/examples/company_pool.json"
-	$(BIN)/uvicorn api.main:app --host $(HOST) --port $(PORT)
+	$(BIN)/uvicorn api.main:app --host $(HOST) --port $(PORT) --no-access-log
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

@@ -1,0 +1,174 @@
+"""binome against what a user would otherwise reach for, on the same pools.
+
+    python -m bench.baselines --sizes 300x100,1000x350 --cap 60
+
+For each generated pool (every mentee a volunteer with no waiting rounds, so that
+binome's lexicographic optimum is "most pairs, then the best total score"), each
+method runs in its own process (peak memory is its own) and must find the same
+objective:
+
+- binome: `solver.match` (scoring, flow, explanations);
+- scipy: `linear_sum_assignment` on the dense matrix, mentor places replicated;
+- cpsat: one boolean per eligible pair, OR-Tools CP-SAT (2 workers);
+- cbc: the same model in PuLP, solved by CBC.
+
+Baselines get binome's own scores and eligibility (so only the solve is compared)
+and a time cap; the objective is "pairs × BIG + total score", reported as pairs
+and score. Prints one Markdown table: wall time, ratio to binome, equal objective,
+peak RSS.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import time
+from typing import Any
+
+import numpy as np
+
+from scenarios.generate import generate_pool
+
+BIG = 10**6  # per pair: more pairs always beats a better total (scores are at most 1)
+SCALE = 10**6  # score resolution for the integer models
+
+
+def pool(mentees: int, mentors: int, seed: int) -> dict[str, Any]:
+    body = generate_pool(mentees, mentors, seed)
+    for mentee in body["mentees"]:
+        mentee["volunteer"], mentee["waiting_rounds"] = True, 0
+    return body
+
+
+def arrays(body: dict[str, Any]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    from solver import MatchRequest
+    from solver.encoder import encode
+
+    problem = encode(MatchRequest.model_validate(body))
+    return problem.score, problem.eligible & (problem.capacity > 0)[None, :], problem.capacity
+
+
+def run_binome(body: dict[str, Any], cap: float) -> tuple[int, float]:
+    from solver import MatchRequest, match
+
+    answer = match(MatchRequest.model_validate(body))
+    return len(answer.pairings), sum(p.score for p in answer.pairings)
+
+
+def run_scipy(body: dict[str, Any], cap: float) -> tuple[int, float]:
+    from scipy.optimize import linear_sum_assignment
+
+    score, eligible, capacity = arrays(body)
+    slots = np.repeat(np.arange(len(capacity)), capacity)
+    weight = np.where(eligible[:, slots], BIG + score[:, slots], -BIG)
+    rows, cols = linear_sum_assignment(weight, maximize=True)
+    made = eligible[rows, slots[cols]]
+    return int(made.sum()), float(score[rows[made], slots[cols[made]]].sum())
+
+
+def run_cpsat(body: dict[str, Any], cap: float) -> tuple[int, float]:
+    from ortools.sat.python import cp_model
+
+    score, eligible, capacity = arrays(body)
+    rows, cols = np.nonzero(eligible)
+    model = cp_model.CpModel()
+    x = [model.new_bool_var(f"x{k}") for k in range(len(rows))]
+    for i in range(score.shape[0]):
+        model.add_at_most_one(x[k] for k in np.nonzero(rows == i)[0])
+    for j in range(score.shape[1]):
+        model.add(sum(x[k] for k in np.nonzero(cols == j)[0]) <= int(capacity[j]))
+    gain = (BIG * SCALE // 1000 + np.rint(score[rows, cols] * SCALE)).astype(int).tolist()
+    model.maximize(cp_model.LinearExpr.weighted_sum(x, gain))
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = cap
+    solver.parameters.num_workers = 2
+    status = solver.solve(model)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return 0, 0.0
+    chosen = np.array([solver.boolean_value(v) for v in x], dtype=bool)
+    return int(chosen.sum()), float(score[rows[chosen], cols[chosen]].sum())
+
+
+def run_cbc(body: dict[str, Any], cap: float) -> tuple[int, float]:
+    import pulp
+
+    score, eligible, capacity = arrays(body)
+    rows, cols = np.nonzero(eligible)
+    problem = pulp.LpProblem("dense", pulp.LpMaximize)
+    x = [problem.add_variable(f"x{k}", 0, 1, cat=pulp.LpBinary) for k in range(len(rows))]
+    problem += pulp.lpSum(
+        (1000 + float(score[i, j])) * v for i, j, v in zip(rows, cols, x, strict=True)
+    )
+    for i in range(score.shape[0]):
+        problem += pulp.lpSum(x[k] for k in np.nonzero(rows == i)[0]) <= 1
+    for j in range(score.shape[1]):
+        problem += pulp.lpSum(x[k] for k in np.nonzero(cols == j)[0]) <= int(capacity[j])
+    problem.solve(pulp.PULP_CBC_CMD(msg=False, timeLimit=cap))
+    chosen = np.array([(v.value() or 0) > 0.5 for v in x], dtype=bool)
+    return int(chosen.sum()), float(score[rows[chosen], cols[chosen]].sum())
+
+
+METHODS = {"binome": run_binome, "scipy": run_scipy, "cpsat": run_cpsat, "cbc": run_cbc}
+
+
+def child(method: str, mentees: int, mentors: int, seed: int, cap: float) -> None:
+    """Runs one method in this process and prints its result as JSON."""
+    body = pool(mentees, mentors, seed)
+    METHODS[method](pool(20, 10, seed), cap)  # warm up: imports and first calls are not timed
+    started = time.perf_counter()
+    pairs, total = METHODS[method](body, cap)
+    seconds = time.perf_counter() - started
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"pairs": pairs, "score": total, "seconds": seconds, "rss_mb": rss}))
+
+
+def measure(method: str, size: tuple[int, int], seed: int, cap: float) -> dict[str, Any]:
+    command = [sys.executable, "-m", "bench.baselines", "--child", method]
+    command += ["--sizes", f"{size[0]}x{size[1]}", "--seed", str(seed), "--cap", str(cap)]
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=cap * 3 + 120)
+    except subprocess.TimeoutExpired:
+        return {"pairs": 0, "score": 0.0, "seconds": float("inf"), "rss_mb": 0.0}
+    if done.returncode != 0:
+        return {"pairs": 0, "score": 0.0, "seconds": float("nan"), "rss_mb": 0.0}
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--sizes", default="300x100,1000x350")
+    parser.add_argument("--methods", default="binome,scipy,cpsat,cbc")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--cap", type=float, default=60.0, help="time cap per baseline, s")
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    sizes = [tuple(int(x) for x in s.split("x")) for s in args.sizes.split(",")]
+    if args.child:
+        child(args.child, sizes[0][0], sizes[0][1], args.seed, args.cap)
+        return 0
+    lines = [
+        "| pool | method | wall time | vs binome | pairs | total score | same optimum | peak RSS |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for size in sizes:
+        found = {m: measure(m, size, args.seed, args.cap) for m in args.methods.split(",")}
+        reference = found.get("binome", next(iter(found.values())))
+        for method, r in found.items():
+            same = r["pairs"] == reference["pairs"] and abs(r["score"] - reference["score"]) < 1e-4
+            ratio = r["seconds"] / reference["seconds"] if reference["seconds"] else float("nan")
+            lines.append(
+                f"| {size[0]} × {size[1]} | {method} | {r['seconds']:.2f} s | {ratio:.1f}× "
+                f"| {r['pairs']} | {r['score']:.4f} | {'yes' if same else 'NO'} "
+                f"| {r['rss_mb']:.0f} MB |"
+            )
+    print(f"Time cap per baseline: {args.cap:g} s\n")
+    print("\n".join(lines))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
