@@ -64,3 +64,20 @@ pools = st.builds(
     n_mentors=st.integers(0, 4),
     mentor_capacity=st.integers(0, 3),
 )
+
+
+def solved(mentors: list[dict[str, Any]], mentees: list[dict[str, Any]], **program: Any) -> Any:
+    """The answer to a tiny request, checked by the validator (every exact test's oracle)."""
+    from solver import MatchRequest, match, validate
+
+    request = MatchRequest.model_validate(
+        {"mentors": mentors, "mentees": mentees, "program": program}
+    )
+    response = match(request)
+    assert validate(request, response) == []
+    return response
+
+
+def paired(response: Any) -> set[tuple[str, str]]:
+    """(mentor, mentee) of every pairing."""
+    return {(p.mentor, p.mentee) for p in response.pairings}

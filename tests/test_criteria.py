@@ -6,19 +6,12 @@ from typing import Any
 
 import pytest
 
-from solver import MatchRequest, MatchResponse, match, validate
+from solver import MatchResponse
 from solver.schema import DEFAULT_WEIGHTS
+from tests.pools import paired as pairs
+from tests.pools import solved as solve
 
-CRITERIA = (
-    "goals",
-    "languages",
-    "interests",
-    "availability",
-    "timezone",
-    "seniority",
-    "preferences",
-    "department",
-)
+CRITERIA = tuple(DEFAULT_WEIGHTS)
 
 
 def only(criterion: str, **others: float) -> dict[str, float]:
@@ -27,19 +20,6 @@ def only(criterion: str, **others: float) -> dict[str, float]:
     weights[criterion] = 1.0
     weights.update(others)
     return weights
-
-
-def solve(mentors: list[dict[str, Any]], mentees: list[dict[str, Any]], **program: Any) -> Any:
-    request = MatchRequest.model_validate(
-        {"mentors": mentors, "mentees": mentees, "program": program}
-    )
-    response: MatchResponse = match(request)
-    assert validate(request, response) == []
-    return response
-
-
-def pairs(response: MatchResponse) -> set[tuple[str, str]]:
-    return {(p.mentor, p.mentee) for p in response.pairings}
 
 
 def reason(response: MatchResponse, mentee: str, criterion: str) -> Any:

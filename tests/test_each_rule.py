@@ -7,20 +7,9 @@ from typing import Any
 
 import pytest
 
-from solver import MatchRequest, MatchResponse, match, validate
-
-
-def solve(mentors: list[dict[str, Any]], mentees: list[dict[str, Any]], **program: Any) -> Any:
-    request = MatchRequest.model_validate(
-        {"mentors": mentors, "mentees": mentees, "program": program}
-    )
-    response: MatchResponse = match(request)
-    assert validate(request, response) == []
-    return response
-
-
-def pairs(response: MatchResponse) -> set[tuple[str, str]]:
-    return {(p.mentor, p.mentee) for p in response.pairings}
+from solver import MatchResponse
+from tests.pools import paired as pairs
+from tests.pools import solved as solve
 
 
 def unmatched(response: MatchResponse, pid: str) -> Any:

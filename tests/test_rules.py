@@ -6,19 +6,12 @@ from typing import Any
 
 import pytest
 
-from solver import MatchRequest, MatchResponse, match, validate
+from solver import MatchResponse
+from tests.pools import paired as pairs
+from tests.pools import solved as solve
 
 # With the default weights (sum 11), covering the mentee's only goal scores 3/11.
 GOOD_SCORE = 3 / 11
-
-
-def solve(mentors: list[dict[str, Any]], mentees: list[dict[str, Any]], **program: Any) -> Any:
-    request = MatchRequest.model_validate(
-        {"mentors": mentors, "mentees": mentees, "program": program}
-    )
-    response: MatchResponse = match(request)
-    assert validate(request, response) == []
-    return response
 
 
 def good(**extra: Any) -> dict[str, Any]:
@@ -32,10 +25,6 @@ def plain(**extra: Any) -> dict[str, Any]:
 
 def mentee(pid: str = "e1", **extra: Any) -> dict[str, Any]:
     return {"id": pid, "goals": ["negotiation"], **extra}
-
-
-def pairs(response: MatchResponse) -> set[tuple[str, str]]:
-    return {(p.mentor, p.mentee) for p in response.pairings}
 
 
 def left_out(response: MatchResponse, pid: str, role: str) -> tuple[str, str]:
