@@ -209,24 +209,25 @@ def side_rules(problem: Problem, rows: np.ndarray, cols: np.ndarray, gain: np.nd
 UNLISTED = 255  # after every stated preference (lists hold at most 200 ids)
 
 
-def _listed_position(
-    wishes: list[list[str]], index: dict[str, int], own: np.ndarray, other: np.ndarray, width: int
+def _positions(
+    wished: list[tuple[int, int, int]], rows: np.ndarray, cols: np.ndarray, n_mentors: int
 ) -> np.ndarray:
-    """Per arc (own[k], other[k]): where `other` stands in `own`'s preference list, or UNLISTED.
-    Arcs are keyed own * width + other; only stated wishes are looked up (no dense matrix)."""
-    position = np.full(len(own), UNLISTED, dtype=np.int64)
-    keys = own * width + other
-    order = np.argsort(keys, kind="stable")
-    ordered = keys[order]
-    for a, listed in enumerate(wishes):
-        for rank, wished in enumerate(listed):
-            b = index.get(wished)
-            if b is None:
-                continue
-            k = int(np.searchsorted(ordered, a * width + b))
-            if k < len(ordered) and ordered[k] == a * width + b:
-                arc = order[k]
-                position[arc] = min(position[arc], rank)
+    """Per arc, the rank of a stated wish about it, or UNLISTED. `wished` holds (mentee,
+    mentor, rank) triples; arcs are found by their row-major key (one search, no matrix)."""
+    position = np.full(len(rows), UNLISTED, dtype=np.int64)
+    if not wished or len(rows) == 0:
+        return position
+    keys = rows * n_mentors + cols
+    order = None if bool(np.all(keys[1:] > keys[:-1])) else np.argsort(keys, kind="stable")
+    ordered = keys if order is None else keys[order]
+    mentee, mentor, rank = (
+        np.array(column, dtype=np.int64) for column in zip(*wished, strict=True)
+    )
+    wanted = mentee * n_mentors + mentor
+    found = np.minimum(np.searchsorted(ordered, wanted), len(ordered) - 1)
+    hit = ordered[found] == wanted
+    arcs = found[hit] if order is None else order[found[hit]]
+    np.minimum.at(position, arcs, rank[hit])
     return position
 
 
@@ -241,13 +242,20 @@ def stability(problem: Problem, rows: np.ndarray, cols: np.ndarray, gain: np.nda
     """Both sides' strict orders over their arcs: stated preferences, then score, then id order.
     The 'ranks' are order keys: only their order within one mentee's or mentor's arcs counts."""
     pool = problem.pool
-    n_mentees, n_mentors = len(pool.mentees), len(pool.mentors)
-    mentee_pos = _listed_position(
-        [p.preferences for p in pool.mentees], pool.mentor_index, rows, cols, n_mentors
-    )
-    mentor_pos = _listed_position(
-        [p.preferences for p in pool.mentors], pool.mentee_index, cols, rows, n_mentees
-    )
+    by_mentees = [
+        (i, j, rank)
+        for i, person in enumerate(pool.mentees)
+        for rank, wish in enumerate(person.preferences)
+        if (j := pool.mentor_index.get(wish)) is not None
+    ]
+    by_mentors = [
+        (i, j, rank)
+        for j, person in enumerate(pool.mentors)
+        for rank, wish in enumerate(person.preferences)
+        if (i := pool.mentee_index.get(wish)) is not None
+    ]
+    mentee_pos = _positions(by_mentees, rows, cols, len(pool.mentors))
+    mentor_pos = _positions(by_mentors, rows, cols, len(pool.mentors))
     return Stability(
         mentee_rank=_order_key(mentee_pos, gain, cols),
         mentor_rank=_order_key(mentor_pos, gain, rows),
