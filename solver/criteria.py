@@ -42,11 +42,12 @@ def _share(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
 
     Counts come from float32 products, exact for small integers; dividing them
     in float32 would err by 1e-8 and split equal scores at the 1e-9 quantum.
+    A zero denominator always has a zero numerator here (no items, nothing in
+    common), so dividing by max(denominator, 1) gives the 0 in one pass.
     """
-    numerator = numerator.astype(np.float64)
-    denominator = denominator.astype(np.float64)
-    safe = np.where(denominator > 0, denominator, 1.0)
-    return np.where(denominator > 0, numerator / safe, 0.0)
+    share = numerator.astype(np.float64)
+    share /= np.maximum(denominator, 1).astype(np.float64)
+    return share
 
 
 def _common(a: list[str], b: list[str]) -> tuple[list[str], dict[str, str], dict[str, str]]:
