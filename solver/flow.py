@@ -25,6 +25,7 @@ from ortools.graph.python import min_cost_flow
 
 from solver.encoder import Instance, Solution, priority_class
 from solver.side import Side
+from solver.sparse import applies, solve_sparse
 
 FLOW_RULES = {"max_same_per_mentor", "fair"}
 
@@ -162,10 +163,13 @@ def fair_floor(inst: Instance, threshold: int) -> int:
     return min(threshold, inst.pinned_min_gain)
 
 
-def solve_flow(inst: Instance) -> Solution:
-    """The lexicographic optimum of an instance, proven by the flow's optimality."""
+def solve_flow(inst: Instance, *, sparse: bool = True) -> Solution:
+    """The lexicographic optimum of an instance, proven by the flow's optimality (large
+    plain instances: on few candidates, proven for all by `sparse`)."""
     if len(inst.rows) == 0:
         return Solution(np.full(inst.n_mentees, -1, dtype=np.int64), proven=True)
+    if sparse and applies(inst) and (found := solve_sparse(inst)) is not None:
+        return found
     classes = priority_class(inst)
     counts = class_counts(inst, classes)
     keep = None
