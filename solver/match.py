@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -18,7 +18,6 @@ from solver.encoder import (
     Solution,
     encode,
     instance,
-    quantise,
     stability,
     with_bonus,
 )
@@ -169,6 +168,7 @@ def match(
     inst = instance(problem)
     if errors := size_errors(program, inst):
         raise InvalidRequest(errors)
+    plain = inst  # scores alone: what blocking pairs are ranked by, re-match bonus or not
     inst = with_balance_targets(with_bonus(inst, problem, bonus or {}))
     engine = engine_for(program, inst)
     time_limit = min(program.time_limit_s, options.max_time_limit_s)
@@ -192,7 +192,9 @@ def match(
         int((assignment >= 0).sum()),
         solution.proven,
     )
-    return _respond(problem, inst, assignment, solution, started, options.language, engine)
+    return _respond(
+        problem, inst, plain.gain, assignment, solution, started, options.language, engine
+    )
 
 
 def _diagnose(
@@ -277,6 +279,7 @@ def _bound(problem: Problem, assignment: np.ndarray, solution: Solution, objecti
 def _respond(
     problem: Problem,
     inst: Instance,
+    plain_gain: np.ndarray,
     assignment: np.ndarray,
     solution: Solution,
     started: float,
@@ -308,14 +311,13 @@ def _respond(
         metrics=compute_metrics(
             request,
             [(p.mentor, p.mentee, p.score) for p in pairings],
-            blocking_pairs=_blocking_pairs(problem, inst, assignment),
+            blocking_pairs=_blocking_pairs(problem, replace(inst, gain=plain_gain), assignment),
         ),
     )
 
 
 def _blocking_pairs(problem: Problem, inst: Instance, assignment: np.ndarray) -> int:
-    plain = quantise(problem.score[inst.rows, inst.cols])  # scores alone: no re-match bonus
-    ranks = inst.side.stability or stability(problem, inst.rows, inst.cols, plain)
+    ranks = inst.side.stability or stability(problem, inst.rows, inst.cols, inst.gain)
     return count_blocking_pairs(inst, ranks, assignment)
 
 
