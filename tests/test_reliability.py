@@ -254,3 +254,24 @@ schema = schemathesis.openapi.from_asgi("/openapi.json", app)
 def test_schemathesis_finds_no_5xx_and_answers_match_the_schema(case: Any) -> None:
     # References between ids are checked beyond the schema (a 422 for an unknown id is right).
     case.call_and_validate(excluded_checks=[positive_data_acceptance])
+
+
+CORS = """
+from fastapi.testclient import TestClient
+from api.main import app
+preflight = {"Origin": "https://platform.example", "Access-Control-Request-Method": "POST"}
+answer = TestClient(app).options("/v1/match", headers=preflight)
+print(answer.headers.get("access-control-allow-origin"))
+"""
+
+
+@pytest.mark.parametrize(
+    ("origins", "allowed"), [("", "None"), ("https://platform.example", "https://platform.example")]
+)
+def test_cors_is_off_unless_origins_are_configured(origins: str, allowed: str) -> None:
+    env = {**os.environ, "BINOME_CORS_ORIGINS": origins, "BINOME_LOG_FORMAT": "text"}
+    done = subprocess.run(
+        [sys.executable, "-c", CORS], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr[-1000:]
+    assert done.stdout.strip().splitlines()[-1] == allowed
