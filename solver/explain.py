@@ -29,6 +29,9 @@ class Explainer:
     def __init__(self, problem: Problem, language: str) -> None:
         self.problem, self.language = problem, language
         self._reasons: dict[tuple[int, int], list[Reason]] = {}
+        # The same evidence gives the same reason ("same time zone", "no shared interest"):
+        # each distinct one is rendered and built once, then shared (reasons are read only).
+        self._said: dict[tuple[object, ...], Reason] = {}
 
     def reasons(self, i: int, j: int) -> list[Reason]:
         """Per-criterion reasons for one pair, strongest contribution first."""
@@ -54,15 +57,19 @@ class Explainer:
             evidence = criteria[name].evidence(mentor, mentee)
             # With the caller's scores the criteria are shown for information only.
             used = 0.0 if problem.caller_scores else weight
-            found.append(
-                Reason.model_construct(  # built from checked values: no second validation
+            params = tuple(
+                (k, tuple(v) if isinstance(v, list) else v) for k, v in evidence.params.items()
+            )
+            said = (name, used, evidence.value, evidence.key, params)
+            if said not in self._said:
+                self._said[said] = Reason.model_construct(  # checked values: no re-validation
                     criterion=name,
                     weight=used,
                     value=round(evidence.value, 4),
                     contribution=round(used * evidence.value / total, 4) if total else 0.0,
                     detail=render(language, evidence.key, **evidence.params),
                 )
-            )
+            found.append(self._said[said])
         return sorted(found, key=lambda r: -r.contribution)
 
     def explanation(self, i: int, j: int, pinned: bool) -> str:
