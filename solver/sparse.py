@@ -154,8 +154,11 @@ def solve_sparse(inst: Instance) -> Solution | None:
         if distance is None:
             log.info("sparse: no proof (round %d, kept %d)", round_, int(keep.sum()))
             return None
-        slack = distance[inst.rows] - distance[n + inst.cols] - inst.gain
-        failing = ~keep & (slack < 0)
+        slack = distance[inst.rows]  # reduced cost of every pair, in place: 25 M at 10k
+        slack -= distance[n + inst.cols]
+        slack -= inst.gain
+        failing = slack < 0
+        failing &= ~keep
         log.info(
             "sparse round=%d pairs=%d kept=%d failing=%d",
             round_,
