@@ -7,6 +7,7 @@ matches "ai" and "A.I." does not match "retail" — there is no substring luck.
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
@@ -128,9 +129,29 @@ class Pool:
             [p.department for p in e], [p.department for p in m]
         )
 
+    MENTEE_ARRAYS = (
+        "goals",
+        "languages_e",
+        "interests_e",
+        "slots_e",
+        "seniority_e",
+        "offset_e",
+        "department_e",
+    )
+
     @property
     def shape(self) -> tuple[int, int]:
         return len(self.mentees), len(self.mentors)
+
+    def mentee_rows(self, first: int, last: int) -> Pool:
+        """The same pool for mentees first..last-1 only (views, no copy): scoring in blocks
+        keeps every temporary matrix small."""
+        part = copy.copy(self)
+        part.mentees = self.mentees[first:last]
+        part.mentee_index = {p.id: i for i, p in enumerate(part.mentees)}
+        for name in self.MENTEE_ARRAYS:
+            setattr(part, name, getattr(self, name)[first:last])
+        return part
 
     def attribute_codes(self, attribute: str) -> tuple[np.ndarray, np.ndarray]:
         """Codes of a top-level field (department, site, job_family) or an `attributes` key."""

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pytest
 
-from solver import MatchResponse
+from solver import MatchRequest, MatchResponse
 from solver.schema import DEFAULT_WEIGHTS
 from tests.pools import paired as pairs
 from tests.pools import solved as solve
@@ -345,3 +346,19 @@ def test_seniority_mentor_junior_earns_nothing() -> None:
         "m_junior": "mentor has 2.5 fewer years of experience",
         "m_same": "same seniority",
     }
+
+
+def test_scoring_in_blocks_gives_exactly_the_scores_of_one_pass(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import solver.criteria as criteria_module
+    from solver.criteria import score_matrix
+    from solver.features import Pool
+    from tests.pools import random_pool
+
+    body = MatchRequest.model_validate(random_pool(11, n_mentees=25, n_mentors=7))
+    pool = Pool(body.mentors, body.mentees)
+    weights = dict(DEFAULT_WEIGHTS)
+    whole = score_matrix(pool, weights, "one_to_one")
+    monkeypatch.setattr(criteria_module, "SCORE_BLOCK", 4)
+    assert np.array_equal(score_matrix(pool, weights, "one_to_one"), whole)
