@@ -238,27 +238,40 @@ def _order_key(position: np.ndarray, gain: np.ndarray, other: np.ndarray) -> np.
     return (position << 47) | (worse << 17) | other
 
 
-def stability(problem: Problem, rows: np.ndarray, cols: np.ndarray, gain: np.ndarray) -> Stability:
-    """Both sides' strict orders over their arcs: stated preferences, then score, then id order.
-    The 'ranks' are order keys: only their order within one mentee's or mentor's arcs counts."""
+def mentee_keys(
+    problem: Problem, rows: np.ndarray, cols: np.ndarray, gain: np.ndarray
+) -> np.ndarray:
+    """Each arc's place in its mentee's order: stated preferences, then score, then id."""
     pool = problem.pool
-    by_mentees = [
+    wished = [
         (i, j, rank)
         for i, person in enumerate(pool.mentees)
         for rank, wish in enumerate(person.preferences)
         if (j := pool.mentor_index.get(wish)) is not None
     ]
-    by_mentors = [
+    return _order_key(_positions(wished, rows, cols, len(pool.mentors)), gain, cols)
+
+
+def mentor_keys(
+    problem: Problem, rows: np.ndarray, cols: np.ndarray, gain: np.ndarray
+) -> np.ndarray:
+    """Each arc's place in its mentor's order: stated preferences, then score, then id."""
+    pool = problem.pool
+    wished = [
         (i, j, rank)
         for j, person in enumerate(pool.mentors)
         for rank, wish in enumerate(person.preferences)
         if (i := pool.mentee_index.get(wish)) is not None
     ]
-    mentee_pos = _positions(by_mentees, rows, cols, len(pool.mentors))
-    mentor_pos = _positions(by_mentors, rows, cols, len(pool.mentors))
+    return _order_key(_positions(wished, rows, cols, len(pool.mentors)), gain, rows)
+
+
+def stability(problem: Problem, rows: np.ndarray, cols: np.ndarray, gain: np.ndarray) -> Stability:
+    """Both sides' strict orders over their arcs: stated preferences, then score, then id order.
+    The 'ranks' are order keys: only their order within one mentee's or mentor's arcs counts."""
     return Stability(
-        mentee_rank=_order_key(mentee_pos, gain, cols),
-        mentor_rank=_order_key(mentor_pos, gain, rows),
+        mentee_rank=mentee_keys(problem, rows, cols, gain),
+        mentor_rank=mentor_keys(problem, rows, cols, gain),
     )
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from solver.blocking import count_blocking_pairs
+from solver.blocking import count_blocking_pairs, count_blocking_pairs_lazily
 from solver.cpsat import solve_cpsat
 from solver.diagnose import clashing_rules, rule_families
 from solver.encoder import (
@@ -18,7 +18,8 @@ from solver.encoder import (
     Solution,
     encode,
     instance,
-    stability,
+    mentee_keys,
+    mentor_keys,
     with_bonus,
 )
 from solver.explain import Explainer
@@ -317,8 +318,15 @@ def _respond(
 
 
 def _blocking_pairs(problem: Problem, inst: Instance, assignment: np.ndarray) -> int:
-    ranks = inst.side.stability or stability(problem, inst.rows, inst.cols, inst.gain)
-    return count_blocking_pairs(inst, ranks, assignment)
+    if inst.side.stability is not None:
+        return count_blocking_pairs(inst, inst.side.stability, assignment)
+    rows, cols, gain = inst.rows, inst.cols, inst.gain
+    return count_blocking_pairs_lazily(
+        inst,
+        mentee_keys(problem, rows, cols, gain),
+        lambda arcs: mentor_keys(problem, rows[arcs], cols[arcs], gain[arcs]),
+        assignment,
+    )
 
 
 def _infeasible(
