@@ -23,6 +23,31 @@ def ranked_mentors(problem: Problem, i: int) -> np.ndarray:
     return candidates[order]
 
 
+RANK_BLOCK = 1024
+
+
+def top_mentors(problem: Problem, count: int) -> list[np.ndarray]:
+    """For every mentee, `ranked_mentors(problem, i)[:count]`, found block by block: the
+    count-th best score per row by partition, then only the few at or above it sorted."""
+    n, _ = problem.score.shape
+    open_ = problem.capacity > 0
+    found: list[np.ndarray] = []
+    for first in range(0, n, RANK_BLOCK):
+        last = min(first + RANK_BLOCK, n)
+        usable = problem.eligible[first:last] & open_[None, :]
+        masked = np.where(usable, problem.score[first:last], -np.inf)
+        k = min(count, masked.shape[1])
+        if k == 0:
+            found += [np.zeros(0, dtype=np.int64)] * (last - first)
+            continue
+        kth = np.partition(masked, -k, axis=1)[:, -k]
+        for row, limit in zip(masked, kth, strict=True):
+            candidates = np.nonzero((row >= limit) & np.isfinite(row))[0]
+            order = np.lexsort((candidates, -row[candidates]))
+            found.append(candidates[order][:count])
+    return found
+
+
 class Explainer:
     """Explains the pairs of one response in one language; each pair's reasons built once."""
 
@@ -93,8 +118,9 @@ class Explainer:
         if count == 0:
             return {}
         problem, found = self.problem, {}
+        tops = top_mentors(problem, count)
         for i, mentee in enumerate(problem.pool.mentees):
-            ranked = ranked_mentors(problem, i)[:count].tolist()
+            ranked = tops[i].tolist()
             assigned = int(assignment[i])
             if assigned >= 0 and assigned not in ranked:
                 ranked.append(assigned)

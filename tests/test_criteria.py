@@ -362,3 +362,21 @@ def test_scoring_in_blocks_gives_exactly_the_scores_of_one_pass(
     whole = score_matrix(pool, weights, "one_to_one")
     monkeypatch.setattr(criteria_module, "SCORE_BLOCK", 4)
     assert np.array_equal(score_matrix(pool, weights, "one_to_one"), whole)
+
+
+@pytest.mark.parametrize("count", [0, 1, 3, 50])
+def test_top_mentors_in_blocks_are_each_mentees_ranked_mentors(
+    count: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import solver.explain as explain_module
+    from solver.encoder import encode
+    from solver.explain import ranked_mentors, top_mentors
+    from tests.pools import random_pool
+
+    body = random_pool(5, n_mentees=30, n_mentors=8, scores=None)
+    body["mentors"] += [{"id": f"twin{k}", "skills": ["AI"]} for k in range(4)]  # ties
+    problem = encode(MatchRequest.model_validate(body))
+    monkeypatch.setattr(explain_module, "RANK_BLOCK", 7)
+    tops = top_mentors(problem, count)
+    for i in range(len(problem.pool.mentees)):
+        assert tops[i].tolist() == ranked_mentors(problem, i)[:count].tolist()
