@@ -3,14 +3,11 @@ a 200 `infeasible` with conflicts; no input at all produces a 5xx."""
 
 from __future__ import annotations
 
-import copy
-import json
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 from api.main import app
 from solver import MatchRequest, MatchResponse, validate
@@ -134,7 +131,7 @@ def test_unknown_routes_and_methods_are_problems_too() -> None:
         assert response.headers["content-type"] == "application/problem+json"
 
 
-INFEASIBLE = {
+INFEASIBLE: dict[str, tuple[dict[str, Any], str]] = {
     "pins beyond capacity": (
         {
             "mentors": [{"id": "m1", "capacity": 1}],
@@ -218,45 +215,3 @@ def test_valid_pools_get_a_valid_answer_over_http(body: dict[str, Any]) -> None:
     assert response.status_code == 200
     request, answer = MatchRequest.model_validate(body), MatchResponse(**response.json())
     assert validate(request, answer) == []
-
-
-JSON_VALUES = st.recursive(
-    st.none() | st.booleans() | st.integers(-(2**40), 2**40) | st.floats() | st.text(max_size=8),
-    lambda inner: (
-        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3)
-    ),
-    max_leaves=6,
-)
-
-
-def _paths(value: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-    found = [prefix] if prefix else []
-    if isinstance(value, dict):
-        for key, inner in value.items():
-            found += _paths(inner, (*prefix, key))
-    elif isinstance(value, list):
-        for index, inner in enumerate(value):
-            found += _paths(inner, (*prefix, index))
-    return found
-
-
-@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(seed=st.integers(0, 1000), pick=st.integers(0, 10**6), junk=JSON_VALUES)
-def test_no_corrupted_request_gets_a_5xx(seed: int, pick: int, junk: Any) -> None:
-    body = random_pool(seed, n_mentees=4, n_mentors=3, mentor_capacity=2, stable=seed % 2 == 0)
-    paths = _paths(body)
-    path = paths[pick % len(paths)]
-    corrupted = copy.deepcopy(body)
-    target = corrupted
-    for step in path[:-1]:
-        target = target[step]
-    target[path[-1]] = junk
-    raw = json.dumps(corrupted, allow_nan=True).encode()
-    response = client.post("/v1/match", content=raw, headers={"content-type": "application/json"})
-    assert response.status_code < 500, response.text[:500]
-    if response.status_code >= 400:
-        assert response.headers["content-type"] == "application/problem+json"
-        assert response.json()["detail"]
-    else:
-        request = MatchRequest.model_validate(corrupted)
-        assert validate(request, MatchResponse(**response.json())) == []
