@@ -74,6 +74,9 @@ def _problem_error(_: Request, exc: Exception) -> JSONResponse:
 
 def _http(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, HTTPException)
+    if exc.status_code == 400:  # the body could not be decoded or parsed at all
+        detail = "the body is not valid JSON in UTF-8 (or is nested too deep to read)"
+        return problem(400, "Malformed JSON", detail, [{"loc": ["body"], "msg": detail}])
     response = problem(exc.status_code, str(exc.detail), str(exc.detail))
     for name, value in (exc.headers or {}).items():
         response.headers[name] = value

@@ -229,7 +229,7 @@ def test_hostile_input_gets_an_answer_never_a_5xx(
     assert response.status_code < 500, response.text[:300]
     if response.status_code >= 400:
         assert response.headers["content-type"] == "application/problem+json"
-        assert response.json()["detail"]
+        assert response.json()["detail"] and response.json()["errors"][0]["loc"][0] == "body"
 
 
 def test_fifty_thousand_forbidden_pairs_are_handled(client: TestClient) -> None:
