@@ -6,7 +6,7 @@ import hmac
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Header
 
@@ -84,11 +84,17 @@ def solve_slot(settings: Settings) -> Iterator[None]:
 
 
 def check_size(
-    request: MatchRequest, settings: Settings, where: tuple[str | int, ...] = ()
+    request: MatchRequest | dict[str, Any],
+    settings: Settings,
+    where: tuple[str | int, ...] = (),
 ) -> None:
-    """Participants and candidate pairs within the limits, else 413 naming the limit."""
-    people = len(request.mentors) + len(request.mentees)
-    pairs = len(request.mentors) * len(request.mentees)
+    """Participants and candidate pairs within the limits, else 413 naming the limit.
+    A request body (dict) is counted as it is, without validating it first."""
+    if isinstance(request, dict):
+        mentors, mentees = len(request.get("mentors") or []), len(request.get("mentees") or [])
+    else:
+        mentors, mentees = len(request.mentors), len(request.mentees)
+    people, pairs = mentors + mentees, mentors * mentees
     loc = ["body", *where]
     if people > settings.max_participants:
         message = f"{people} participants; this service takes at most {settings.max_participants}"

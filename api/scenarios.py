@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Response
@@ -15,7 +14,7 @@ from scenarios.whatif import (
     ScenarioResponse,
     VariantError,
     run_scenarios,
-    variant_request,
+    variant_body,
 )
 from solver import InvalidRequest
 
@@ -40,9 +39,8 @@ def post_scenarios(
     mentees who moved and the unmatched."""
     check_size(request.base, settings, ("base",))
     base = request.base.model_dump(mode="json", exclude_unset=True)
-    for k, variant in enumerate(request.variants):
-        with contextlib.suppress(VariantError):  # run_scenarios names the fields
-            check_size(variant_request(base, variant), settings, ("variants", k))
+    for k, variant in enumerate(request.variants):  # counted, validated once later
+        check_size(variant_body(base, variant), settings, ("variants", k))
     options = solve_options(settings, accept_language)
     response.headers["Content-Language"] = options.language
     try:

@@ -275,3 +275,13 @@ def test_cors_is_off_unless_origins_are_configured(origins: str, allowed: str) -
     )
     assert done.returncode == 0, done.stderr[-1000:]
     assert done.stdout.strip().splitlines()[-1] == allowed
+
+
+def test_a_variant_beyond_the_limits_is_a_413_naming_the_variant(
+    client: TestClient, configured: Any
+) -> None:
+    configured.setenv("BINOME_MAX_PARTICIPANTS", "10")
+    variant = {"name": "more", "add_mentees": [{"id": "n1"}, {"id": "n2"}]}
+    response = client.post("/v1/scenarios", json={"base": small(), "variants": [variant]})
+    assert response.status_code == 413
+    assert response.json()["errors"][0]["loc"] == ["body", "variants", 0, "mentees"]
