@@ -14,7 +14,6 @@ from scenarios.whatif import (
     ScenarioResponse,
     VariantError,
     run_scenarios,
-    variant_body,
 )
 from solver import InvalidRequest
 
@@ -38,13 +37,15 @@ def post_scenarios(
     base's time budget, and returned with its metrics, their change against the base, the
     mentees who moved and the unmatched."""
     check_size(request.base, settings, ("base",))
-    base = request.base.model_dump(mode="json", exclude_unset=True)
-    for k, variant in enumerate(request.variants):  # counted, validated once later
-        check_size(variant_body(base, variant), settings, ("variants", k))
     options = solve_options(settings, accept_language)
     response.headers["Content-Language"] = options.language
     try:
         with solve_slot(settings):
-            return run_scenarios(request, options, workers=settings.scenario_workers)
+            return run_scenarios(
+                request,
+                options,
+                workers=settings.scenario_workers,
+                admit=lambda where, body: check_size(body, settings, where),
+            )
     except (VariantError, InvalidRequest) as exc:
         raise refused(InvalidRequest(exc.errors)) from exc

@@ -107,8 +107,13 @@ def variant_body(base: dict[str, Any], variant: Variant) -> dict[str, Any]:
 
 def variant_request(base: dict[str, Any], variant: Variant) -> MatchRequest:
     """The patched request, validated; errors point into the patched request."""
+    return validated(variant_body(base, variant))
+
+
+def validated(body: dict[str, Any]) -> MatchRequest:
+    """A variant's request body as a request; errors point into it."""
     try:
-        return MatchRequest.model_validate(variant_body(base, variant))
+        return MatchRequest.model_validate(body)
     except ValidationError as exc:
         raise VariantError([(tuple(e["loc"]), e["msg"]) for e in exc.errors()]) from exc
 
@@ -173,19 +178,24 @@ def run_scenarios(
     *,
     workers: int = 2,
     on_done: Callable[[str], None] | None = None,
+    admit: Callable[[Loc, dict[str, Any]], None] | None = None,
 ) -> ScenarioResponse:
     """Solve the base and every variant (`workers` at a time) and compare each with the base.
 
     The base's `time_limit_s` is the budget of the whole run: each solve gets its share of
     it (the time left spread over the solves still to run, `workers` at a time).
     Raises VariantError (loc starts with "variants", k) or InvalidRequest (loc in "base").
+    `admit`, if given, sees each variant's body before it is validated (size limits).
     """
     options = options or SolveOptions()
     base_body = request.base.model_dump(mode="json", exclude_unset=True)
     requests = [request.base]
     for k, variant in enumerate(request.variants):
+        body = variant_body(base_body, variant)
+        if admit is not None:
+            admit(("variants", k), body)
         try:
-            requests.append(variant_request(base_body, variant))
+            requests.append(validated(body))
         except VariantError as exc:
             raise VariantError([(("variants", k, *loc), msg) for loc, msg in exc.errors]) from exc
     budget = min(request.base.program.time_limit_s, options.max_time_limit_s)

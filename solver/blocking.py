@@ -21,19 +21,9 @@ UNRANKED = np.iinfo(np.int64).max
 
 def count_blocking_pairs(inst: Instance, stability: Stability, assignment: np.ndarray) -> int:
     """How many pairs block the assignment (free mentees and places only)."""
-    if len(inst.rows) == 0:
-        return 0
-    made = assignment[inst.rows] == inst.cols
-    current = np.full(inst.n_mentees, UNRANKED, dtype=np.int64)
-    current[inst.rows[made]] = stability.mentee_rank[made]
-    load = np.bincount(inst.cols[made], minlength=inst.n_mentors)
-    worst = np.full(inst.n_mentors, -1, dtype=np.int64)
-    np.maximum.at(worst, inst.cols[made], stability.mentor_rank[made])
-    mentee_wants = stability.mentee_rank < current[inst.rows]
-    mentor_wants = (load[inst.cols] < inst.capacity[inst.cols]) | (
-        stability.mentor_rank < worst[inst.cols]
+    return count_blocking_pairs_lazily(
+        inst, stability.mentee_rank, lambda arcs: stability.mentor_rank[arcs], assignment
     )
-    return int((~made & mentee_wants & mentor_wants).sum())
 
 
 def count_blocking_pairs_lazily(

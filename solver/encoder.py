@@ -16,7 +16,7 @@ import numpy as np
 from solver.criteria import score_matrix
 from solver.features import Pool
 from solver.rules import RuleContext, exclusions
-from solver.schema import MatchRequest
+from solver.schema import MatchRequest, Participant
 from solver.side import Balance, CrossShare, SameCap, Side, Stability
 
 SCORE_SCALE = 10**9
@@ -238,17 +238,22 @@ def _order_key(position: np.ndarray, gain: np.ndarray, other: np.ndarray) -> np.
     return (position << 47) | (worse << 17) | other
 
 
+def _wishes(people: list[Participant], index: dict[str, int]) -> list[tuple[int, int, int]]:
+    """(person, wished person on the other side, rank) for every stated preference."""
+    return [
+        (a, b, rank)
+        for a, person in enumerate(people)
+        for rank, wish in enumerate(person.preferences)
+        if (b := index.get(wish)) is not None
+    ]
+
+
 def mentee_keys(
     problem: Problem, rows: np.ndarray, cols: np.ndarray, gain: np.ndarray
 ) -> np.ndarray:
     """Each arc's place in its mentee's order: stated preferences, then score, then id."""
     pool = problem.pool
-    wished = [
-        (i, j, rank)
-        for i, person in enumerate(pool.mentees)
-        for rank, wish in enumerate(person.preferences)
-        if (j := pool.mentor_index.get(wish)) is not None
-    ]
+    wished = _wishes(pool.mentees, pool.mentor_index)
     return _order_key(_positions(wished, rows, cols, len(pool.mentors)), gain, cols)
 
 
@@ -257,12 +262,7 @@ def mentor_keys(
 ) -> np.ndarray:
     """Each arc's place in its mentor's order: stated preferences, then score, then id."""
     pool = problem.pool
-    wished = [
-        (i, j, rank)
-        for j, person in enumerate(pool.mentors)
-        for rank, wish in enumerate(person.preferences)
-        if (i := pool.mentee_index.get(wish)) is not None
-    ]
+    wished = [(i, j, rank) for j, i, rank in _wishes(pool.mentors, pool.mentee_index)]
     return _order_key(_positions(wished, rows, cols, len(pool.mentors)), gain, rows)
 
 
