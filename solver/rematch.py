@@ -22,7 +22,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from solver.encoder import encode
 from solver.match import InvalidRequest, SolveOptions, match
 from solver.rematch_schema import Feedback, Move, PairNote, RematchRequest, RematchResponse
 from solver.roster import without_people
@@ -105,11 +104,24 @@ def _next_request(
     return MatchRequest.model_validate(body)
 
 
-def _still_eligible(request: MatchRequest, pairs: set[Pair]) -> set[Pair]:
-    """The pairs no hard rule forbids in the next round (rules or data may have changed)."""
-    problem = encode(request)
-    mentor_index, mentee_index = problem.pool.mentor_index, problem.pool.mentee_index
-    return {(m, e) for m, e in pairs if problem.eligible[mentee_index[e], mentor_index[m]]}
+def _solve(
+    request: RematchRequest,
+    ended: dict[Pair, tuple[str, str]],
+    kept_pins: set[Pair],
+    options: SolveOptions,
+) -> MatchResponse:
+    policy = request.pool.program.rematch
+    flexible = {(p.mentor, p.mentee) for p in request.current} - ended.keys() - kept_pins
+    bonus = dict.fromkeys(flexible, policy.change_penalty)
+    try:
+        return match(_next_request(request, ended, kept_pins), options, bonus=bonus)
+    except InvalidRequest as exc:  # program-level refusals (engine, size, time limit)
+        raise InvalidRequest([(("pool", *loc), msg) for loc, msg in exc.errors]) from exc
+
+
+def _blocked_pins(result: MatchResponse) -> set[Pair]:
+    """Pins a hard rule forbids (the conflicts of an infeasible answer name them)."""
+    return {(c.ids[0], c.ids[1]) for c in result.conflicts if c.rule == "pinned"}
 
 
 def rematch(request: RematchRequest, options: SolveOptions | None = None) -> RematchResponse:
@@ -118,16 +130,13 @@ def rematch(request: RematchRequest, options: SolveOptions | None = None) -> Rem
     pool_errors = [(("pool", *loc), msg) for loc, msg in pool_reference_errors(request.pool)]
     if errors := pool_errors + reference_errors(request):
         raise InvalidRequest(errors)
-    ended, keep = _verdicts(request)
-    kept_pins = _still_eligible(_next_request(request, ended, set()), keep)
-    next_request = _next_request(request, ended, kept_pins)
-    policy = request.pool.program.rematch
-    flexible = {(p.mentor, p.mentee) for p in request.current} - ended.keys() - kept_pins
-    bonus = dict.fromkeys(flexible, policy.change_penalty)
-    try:
-        result = match(next_request, options, bonus=bonus)
-    except InvalidRequest as exc:  # program-level refusals (engine, size, time limit)
-        raise InvalidRequest([(("pool", *loc), msg) for loc, msg in exc.errors]) from exc
+    ended, kept_pins = _verdicts(request)
+    result = _solve(request, ended, kept_pins, options)
+    if result.status == "infeasible" and (blocked := _blocked_pins(result) & kept_pins):
+        # a well-rated pair a rule now forbids (data or rules changed) is not kept: solve
+        # again without pinning it (the pins check fails before any solve, so this is cheap)
+        kept_pins -= blocked
+        result = _solve(request, ended, kept_pins, options)
     return _report(request, result, ended, kept_pins)
 
 

@@ -237,3 +237,13 @@ def test_brute_force_finds_no_answer_as_good_that_moves_fewer(seed: int) -> None
         if total >= score - 1e-5:  # reported scores have 6 decimals
             assert broken(chosen) >= broken(mine)  # as good, and moving no fewer
     assert len(answer.moved) == broken(mine)
+
+
+def test_a_well_rated_pair_a_rule_now_forbids_is_not_kept_and_nothing_breaks() -> None:
+    pool = scored({("m1", "e1"): 0.9})
+    pool["mentors"][0]["languages"] = ["fr"]  # m1 and e1 no longer share a language
+    pool["mentees"][0]["languages"] = ["en"]
+    answer = run(pool, feedback=[{"mentor": "m1", "mentee": "e1", "rating": 5}])
+    assert answer.result.status == "optimal"
+    assert ("m1", "e1") not in pairs(answer)
+    assert ("m1", "e1") not in {(n.mentor, n.mentee) for n in answer.kept}
