@@ -105,11 +105,6 @@ def variant_body(base: dict[str, Any], variant: Variant) -> dict[str, Any]:
     return body
 
 
-def variant_request(base: dict[str, Any], variant: Variant) -> MatchRequest:
-    """The patched request, validated; errors point into the patched request."""
-    return validated(variant_body(base, variant))
-
-
 def validated(body: dict[str, Any]) -> MatchRequest:
     """A variant's request body as a request; errors point into it."""
     try:
