@@ -273,25 +273,6 @@ def criteria_for(program_format: str) -> dict[str, Criterion]:
     return REVERSE_CRITERIA if program_format == "reverse" else CRITERIA
 
 
-SCORE_BLOCK = 1024  # mentees scored at once: temporaries stay a few MB, not GBs
-
-
-def score_matrix(pool: Pool, weights: dict[str, float], program_format: str) -> np.ndarray:
-    """Pair score: the weighted mean of the criterion values, in [0, 1], block by block."""
-    criteria = criteria_for(program_format)
-    active = {name: w for name, w in weights.items() if w > 0}
-    total = sum(active.values())
-    score = np.zeros(pool.shape)
-    for first in range(0, pool.shape[0], SCORE_BLOCK):
-        last = min(first + SCORE_BLOCK, pool.shape[0])
-        part = pool.mentee_rows(first, last)
-        block = score[first:last]
-        for name, weight in active.items():
-            block += (weight / total) * criteria[name].matrix(part)
-        np.clip(block, 0.0, 1.0, out=block)
-    return score
-
-
 def score_pair(
     mentor: Participant, mentee: Participant, weights: dict[str, float], program_format: str
 ) -> float:

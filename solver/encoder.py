@@ -13,10 +13,10 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from solver.criteria import score_matrix
 from solver.features import Pool
 from solver.rules import RuleContext, exclusions
 from solver.schema import MatchRequest, Participant
+from solver.scoring import score_matrix
 from solver.side import Balance, CrossShare, SameCap, Side, Stability
 
 SCORE_SCALE = 10**9
@@ -231,14 +231,14 @@ def _positions(
     return position
 
 
-def _order_key(position: np.ndarray, gain: np.ndarray, other: np.ndarray) -> np.ndarray:
+def order_key(position: np.ndarray, gain: np.ndarray, other: np.ndarray) -> np.ndarray:
     """One int64 per arc that sorts as (stated position, higher score first, id order):
     8 bits of position, 30 of score, 17 of index (lists hold at most 100,000 people)."""
     worse = SCORE_SCALE - np.clip(gain, 0, SCORE_SCALE)
     return (position << 47) | (worse << 17) | other
 
 
-def _wishes(people: list[Participant], index: dict[str, int]) -> list[tuple[int, int, int]]:
+def wishes(people: list[Participant], index: dict[str, int]) -> list[tuple[int, int, int]]:
     """(person, wished person on the other side, rank) for every stated preference."""
     return [
         (a, b, rank)
@@ -253,8 +253,8 @@ def mentee_keys(
 ) -> np.ndarray:
     """Each arc's place in its mentee's order: stated preferences, then score, then id."""
     pool = problem.pool
-    wished = _wishes(pool.mentees, pool.mentor_index)
-    return _order_key(_positions(wished, rows, cols, len(pool.mentors)), gain, cols)
+    wished = wishes(pool.mentees, pool.mentor_index)
+    return order_key(_positions(wished, rows, cols, len(pool.mentors)), gain, cols)
 
 
 def mentor_keys(
@@ -262,8 +262,8 @@ def mentor_keys(
 ) -> np.ndarray:
     """Each arc's place in its mentor's order: stated preferences, then score, then id."""
     pool = problem.pool
-    wished = [(i, j, rank) for j, i, rank in _wishes(pool.mentors, pool.mentee_index)]
-    return _order_key(_positions(wished, rows, cols, len(pool.mentors)), gain, rows)
+    wished = [(i, j, rank) for j, i, rank in wishes(pool.mentors, pool.mentee_index)]
+    return order_key(_positions(wished, rows, cols, len(pool.mentors)), gain, rows)
 
 
 def stability(problem: Problem, rows: np.ndarray, cols: np.ndarray, gain: np.ndarray) -> Stability:

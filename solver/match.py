@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass, replace
+from functools import partial
 
 import numpy as np
 
@@ -24,6 +25,7 @@ from solver.encoder import (
 )
 from solver.explain import Explainer
 from solver.flow import flow_relaxation, solve_flow, with_balance_targets
+from solver.large import LARGE_FROM, Usable, blocking_pairs, solve_large, usable_pairs
 from solver.messages import render
 from solver.metrics import compute_metrics
 from solver.mip import solve_mip
@@ -166,14 +168,19 @@ def match(
     conflicts = pin_conflicts(problem, options.language)
     if conflicts:
         return _infeasible(problem, conflicts, started, options.language)
-    inst = instance(problem)
-    if errors := size_errors(program, inst):
-        raise InvalidRequest(errors)
-    plain = inst  # scores alone: what blocking pairs are ranked by, re-match bonus or not
-    inst = with_balance_targets(with_bonus(inst, problem, bonus or {}))
-    engine = engine_for(program, inst)
     time_limit = min(program.time_limit_s, options.max_time_limit_s)
-    engine, solution = _run_engine(engine, program, inst, time_limit, options.num_workers)
+    if (large := _solve_large(problem, bonus)) is not None:
+        engine, (inst, solution, usable) = "flow", large
+        blocking = partial(blocking_pairs, problem, usable)
+    else:
+        inst = instance(problem)
+        if errors := size_errors(program, inst):
+            raise InvalidRequest(errors)
+        plain = inst  # scores alone: what blocking pairs are ranked by, re-match bonus or not
+        inst = with_balance_targets(with_bonus(inst, problem, bonus or {}))
+        engine = engine_for(program, inst)
+        engine, solution = _run_engine(engine, program, inst, time_limit, options.num_workers)
+        blocking = partial(_blocking_pairs, problem, replace(inst, gain=plain.gain))
     assignment = solution.assignment.copy()
     for i, j in problem.pins:
         assignment[i] = j
@@ -194,8 +201,25 @@ def match(
         solution.proven,
     )
     return _respond(
-        problem, inst, plain.gain, assignment, solution, started, options.language, engine
+        problem, assignment, solution, started, options.language, engine, blocking(assignment)
     )
+
+
+def _solve_large(
+    problem: Problem, bonus: dict[tuple[str, str], float] | None
+) -> tuple[Instance, Solution, Usable] | None:
+    """Large plain requests: solved and proven from the score matrix, no arc list."""
+    program = problem.request.program
+    n, m = problem.score.shape
+    if bonus or program.engine not in ("auto", "flow") or program_rules(program):
+        return None
+    if n * m < LARGE_FROM:
+        return None
+    usable = usable_pairs(problem)
+    if int(np.count_nonzero(usable.mask)) < LARGE_FROM:
+        return None
+    found = solve_large(problem, usable)
+    return None if found is None else (*found, usable)
 
 
 def _diagnose(
@@ -279,13 +303,12 @@ def _bound(problem: Problem, assignment: np.ndarray, solution: Solution, objecti
 
 def _respond(
     problem: Problem,
-    inst: Instance,
-    plain_gain: np.ndarray,
     assignment: np.ndarray,
     solution: Solution,
     started: float,
     language: str,
     engine: str,
+    blocking: int,
 ) -> MatchResponse:
     request = problem.request
     explainer = Explainer(problem, language)
@@ -312,7 +335,7 @@ def _respond(
         metrics=compute_metrics(
             request,
             [(p.mentor, p.mentee, p.score) for p in pairings],
-            blocking_pairs=_blocking_pairs(problem, replace(inst, gain=plain_gain), assignment),
+            blocking_pairs=blocking,
         ),
     )
 

@@ -49,8 +49,12 @@ def shared_language(ctx: RuleContext) -> np.ndarray | None:
     if not ctx.program.rules.shared_language:
         return None
     pool = ctx.pool
-    both_known = (pool.languages_e.sum(axis=1)[:, None] > 0) & (pool.languages_m.sum(axis=1) > 0)
-    return both_known & ((pool.languages_e @ pool.languages_m.T) == 0)
+    # People speak few distinct sets of languages: decide each pair of sets once.
+    sets_e, of_mentee = np.unique(pool.languages_e, axis=0, return_inverse=True)
+    sets_m, of_mentor = np.unique(pool.languages_m, axis=0, return_inverse=True)
+    both_known = (sets_e.sum(axis=1)[:, None] > 0) & (sets_m.sum(axis=1)[None, :] > 0)
+    apart = both_known & ((sets_e @ sets_m.T) == 0)
+    return np.take(apart[of_mentee.reshape(-1)], of_mentor.reshape(-1), axis=1)
 
 
 def different_department(ctx: RuleContext) -> np.ndarray | None:

@@ -348,20 +348,46 @@ def test_seniority_mentor_junior_earns_nothing() -> None:
     }
 
 
-def test_scoring_in_blocks_gives_exactly_the_scores_of_one_pass(
+@pytest.mark.parametrize("program_format", ["one_to_one", "reverse"])
+@pytest.mark.parametrize("seed", range(4))
+def test_each_criterions_factors_multiply_out_to_its_matrix(seed: int, program_format: str) -> None:
+    from solver.criteria import criteria_for
+    from solver.features import Pool
+    from solver.scoring import factors_for
+    from tests.pools import random_pool
+
+    body = MatchRequest.model_validate(random_pool(seed, n_mentees=25, n_mentors=9))
+    pool = Pool(body.mentors, body.mentees)
+    for name, form in factors_for(program_format).items():
+        factors = form(pool)
+        assert factors is not None, name
+        product = factors.left @ factors.right.T
+        if factors.rows is not None and factors.value is not None:
+            np.add.at(product, (factors.rows, factors.cols), factors.value)
+        expected = criteria_for(program_format)[name].matrix(pool)
+        assert np.allclose(product, expected, rtol=0, atol=1e-12), name
+
+
+def test_scoring_by_factors_gives_the_scores_of_the_dense_criteria(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    import solver.criteria as criteria_module
-    from solver.criteria import score_matrix
+    import solver.scoring as scoring_module
     from solver.features import Pool
+    from solver.scoring import score_matrix
     from tests.pools import random_pool
 
     body = MatchRequest.model_validate(random_pool(11, n_mentees=25, n_mentors=7))
     pool = Pool(body.mentors, body.mentees)
     weights = dict(DEFAULT_WEIGHTS)
-    whole = score_matrix(pool, weights, "one_to_one")
-    monkeypatch.setattr(criteria_module, "SCORE_BLOCK", 4)
-    assert np.array_equal(score_matrix(pool, weights, "one_to_one"), whole)
+    factored = score_matrix(pool, weights, "one_to_one")
+    monkeypatch.setattr(scoring_module, "FACTORS", {})  # every criterion dense, in blocks of 4
+    monkeypatch.setattr(scoring_module, "SCORE_BLOCK", 4)
+    dense = score_matrix(pool, weights, "one_to_one")
+    assert np.allclose(factored, dense, rtol=0, atol=1e-12)
+    assert np.array_equal(np.rint(factored * 1e9), np.rint(dense * 1e9))
+    monkeypatch.undo()
+    monkeypatch.setattr(scoring_module, "MAX_CLASSES", 1)  # too many classes: dense fallback
+    assert np.allclose(score_matrix(pool, weights, "one_to_one"), dense, rtol=0, atol=1e-12)
 
 
 @pytest.mark.parametrize("count", [0, 1, 3, 50])

@@ -1,0 +1,201 @@
+"""Every pair's score in one matrix product: criteria written as low-rank factors.
+
+The score of a pair is a weighted mean of criterion values. Most criteria read
+the mentor through a handful of distinct values (a time zone, a set of
+languages, a department, years of experience), so each such criterion is
+`left @ right.T`: `right` says which class each mentor is in (one-hot) and
+`left` holds each mentee's value against every class. Goals are bilinear as
+they stand (share of goals = goals / |goals| @ skills). Stacked side by side,
+all criteria become one matrix product, which BLAS runs at full speed with no
+34 M-entry temporaries; ranked preferences are few and added pair by pair.
+
+A criterion without a factor form here, or with too many distinct mentor
+values, falls back to its own `matrix` in blocks of mentees: the factors are a
+faster route to the same numbers, never a different definition (the tests
+check each against its `matrix` and its `evidence`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from solver.criteria import SENIORITY_FULL_GAP, TIMEZONE_ZERO_GAP, criteria_for
+from solver.features import Pool
+
+MAX_CLASSES = 512  # distinct mentor values beyond which a criterion is scored densely
+SCORE_BLOCK = 1024  # mentees per block for criteria scored densely
+
+
+@dataclass(frozen=True)
+class Factors:
+    """`left @ right.T` (plus `value` at (`rows`, `cols`)) is the criterion's matrix."""
+
+    left: np.ndarray  # mentees × width
+    right: np.ndarray  # mentors × width
+    rows: np.ndarray | None = None
+    cols: np.ndarray | None = None
+    value: np.ndarray | None = None
+
+
+FactorForm = Callable[[Pool], Factors | None]
+
+
+def _one_hot(codes: np.ndarray, width: int) -> np.ndarray:
+    right = np.zeros((len(codes), width))
+    right[np.arange(len(codes)), codes] = 1.0
+    return right
+
+
+def _by_mentor_class(
+    mentor_values: np.ndarray, table: Callable[[np.ndarray], np.ndarray]
+) -> Factors | None:
+    """Mentors grouped by their distinct values (rows of `mentor_values`); `table(values)`
+    gives every mentee's criterion value against each distinct one."""
+    if mentor_values.ndim == 1:
+        classes, codes = np.unique(mentor_values, return_inverse=True)
+    else:
+        classes, codes = np.unique(mentor_values, axis=0, return_inverse=True)
+    if len(classes) > MAX_CLASSES:
+        return None
+    codes = codes.reshape(-1)
+    return Factors(table(classes), _one_hot(codes, len(classes)))
+
+
+def _ratio(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
+    return numerator.astype(np.float64) / np.maximum(denominator, 1).astype(np.float64)
+
+
+def goals_factors(pool: Pool) -> Factors:
+    """Share of goals covered: each goal weighs 1/|goals| of its mentee."""
+    count = pool.goals.sum(axis=1, keepdims=True).astype(np.float64)
+    return Factors(pool.goals / np.maximum(count, 1.0), pool.skills.astype(np.float64))
+
+
+def languages_factors(pool: Pool) -> Factors | None:
+    return _by_mentor_class(
+        pool.languages_m, lambda sets: ((pool.languages_e @ sets.T) > 0).astype(np.float64)
+    )
+
+
+def interests_factors(pool: Pool) -> Factors | None:
+    def jaccard(sets: np.ndarray) -> np.ndarray:
+        shared = pool.interests_e @ sets.T
+        union = pool.interests_e.sum(axis=1, keepdims=True) + sets.sum(axis=1) - shared
+        return _ratio(shared, union)
+
+    return _by_mentor_class(pool.interests_m, jaccard)
+
+
+def availability_factors(pool: Pool) -> Factors:
+    """Common slots over the smaller slot count: mentors grouped by how many slots they
+    give (few counts, however many distinct sets), each slot 1/min(counts) of the pair."""
+    mine = pool.slots_e.sum(axis=1, keepdims=True).astype(np.float64)
+    theirs = pool.slots_m.sum(axis=1)
+    lefts, rights = [], []
+    for count in np.unique(theirs).tolist():
+        lefts.append(pool.slots_e / np.maximum(np.minimum(mine, count), 1.0))
+        rights.append(pool.slots_m * (theirs == count)[:, None])
+    n, m = pool.shape
+    if not lefts:
+        return Factors(np.zeros((n, 0)), np.zeros((m, 0)))
+    return Factors(np.hstack(lefts), np.hstack(rights).astype(np.float64))
+
+
+def timezone_factors(pool: Pool) -> Factors | None:
+    def closeness(offsets: np.ndarray) -> np.ndarray:
+        gap = np.abs(pool.offset_e[:, None] - offsets[None, :]) % 24
+        gap = np.minimum(gap, 24 - gap)
+        return np.nan_to_num(1 - gap / TIMEZONE_ZERO_GAP, nan=0.0)
+
+    return _by_mentor_class(pool.offset_m, closeness)
+
+
+def _seniority(sign: float) -> FactorForm:
+    def factors(pool: Pool) -> Factors | None:
+        def extra(years: np.ndarray) -> np.ndarray:
+            gap = sign * (years[None, :] - pool.seniority_e[:, None])
+            return np.nan_to_num(np.clip(gap / SENIORITY_FULL_GAP, 0.0, 1.0), nan=0.0)
+
+        return _by_mentor_class(pool.seniority_m, extra)
+
+    return factors
+
+
+def department_factors(pool: Pool) -> Factors | None:
+    def crosses(departments: np.ndarray) -> np.ndarray:
+        e, m = pool.department_e[:, None], departments[None, :]
+        return ((e >= 0) & (m >= 0) & (e != m)).astype(np.float64)
+
+    return _by_mentor_class(pool.department_m, crosses)
+
+
+def preferences_factors(pool: Pool) -> Factors:
+    """No product at all: each stated wish adds its value to one pair."""
+    pool_wishes = [
+        (row, column, (1 - rank / len(mentee.preferences)) / 2)
+        for row, mentee in enumerate(pool.mentees)
+        for rank, mentor_id in enumerate(mentee.preferences)
+        if (column := pool.mentor_index.get(mentor_id)) is not None
+    ] + [
+        (row, column, (1 - rank / len(mentor.preferences)) / 2)
+        for column, mentor in enumerate(pool.mentors)
+        for rank, mentee_id in enumerate(mentor.preferences)
+        if (row := pool.mentee_index.get(mentee_id)) is not None
+    ]
+    rows, cols, value = zip(*pool_wishes, strict=True) if pool_wishes else ((), (), ())
+    n, m = pool.shape
+    return Factors(
+        np.zeros((n, 0)),
+        np.zeros((m, 0)),
+        np.array(rows, dtype=np.int64),
+        np.array(cols, dtype=np.int64),
+        np.array(value, dtype=np.float64),
+    )
+
+
+FACTORS: dict[str, FactorForm] = {
+    "goals": goals_factors,
+    "languages": languages_factors,
+    "interests": interests_factors,
+    "availability": availability_factors,
+    "timezone": timezone_factors,
+    "seniority": _seniority(1.0),
+    "preferences": preferences_factors,
+    "department": department_factors,
+}
+REVERSE_FACTORS: dict[str, FactorForm] = {**FACTORS, "seniority": _seniority(-1.0)}
+
+
+def factors_for(program_format: str) -> dict[str, FactorForm]:
+    return REVERSE_FACTORS if program_format == "reverse" else FACTORS
+
+
+def score_matrix(pool: Pool, weights: dict[str, float], program_format: str) -> np.ndarray:
+    """Pair score: the weighted mean of the criterion values, in [0, 1]."""
+    criteria, forms = criteria_for(program_format), factors_for(program_format)
+    active = {name: w for name, w in weights.items() if w > 0}
+    total = sum(active.values())
+    found: dict[str, Factors] = {}
+    for name in active:
+        if name in forms and (factors := forms[name](pool)) is not None:
+            found[name] = factors
+    score = np.zeros(pool.shape)
+    if found:
+        left = np.hstack([f.left * (active[name] / total) for name, f in found.items()])
+        right = np.hstack([f.right for f in found.values()])
+        if left.shape[1]:
+            np.matmul(left, right.T, out=score)
+    for name, f in found.items():
+        if f.rows is not None and f.cols is not None and f.value is not None:
+            np.add.at(score, (f.rows, f.cols), f.value * (active[name] / total))
+    dense = [name for name in active if name not in found]
+    for first in range(0, pool.shape[0] if dense else 0, SCORE_BLOCK):
+        last = min(first + SCORE_BLOCK, pool.shape[0])
+        part = pool.mentee_rows(first, last)
+        for name in dense:
+            score[first:last] += (active[name] / total) * criteria[name].matrix(part)
+    np.clip(score, 0.0, 1.0, out=score)
+    return score

@@ -1,0 +1,101 @@
+"""Large plain requests solved from the score matrix: the same optimum and the same counts
+as the arc-based engines, on small pools sent down that path with tiny candidate sets and
+blocks (so that rounds of added pairs and block edges are exercised)."""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+import numpy as np
+import pytest
+
+from scenarios.generate import generate_pool
+from solver import MatchRequest, match, validate
+from solver.encoder import encode, instance, lexicographic_key
+from solver.flow import solve_flow
+
+large = importlib.import_module("solver.large")
+match_module = importlib.import_module("solver.match")
+
+
+@pytest.fixture
+def everything_large(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
+    solved: list[Any] = []
+    original = large.solve_large
+
+    def spy(problem: Any, usable: Any) -> Any:
+        found = original(problem, usable)
+        solved.append(found)
+        return found
+
+    monkeypatch.setattr(match_module, "LARGE_FROM", 0)
+    monkeypatch.setattr(match_module, "solve_large", spy)
+    monkeypatch.setattr(large, "PER_MENTEE", 2)
+    monkeypatch.setattr(large, "PER_MENTOR", 1)
+    monkeypatch.setattr(large, "ROUNDS", 40)
+    monkeypatch.setattr(large, "BLOCK", 7)
+    return solved
+
+
+def _arc_path(request: MatchRequest) -> Any:
+    saved = match_module.LARGE_FROM
+    match_module.LARGE_FROM = 10**12
+    try:
+        return match(request)
+    finally:
+        match_module.LARGE_FROM = saved
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_the_large_path_finds_the_optimum_of_every_pair(
+    seed: int, everything_large: list[Any]
+) -> None:
+    request = MatchRequest.model_validate(generate_pool(70, 22, seed))
+    answer = match(request)
+    assert everything_large and everything_large[-1] is not None, "no proof"
+    assert answer.status == "optimal" and validate(request, answer) == []
+    reference = _arc_path(request)
+    assert answer.objective == reference.objective
+    assert len(answer.pairings) == len(reference.pairings)
+    problem = encode(request)
+    inst = instance(problem)
+    _, solution = everything_large[-1]
+    best = solve_flow(inst, sparse=False).assignment
+    assert lexicographic_key(inst, solution.assignment) == lexicographic_key(inst, best)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_blocking_pairs_from_the_matrix_equal_the_count_on_every_arc(
+    seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    body = generate_pool(90, 25, seed)
+    for k, mentor in enumerate(body["mentors"]):  # mentors list mentees too
+        mentor["preferences"] = [body["mentees"][(3 * k + d) % 90]["id"] for d in range(3)]
+    body["program"] = {"pinned": [{"mentor": body["mentors"][0]["id"], "mentee": "x"}]}
+    body["program"]["pinned"][0]["mentee"] = body["mentees"][5]["id"]
+    body["mentees"][5]["avoid"] = []
+    problem = encode(MatchRequest.model_validate(body))
+    usable = large.usable_pairs(problem)
+    assignment = solve_flow(instance(problem), sparse=False).assignment
+    assignment[5] = 0
+    expected = match_module._blocking_pairs(problem, instance(problem), assignment)
+    for block in (1, 7, 1024):
+        monkeypatch.setattr(large, "BLOCK", block)
+        assert large.blocking_pairs(problem, usable, assignment) == expected
+    rng = np.random.default_rng(seed)  # any assignment, not only optimal ones
+    shuffled = assignment.copy()
+    shuffled[rng.choice(90, 20, replace=False)] = -1
+    expected = match_module._blocking_pairs(problem, instance(problem), shuffled)
+    assert large.blocking_pairs(problem, usable, shuffled) == expected
+
+
+def test_without_a_proof_the_arc_engines_answer(
+    everything_large: list[Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(large, "ROUNDS", 1)  # one round on 2 + 1 candidates: no proof yet
+    request = MatchRequest.model_validate(generate_pool(70, 22, 3))
+    answer = match(request)
+    assert everything_large == [None]
+    assert answer.status == "optimal" and validate(request, answer) == []
+    assert answer.objective == _arc_path(request).objective
