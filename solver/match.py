@@ -261,31 +261,27 @@ def describe_rule(program: Program, rule: str, language: str) -> str:
 
 
 def _pairings(problem: Problem, assignment: np.ndarray, explainer: Explainer) -> list[Pairing]:
+    """Every pair made, best score first (ties by mentor id, then mentee id), explained."""
     pinned = set(problem.pins)
-    matched = np.nonzero(assignment >= 0)[0].tolist()
-    order = sorted(
-        matched,
-        key=lambda i: (
-            -problem.score[i, assignment[i]],
-            problem.pool.mentors[assignment[i]].id,
-            problem.pool.mentees[i].id,
-        ),
+    matched = np.nonzero(assignment >= 0)[0]
+    scores = problem.score[matched, assignment[matched]].tolist()
+    mentors, mentees = problem.pool.mentors, problem.pool.mentees
+    made = sorted(
+        zip(scores, matched.tolist(), assignment[matched].tolist(), strict=True),
+        key=lambda pair: (-pair[0], mentors[pair[2]].id, mentees[pair[1]].id),
     )
-    found = []
-    for rank, i in enumerate(order, start=1):
-        j = int(assignment[i])
-        found.append(
-            Pairing(
-                rank=rank,
-                mentor=problem.pool.mentors[j].id,
-                mentee=problem.pool.mentees[i].id,
-                score=round(float(problem.score[i, j]), 6),
-                pinned=(i, j) in pinned,
-                reasons=explainer.reasons(i, j),
-                explanation=explainer.explanation(i, j, (i, j) in pinned),
-            )
+    return [
+        Pairing.model_construct(  # values computed here: no re-validation
+            rank=rank,
+            mentor=mentors[j].id,
+            mentee=mentees[i].id,
+            score=round(score, 6),
+            pinned=(i, j) in pinned,
+            reasons=explainer.reasons(i, j),
+            explanation=explainer.explanation(i, j, (i, j) in pinned),
         )
-    return found
+        for rank, (score, i, j) in enumerate(made, start=1)
+    ]
 
 
 def _bound(problem: Problem, assignment: np.ndarray, solution: Solution, objective: float) -> float:

@@ -35,6 +35,7 @@ def everything_large(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
     monkeypatch.setattr(large, "PER_MENTOR", 1)
     monkeypatch.setattr(large, "ROUNDS", 40)
     monkeypatch.setattr(large, "BLOCK", 7)
+    monkeypatch.setattr(large, "PROOF_BLOCK", 5)
     return solved
 
 
@@ -56,7 +57,7 @@ def test_the_large_path_finds_the_optimum_of_every_pair(
     assert everything_large and everything_large[-1] is not None, "no proof"
     assert answer.status == "optimal" and validate(request, answer) == []
     reference = _arc_path(request)
-    assert answer.objective == reference.objective
+    assert answer.objective == pytest.approx(reference.objective, abs=1e-5)  # ties: 6 decimals
     assert len(answer.pairings) == len(reference.pairings)
     problem = encode(request)
     inst = instance(problem)
@@ -98,4 +99,4 @@ def test_without_a_proof_the_arc_engines_answer(
     answer = match(request)
     assert everything_large == [None]
     assert answer.status == "optimal" and validate(request, answer) == []
-    assert answer.objective == _arc_path(request).objective
+    assert answer.objective == pytest.approx(_arc_path(request).objective, abs=1e-5)
