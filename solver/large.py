@@ -28,16 +28,18 @@ from solver.encoder import (
     Solution,
     mentee_keys,
     mentor_keys,
+    priority_class,
     wishes,
 )
+from solver.flow import class_counts, score_flow
 from solver.side import Side
 from solver.sparse import potentials
 
 log = logging.getLogger(__name__)
 
 LARGE_FROM = 2_000_000  # usable pairs from which reading the matrix beats listing arcs
-PER_MENTEE = 16
-PER_MENTOR = 16
+PER_MENTEE = 24
+PER_MENTOR = 24
 ROUNDS = 6
 AROUND = 3  # a failing pair's mentee and mentor get this many times their candidates
 BLOCK = 1024  # mentees per block: temporaries of a few tens of MB
@@ -69,8 +71,9 @@ def _blocks(n: int) -> range:
 
 
 def _masked(problem: Problem, usable: Usable, first: int, last: int) -> np.ndarray:
-    """Scores of the block's usable pairs, -1 where a pair may not be made."""
-    block = problem.score[first:last].copy()
+    """Scores of the block's usable pairs in float32, -1 where a pair may not be made: only
+    for choosing candidates, where a near tie ordered either way changes no proof."""
+    block = problem.score[first:last].astype(np.float32)
     block[~usable.mask[first:last]] = -1.0
     return block
 
@@ -81,11 +84,12 @@ def _mentor_best(
     """Each mentor's PER_MENTOR best scores (columns of `best`, best first) and their
     mentees, updated with a block: only entries above a mentor's current last are read."""
     m, k = best.shape
-    floor = best[:, -1]
-    if np.any(floor < 0) and len(block) > k:  # early on: the block's own k-th best first
-        floor = np.maximum(floor, np.partition(block, len(block) - k, axis=0)[len(block) - k])
-        floor = np.nextafter(floor, -np.inf)  # keep the k-th itself
-    rows, cols = np.nonzero(block > np.maximum(floor, -0.5)[None, :])  # -1: not usable
+    floor = np.maximum(best[:, -1], -0.5)  # -1: not usable
+    above = block > floor[None, :]
+    if np.count_nonzero(above) > 4 * m * k and len(block) > k:  # the block's k-th first
+        kth = np.partition(block, len(block) - k, axis=0)[len(block) - k]
+        above &= block >= kth[None, :]
+    rows, cols = np.nonzero(above)
     column = np.concatenate([np.repeat(np.arange(m), k), cols])
     value = np.concatenate([best.ravel(), block[rows, cols]])
     row = np.concatenate([whose.ravel(), rows + first])
@@ -103,7 +107,7 @@ def candidates(problem: Problem, usable: Usable) -> np.ndarray:
     """Row-major keys (mentee × mentors + mentor) of each mentee's and mentor's best pairs."""
     n, m = problem.score.shape
     keys = []
-    best = np.full((m, PER_MENTOR), -1.0)  # each mentor's best scores so far, and whose
+    best = np.full((m, PER_MENTOR), -1.0, dtype=np.float32)  # each mentor's best so far
     whose = np.zeros((m, PER_MENTOR), dtype=np.int64)
     k = min(PER_MENTEE, m)
     for first in _blocks(n):
@@ -116,7 +120,7 @@ def candidates(problem: Problem, usable: Usable) -> np.ndarray:
         best, whose = _mentor_best(best, whose, block, first)
     cols = np.broadcast_to(np.arange(m)[:, None], best.shape)
     keys.append(whose[best >= 0] * m + cols[best >= 0])
-    return np.unique(np.concatenate(keys))
+    return _merged(np.zeros(0, dtype=np.int64), np.concatenate(keys))
 
 
 def arcs_instance(problem: Problem, usable: Usable, keys: np.ndarray) -> Instance:
@@ -139,30 +143,79 @@ def arcs_instance(problem: Problem, usable: Usable, keys: np.ndarray) -> Instanc
 
 
 def failing_pairs(
-    problem: Problem, usable: Usable, distance: np.ndarray, assignment: np.ndarray
-) -> np.ndarray | None:
-    """Keys of the usable pairs with a negative reduced cost, −gain + π(mentee) − π(mentor);
-    None when the potentials are too large to compare exactly in float64."""
+    problem: Problem,
+    usable: Usable,
+    distance: np.ndarray,
+    assignment: np.ndarray,
+    shift: np.ndarray | None = None,
+) -> np.ndarray:
+    """Keys of the usable pairs with a negative reduced cost, −gain + π(mentee) − π(mentor).
+
+    Arcs the flow could use never fail (potentials are a fixpoint on them), pairs made are
+    not arcs i → j, so only pairs left out can. With `shift` (how far each potential moved
+    since a pass that found every failing pair), a pair's reduced cost moved by
+    shift(mentee) − shift(mentor): only pairs where that is negative are read."""
     n, m = problem.score.shape
-    if np.abs(distance).max(initial=0) >= 2**51:
-        return None  # differences must stay exact integers in float64
-    mentee, mentor = distance[:n].astype(np.float64), distance[n : n + m].astype(np.float64)
+    exact = np.abs(distance).max(initial=0) < 2**52  # differences exact in float64
+    mentee, mentor = distance[:n], distance[n : n + m]
+    if exact:
+        mentee, mentor = mentee.astype(np.float64), mentor.astype(np.float64)
+    if shift is None:
+        rows, by_mentee = np.arange(n), np.zeros(n, dtype=np.int64)
+        columns, by_mentor = np.arange(m), np.full(m, 1, dtype=np.int64)
+    else:
+        by_mentor = shift[n : n + m]
+        rows = np.nonzero(shift[:n] < by_mentor.max(initial=0))[0]
+        rows = rows[np.argsort(shift[rows], kind="stable")]  # lowest shift first
+        by_mentee = shift[rows]
+        columns = np.argsort(-by_mentor, kind="stable")  # highest shift first
+    ranked = -by_mentor[columns]  # increasing
     found = []
-    buffer = np.empty((min(PROOF_BLOCK, n), m))
-    for first in range(0, n, PROOF_BLOCK):
-        last = min(first + PROOF_BLOCK, n)
-        gain = buffer[: last - first]
-        np.multiply(problem.score[first:last], SCORE_SCALE, out=gain)
-        np.rint(gain, out=gain)
-        gain += mentor[None, :]
-        gain -= mentee[first:last, None]
-        failing = gain > 0  # reduced cost −gain + π(i) − π(j) < 0
-        failing &= usable.mask[first:last]
-        matched = np.nonzero(assignment[first:last] >= 0)[0]
-        failing[matched, assignment[first + matched]] = False  # pairs made: not arcs i → j
-        rows, cols = np.nonzero(failing)
-        found.append((rows + first) * m + cols)
-    return np.concatenate(found)
+    for first in range(0, len(rows), PROOF_BLOCK):
+        part = rows[first : first + PROOF_BLOCK]
+        lowest = by_mentee[first]  # the chunk's columns: shift above its lowest mentee's
+        wanted = np.sort(columns[: np.searchsorted(ranked, -lowest, side="left")])
+        found.append(
+            _failing(problem, usable, mentee, mentor, assignment, np.sort(part), wanted, exact)
+        )
+    return (
+        _merged(np.zeros(0, dtype=np.int64), np.concatenate(found))
+        if found
+        else np.zeros(0, dtype=np.int64)
+    )
+
+
+def _failing(
+    problem: Problem,
+    usable: Usable,
+    mentee: np.ndarray,
+    mentor: np.ndarray,
+    assignment: np.ndarray,
+    rows: np.ndarray,
+    columns: np.ndarray,
+    exact: bool,
+) -> np.ndarray:
+    """Keys of the failing pairs among rows × columns (both increasing)."""
+    m = problem.score.shape[1]
+    whole = len(columns) == m
+    if len(rows) and whole and rows[-1] - rows[0] == len(rows) - 1:
+        score, mask = problem.score[rows[0] : rows[-1] + 1], usable.mask[rows[0] : rows[-1] + 1]
+    else:
+        score, mask = problem.score[np.ix_(rows, columns)], usable.mask[np.ix_(rows, columns)]
+    gain = np.rint(score * SCORE_SCALE)
+    if not exact:
+        gain = gain.astype(np.int64)
+    gain += mentor[columns][None, :]
+    gain -= mentee[rows][:, None]
+    failing = gain > 0  # reduced cost −gain + π(i) − π(j) < 0
+    failing &= mask
+    made = assignment[rows]
+    at = np.searchsorted(columns, made)
+    hit = (made >= 0) & (at < len(columns))
+    hit[hit] = columns[at[hit]] == made[hit]
+    failing[np.nonzero(hit)[0], at[hit]] = False  # pairs made: not arcs i → j
+    r, c = np.nonzero(failing)
+    return rows[r] * m + columns[c]
 
 
 def _around(problem: Problem, usable: Usable, failing: np.ndarray) -> np.ndarray:
@@ -185,24 +238,53 @@ def _around(problem: Problem, usable: Usable, failing: np.ndarray) -> np.ndarray
 
 
 def solve_large(problem: Problem, usable: Usable) -> tuple[Instance, Solution] | None:
-    """The proven lexicographic optimum and the arcs it was found on, or None (no proof)."""
-    from solver.flow import solve_flow  # the same two flows, on the candidate arcs
+    """The proven lexicographic optimum and the arcs it was found on, or None (no proof).
 
+    How many mentees of each priority class are matched is found by a flow in the first
+    round and kept after: the proof covers those counts too (a better count shows as a
+    negative cycle), and if it fails they are found again on the arcs of that round."""
+    n, m = problem.score.shape
     keys = candidates(problem, usable)
+    distance, shift, counts = None, None, None
     for round_ in range(ROUNDS):
         inst = arcs_instance(problem, usable, keys)
-        assignment = solve_flow(inst, sparse=False).assignment
-        everything = np.ones(len(inst.rows), dtype=bool)
-        distance = potentials(inst, everything, assignment)
-        failing = None if distance is None else failing_pairs(problem, usable, distance, assignment)
-        if failing is None:
+        classes = priority_class(inst)
+        if counts is None:
+            counts = class_counts(inst, classes)
+        assignment, found = _optimum(inst, classes, counts, distance)
+        if found is None and distance is not None:  # the counts may have grown: find them
+            counts = class_counts(inst, classes)
+            assignment, found = _optimum(inst, classes, counts, distance)
+        if found is None:
             log.info("large: no proof (round %d, arcs %d)", round_, len(keys))
             return None
+        shift = None if distance is None else found - distance
+        distance = found
+        failing = failing_pairs(problem, usable, distance, assignment, shift)
         log.info("large round=%d arcs=%d failing=%d", round_, len(keys), len(failing))
         if len(failing) == 0:
             return inst, Solution(assignment, proven=True)
-        keys = np.union1d(keys, np.concatenate([failing, _around(problem, usable, failing)]))
+        added = np.concatenate([failing, _around(problem, usable, failing)])
+        keys = _merged(keys, added)
     return None
+
+
+def _optimum(
+    inst: Instance, classes: np.ndarray, counts: np.ndarray, start: np.ndarray | None
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """The best assignment with these class counts on the instance's arcs, and potentials
+    proving it optimal there (None: no proof)."""
+    assignment = score_flow(inst, classes, counts, inst.gain)
+    if assignment is None:
+        return np.full(inst.n_mentees, -1, dtype=np.int64), None
+    everything = np.ones(len(inst.rows), dtype=bool)
+    return assignment, potentials(inst, everything, assignment, start)
+
+
+def _merged(keys: np.ndarray, added: np.ndarray) -> np.ndarray:
+    """Sorted keys without repeats, from sorted `keys` and a few more."""
+    merged = np.sort(np.concatenate([keys, added]))
+    return merged[np.r_[True, merged[1:] != merged[:-1]]] if len(merged) else merged
 
 
 def _stated_keys(problem: Problem) -> tuple[np.ndarray, np.ndarray]:

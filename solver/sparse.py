@@ -88,16 +88,23 @@ def candidates(inst: Instance) -> np.ndarray:
     return keep
 
 
-def potentials(inst: Instance, keep: np.ndarray, assignment: np.ndarray) -> np.ndarray | None:
-    """Node potentials proving the assignment optimal on the kept arcs, or None (no proof)."""
+def potentials(
+    inst: Instance, keep: np.ndarray, assignment: np.ndarray, start: np.ndarray | None = None
+) -> np.ndarray | None:
+    """Node potentials proving the assignment optimal on the kept arcs, or None (no proof).
+
+    `start` (the potentials of a previous, nearby answer) only speeds Bellman–Ford up: any
+    fixpoint of its relaxations is a proof, wherever it started."""
     n, m = inst.n_mentees, inst.n_mentors
     source, sink = n + m, n + m + 1
     rank = priority_class(inst)
     max_gain = int(inst.gain.max(initial=0))
     weight = 2 * (n + 1) * (max_gain + 1)  # W: more than any gain a cycle can make
     big = weight * (int(rank.max(initial=0)) + 2)
-    if 4 * big > 2**62:
-        return None  # a simple path costs at most ~3 BIG: beyond this, int64 could overflow
+    lowest = 0 if start is None else int(start.min(initial=0))
+    floor = lowest - 4 * big  # a fixpoint stays above: a simple path costs more than -3 BIG
+    if floor - 2 * big < -(2**62):
+        return None  # beyond this, int64 could overflow
     rows, cols, gain = inst.rows[keep], inst.cols[keep], inst.gain[keep]
     used = assignment[rows] == cols
     matched = assignment >= 0
@@ -130,14 +137,14 @@ def potentials(inst: Instance, keep: np.ndarray, assignment: np.ndarray) -> np.n
     tail, head, cost = tail[order], head[order], cost[order]
     groups = np.r_[0, np.nonzero(np.diff(head))[0] + 1]
     targets = head[groups]
-    distance = np.zeros(n + m + 2, dtype=np.int64)
+    distance = np.zeros(n + m + 2, dtype=np.int64) if start is None else start.copy()
     for _ in range(MAX_SWEEPS):
         best = np.minimum.reduceat(distance[tail] + cost, groups)
         improved = best < distance[targets]
         if not improved.any():
             return distance
         distance[targets[improved]] = best[improved]
-        if distance.min() < -4 * big:
+        if distance.min() < floor:
             return None  # only a negative cycle goes this low: not optimal on the kept arcs
     return None
 
