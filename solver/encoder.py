@@ -100,9 +100,10 @@ def encode(request: MatchRequest) -> Problem:
     else:
         score = score_matrix(pool, weights, program.format)
     excluded = exclusions(RuleContext(pool, program, score, scored))
-    eligible = np.ones(pool.shape, dtype=bool)
+    blocked = np.zeros(pool.shape, dtype=bool)
     for mask in excluded.values():
-        eligible &= ~mask
+        blocked |= mask
+    eligible = np.logical_not(blocked, out=blocked)
     default = program.mentor_capacity
     capacity = np.array([default if m.capacity is None else m.capacity for m in pool.mentors])
     pins = [(pool.mentee_index[p.mentee], pool.mentor_index[p.mentor]) for p in program.pinned]

@@ -26,26 +26,31 @@ def ranked_mentors(problem: Problem, i: int) -> np.ndarray:
 RANK_BLOCK = 1024
 
 
-def top_mentors(problem: Problem, count: int) -> list[np.ndarray]:
-    """For every mentee, `ranked_mentors(problem, i)[:count]`, found block by block: the
-    count-th best score per row by partition, then only the pairs at or above it ordered
-    (score down, then mentor index), all rows of a block at once."""
+def top_mentors(
+    problem: Problem, count: int, mentees: np.ndarray | None = None
+) -> list[np.ndarray]:
+    """For every mentee (or those given), `ranked_mentors(problem, i)[:count]`, found block
+    by block: the count-th best score per row by partition, then only the pairs at or above
+    it ordered (score down, then mentor index), all rows of a block at once."""
     n, m = problem.score.shape
+    rows_of = np.arange(n) if mentees is None else mentees
     open_ = problem.capacity > 0
     found: list[np.ndarray] = []
-    for first in range(0, n, RANK_BLOCK):
-        last = min(first + RANK_BLOCK, n)
-        usable = problem.eligible[first:last] & open_[None, :]
-        masked = np.where(usable, problem.score[first:last], -np.inf)
+    for first in range(0, len(rows_of), RANK_BLOCK):
+        part = rows_of[first : first + RANK_BLOCK]
+        whole = mentees is None
+        chosen = slice(part[0], part[-1] + 1) if whole else part
+        usable = problem.eligible[chosen] & open_[None, :]
+        masked = np.where(usable, problem.score[chosen], -np.inf)
         k = min(count, m)
         if k == 0:
-            found += [np.zeros(0, dtype=np.int64)] * (last - first)
+            found += [np.zeros(0, dtype=np.int64)] * len(part)
             continue
         kth = np.partition(masked, m - k, axis=1)[:, m - k]
         rows, cols = np.nonzero((masked >= kth[:, None]) & usable)
         order = np.lexsort((cols, -masked[rows, cols], rows))
         rows, cols = rows[order], cols[order]
-        starts = np.searchsorted(rows, np.arange(last - first + 1))
+        starts = np.searchsorted(rows, np.arange(len(part) + 1))
         found += [cols[a : min(b, a + count)] for a, b in zip(starts[:-1], starts[1:], strict=True)]
     return found
 

@@ -72,8 +72,8 @@ def incidence(
     matrices = []
     for coded in rows:
         matrix = np.zeros((len(coded), max(len(vocabulary), 1)), dtype=np.float32)
-        for i, columns in enumerate(coded):
-            matrix[i, columns] = 1.0
+        people = np.repeat(np.arange(len(coded)), [len(columns) for columns in coded])
+        matrix[people, [k for columns in coded for k in columns]] = 1.0  # one assignment
         matrices.append(matrix)
     return matrices[0], matrices[1]
 

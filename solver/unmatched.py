@@ -11,11 +11,12 @@ from collections import Counter, deque
 import numpy as np
 
 from solver.encoder import Problem
-from solver.explain import ranked_mentors
+from solver.explain import top_mentors
 from solver.messages import render
 from solver.schema import Conflict, Unmatched
 
 LISTED = 5  # how many ids a sentence names before it stops listing
+NAMED = 3  # the best mentors named to a mentee left out for capacity
 
 
 def _rule_counts(
@@ -30,10 +31,12 @@ def _rule_counts(
     return ", ".join(parts)
 
 
-def _mentee_reason(problem: Problem, i: int, language: str) -> Unmatched:
+def _mentee_reason(
+    problem: Problem, i: int, language: str, eligible: int, best: np.ndarray
+) -> Unmatched:
+    """`eligible`: mentors open to mentee i; `best`: the first of them, best first."""
     mentee = problem.pool.mentees[i]
-    ranked = ranked_mentors(problem, i)
-    if len(ranked) == 0:
+    if eligible == 0:
         rules = _rule_counts(problem, language, i=i)
         if not rules:
             detail = render(language, "unmatched.no_mentors")
@@ -41,10 +44,10 @@ def _mentee_reason(problem: Problem, i: int, language: str) -> Unmatched:
             detail = render(language, "unmatched.no_eligible_mentor", rules=rules)
         return Unmatched(id=mentee.id, role="mentee", reason="no_eligible_mentor", detail=detail)
     if not mentee.volunteer:
-        detail = render(language, "unmatched.not_volunteer", n=len(ranked))
+        detail = render(language, "unmatched.not_volunteer", n=eligible)
         return Unmatched(id=mentee.id, role="mentee", reason="not_volunteer", detail=detail)
-    best = [problem.pool.mentors[j].id for j in ranked[:3]]
-    detail = render(language, "unmatched.capacity", n=len(ranked), items=best)
+    ids = [problem.pool.mentors[j].id for j in best.tolist()]
+    detail = render(language, "unmatched.capacity", n=eligible, items=ids)
     return Unmatched(id=mentee.id, role="mentee", reason="capacity", detail=detail)
 
 
@@ -68,7 +71,14 @@ def _mentor_reason(problem: Problem, j: int, language: str) -> Unmatched:
 def unmatched(problem: Problem, assignment: np.ndarray, language: str) -> list[Unmatched]:
     """Every mentee without a mentor and every mentor without a mentee, with the reason."""
     busy = set(assignment[assignment >= 0].tolist())
-    found = [_mentee_reason(problem, i, language) for i in np.nonzero(assignment < 0)[0].tolist()]
+    alone = np.nonzero(assignment < 0)[0]
+    open_ = problem.capacity > 0
+    eligible = np.count_nonzero(problem.eligible[alone] & open_[None, :], axis=1).tolist()
+    best = top_mentors(problem, NAMED, alone)
+    found = [
+        _mentee_reason(problem, i, language, eligible[k], best[k])
+        for k, i in enumerate(alone.tolist())
+    ]
     found += [
         _mentor_reason(problem, j, language)
         for j in range(len(problem.pool.mentors))

@@ -406,3 +406,6 @@ def test_top_mentors_in_blocks_are_each_mentees_ranked_mentors(
     tops = top_mentors(problem, count)
     for i in range(len(problem.pool.mentees)):
         assert tops[i].tolist() == ranked_mentors(problem, i)[:count].tolist()
+    some = np.array([29, 3, 4, 17])  # a few mentees, in any order
+    for i, top in zip(some.tolist(), top_mentors(problem, count, some), strict=True):
+        assert top.tolist() == ranked_mentors(problem, i)[:count].tolist()
