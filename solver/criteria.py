@@ -38,6 +38,11 @@ class Criterion:
     # (mentee field, mentor field): the only data `evidence` reads, so equal fields give
     # equal evidence; None when it reads more (ids, for preferences).
     reads: tuple[str, str] | None = None
+    # True when `evidence` depends only on `_common` of those two lists: the items they
+    # share (as the mentee wrote them, in the mentee's order) and how many each lists.
+    common: bool = False
+    # Otherwise, a cheaper function of the pair that determines the evidence, if any.
+    key: Callable[[Participant, Participant], object] | None = None
 
 
 def _share(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
@@ -213,21 +218,30 @@ def preferences_matrix(pool: Pool) -> np.ndarray:
     return value
 
 
+def preferences_key(mentor: Participant, mentee: Participant) -> tuple[int, ...]:
+    """All the evidence depends on: each side's rank of the other (-1: not listed) and the
+    length of its list (0 when it does not list the other)."""
+    by_mentee = mentee.preferences.index(mentor.id) if mentor.id in mentee.preferences else -1
+    by_mentor = mentor.preferences.index(mentee.id) if mentee.id in mentor.preferences else -1
+    listed_e = len(mentee.preferences) if by_mentee >= 0 else 0
+    listed_m = len(mentor.preferences) if by_mentor >= 0 else 0
+    return by_mentee, listed_e, by_mentor, listed_m
+
+
 def preferences_evidence(mentor: Participant, mentee: Participant) -> Evidence:
-    by_mentee = mentee.preferences.index(mentor.id) if mentor.id in mentee.preferences else None
-    by_mentor = mentor.preferences.index(mentee.id) if mentee.id in mentor.preferences else None
+    by_mentee, listed_e, by_mentor, listed_m = preferences_key(mentor, mentee)
     value = 0.0
-    if by_mentee is not None:
-        value += _rank_value(by_mentee, len(mentee.preferences)) / 2
-    if by_mentor is not None:
-        value += _rank_value(by_mentor, len(mentor.preferences)) / 2
+    if by_mentee >= 0:
+        value += _rank_value(by_mentee, listed_e) / 2
+    if by_mentor >= 0:
+        value += _rank_value(by_mentor, listed_m) / 2
     key = {
         (True, True): "preferences.both",
         (True, False): "preferences.mentee",
         (False, True): "preferences.mentor",
         (False, False): "preferences.none",
-    }[(by_mentee is not None, by_mentor is not None)]
-    ranks = {"mentee_rank": (by_mentee or 0) + 1, "mentor_rank": (by_mentor or 0) + 1}
+    }[(by_mentee >= 0, by_mentor >= 0)]
+    ranks = {"mentee_rank": max(by_mentee, 0) + 1, "mentor_rank": max(by_mentor, 0) + 1}
     return Evidence(value, key, ranks)
 
 
@@ -253,15 +267,23 @@ def department_evidence(mentor: Participant, mentee: Participant) -> Evidence:
 CRITERIA: dict[str, Criterion] = {
     c.name: c
     for c in (
-        Criterion("goals", goals_matrix, goals_evidence, ("goals", "skills")),
-        Criterion("languages", languages_matrix, languages_evidence, ("languages",) * 2),
-        Criterion("interests", interests_matrix, interests_evidence, ("interests",) * 2),
+        Criterion("goals", goals_matrix, goals_evidence, ("goals", "skills"), common=True),
         Criterion(
-            "availability", availability_matrix, availability_evidence, ("availability",) * 2
+            "languages", languages_matrix, languages_evidence, ("languages",) * 2, common=True
+        ),
+        Criterion(
+            "interests", interests_matrix, interests_evidence, ("interests",) * 2, common=True
+        ),
+        Criterion(
+            "availability",
+            availability_matrix,
+            availability_evidence,
+            ("availability",) * 2,
+            common=True,
         ),
         Criterion("timezone", timezone_matrix, timezone_evidence, ("timezone",) * 2),
         Criterion("seniority", seniority_matrix, seniority_evidence, ("seniority",) * 2),
-        Criterion("preferences", preferences_matrix, preferences_evidence),
+        Criterion("preferences", preferences_matrix, preferences_evidence, key=preferences_key),
         Criterion("department", department_matrix, department_evidence, ("department",) * 2),
     )
 }

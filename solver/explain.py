@@ -6,6 +6,7 @@ import numpy as np
 
 from solver.criteria import criteria_for
 from solver.encoder import Problem
+from solver.features import item_set
 from solver.messages import catalogue, render
 from solver.schema import Participant, Reason, Suggestion
 
@@ -55,6 +56,10 @@ def top_mentors(
     return found
 
 
+def _strength(reason: Reason) -> float:
+    return -reason.contribution
+
+
 def _signature(value: object) -> object:
     return tuple(value) if isinstance(value, list) else value
 
@@ -78,13 +83,24 @@ class Explainer:
         self._criteria = criteria_for(problem.request.program.format)
         self._total = sum(problem.weights.values())
         self._codes: dict[str, tuple[list[int], list[int]]] = {}
+        self._items: dict[str, tuple[list[dict[str, str]], list[dict[str, str]]]] = {}
+        pool = problem.pool
         for name in problem.weights:
-            if (reads := self._criteria[name].reads) is not None:
-                self._codes[name] = (
-                    _field_codes(problem.pool.mentees, reads[0]),
-                    _field_codes(problem.pool.mentors, reads[1]),
+            criterion = self._criteria[name]
+            if criterion.reads is None:
+                continue
+            mentee_field, mentor_field = criterion.reads
+            if criterion.common:
+                self._items[name] = (
+                    [item_set(getattr(p, mentee_field)) for p in pool.mentees],
+                    [item_set(getattr(p, mentor_field)) for p in pool.mentors],
                 )
-        self._by_code: dict[tuple[str, int, int], Reason] = {}
+            else:
+                self._codes[name] = (
+                    _field_codes(pool.mentees, mentee_field),
+                    _field_codes(pool.mentors, mentor_field),
+                )
+        self._by_code: dict[str, dict[object, Reason]] = {}
         # The same evidence gives the same reason ("no shared interest"): each distinct
         # one is rendered and built once, then shared (reasons are read only).
         self._said: dict[tuple[object, ...], Reason] = {}
@@ -92,30 +108,54 @@ class Explainer:
     def reasons(self, i: int, j: int) -> list[Reason]:
         """Per-criterion reasons for one pair, strongest contribution first."""
         if (i, j) not in self._reasons:
-            self._reasons[(i, j)] = self._build_reasons(i, j)
+            self.prepare([(i, j)])
         return self._reasons[(i, j)]
 
-    def _build_reasons(self, i: int, j: int) -> list[Reason]:
-        problem = self.problem
+    def prepare(self, pairs: list[tuple[int, int]]) -> None:
+        """The reasons of many (mentee, mentor) pairs at once, criterion by criterion: the
+        same reasons as one pair at a time, with the Python work done in tight loops."""
+        todo = [pair for pair in dict.fromkeys(pairs) if pair not in self._reasons]
+        if not todo:
+            return
+        columns = [self._column(name, w, todo) for name, w in self.problem.weights.items()]
+        if self.problem.caller_scores:
+            columns.insert(0, [self._caller_reason(i, j) for i, j in todo])
+        for k, pair in enumerate(todo):
+            self._reasons[pair] = sorted((column[k] for column in columns), key=_strength)
+
+    def _caller_reason(self, i: int, j: int) -> Reason:
+        score = round(float(self.problem.score[i, j]), 6)
+        detail = render(self.language, "scores.caller")
+        return Reason.model_construct(
+            criterion="scores", weight=1, value=score, contribution=score, detail=detail
+        )
+
+    def _column(self, name: str, weight: float, pairs: list[tuple[int, int]]) -> list[Reason]:
+        """One criterion's reason for each pair; pairs whose evidence must be equal (same
+        key) share the reason, and the evidence function runs once per key."""
+        keys: list[object]
+        if (items := self._items.get(name)) is not None:
+            mine, theirs = items
+            keys = [
+                (tuple(text for k, text in mine[i].items() if k in theirs[j]), len(mine[i]))
+                + (len(theirs[j]),)
+                for i, j in pairs
+            ]
+        elif (codes := self._codes.get(name)) is not None:
+            keys = [(codes[0][i], codes[1][j]) for i, j in pairs]
+        elif (key := self._criteria[name].key) is not None:
+            mentors, mentees = self.problem.pool.mentors, self.problem.pool.mentees
+            keys = [key(mentors[j], mentees[i]) for i, j in pairs]
+        else:
+            return [self._reason(name, weight, i, j) for i, j in pairs]
+        known = self._by_code.setdefault(name, {})
         found = []
-        if problem.caller_scores:
-            score = round(float(problem.score[i, j]), 6)
-            detail = render(self.language, "scores.caller")
-            found.append(
-                Reason.model_construct(
-                    criterion="scores", weight=1, value=score, contribution=score, detail=detail
-                )
-            )
-        for name, weight in problem.weights.items():
-            codes = self._codes.get(name)
-            key = (name, codes[0][i], codes[1][j]) if codes is not None else None
-            reason = self._by_code.get(key) if key is not None else None
+        for evidence_key, (i, j) in zip(keys, pairs, strict=True):
+            reason = known.get(evidence_key)
             if reason is None:
-                reason = self._reason(name, weight, i, j)
-                if key is not None:
-                    self._by_code[key] = reason
+                reason = known[evidence_key] = self._reason(name, weight, i, j)
             found.append(reason)
-        return sorted(found, key=lambda r: -r.contribution)
+        return found
 
     def _reason(self, name: str, weight: float, i: int, j: int) -> Reason:
         mentor, mentee = self.problem.pool.mentors[j], self.problem.pool.mentees[i]
@@ -158,12 +198,14 @@ class Explainer:
         if count == 0:
             return {}
         problem, found = self.problem, {}
-        tops = top_mentors(problem, count)
-        for i, mentee in enumerate(problem.pool.mentees):
-            ranked = tops[i].tolist()
+        tops = [top.tolist() for top in top_mentors(problem, count)]
+        for i, ranked in enumerate(tops):
             assigned = int(assignment[i])
             if assigned >= 0 and assigned not in ranked:
                 ranked.append(assigned)
+        self.prepare([(i, j) for i, ranked in enumerate(tops) for j in ranked])
+        for i, mentee in enumerate(problem.pool.mentees):
+            ranked, assigned = tops[i], int(assignment[i])
             found[mentee.id] = [
                 Suggestion.model_construct(  # values computed here: no re-validation
                     mentor=problem.pool.mentors[j].id,

@@ -270,6 +270,7 @@ def _pairings(problem: Problem, assignment: np.ndarray, explainer: Explainer) ->
         zip(scores, matched.tolist(), assignment[matched].tolist(), strict=True),
         key=lambda pair: (-pair[0], mentors[pair[2]].id, mentees[pair[1]].id),
     )
+    explainer.prepare([(i, j) for _, i, j in made])
     return [
         Pairing.model_construct(  # values computed here: no re-validation
             rank=rank,

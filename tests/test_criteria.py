@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -409,3 +410,29 @@ def test_top_mentors_in_blocks_are_each_mentees_ranked_mentors(
     some = np.array([29, 3, 4, 17])  # a few mentees, in any order
     for i, top in zip(some.tolist(), top_mentors(problem, count, some), strict=True):
         assert top.tolist() == ranked_mentors(problem, i)[:count].tolist()
+
+
+@pytest.mark.parametrize("program_format", ["one_to_one", "reverse"])
+@pytest.mark.parametrize("seed", range(3))
+def test_reasons_shared_by_evidence_key_are_each_pairs_own(seed: int, program_format: str) -> None:
+    """Reasons found in bulk and shared by key equal those built from each pair's evidence."""
+    from solver.encoder import encode
+    from solver.explain import Explainer
+    from tests.pools import random_pool
+
+    body = random_pool(seed, n_mentees=24, n_mentors=9, scores=None)
+    body["mentees"][0]["goals"] = ["ai", "Public-Speaking"]  # spellings of the same items
+    body["mentees"][1]["goals"] = ["Public Speaking", "AI"]  # and another order
+    body.setdefault("program", {})["format"] = program_format
+    problem = encode(MatchRequest.model_validate(body))
+    n, m = problem.score.shape
+    pairs = [(i, j) for i in range(n) for j in range(m)]
+    shared = Explainer(problem, "en")
+    shared.prepare(pairs)
+    alone = Explainer(problem, "en")
+    alone._items, alone._codes = {}, {}
+    alone._criteria = {
+        name: replace(criterion, key=None) for name, criterion in alone._criteria.items()
+    }
+    for i, j in pairs:
+        assert shared.reasons(i, j) == alone.reasons(i, j), (i, j)
