@@ -49,8 +49,14 @@ scenarios: $(VENV)/.installed
 	@status=0; for f in scenarios/*.yaml; do \
 		$(MAKE) --no-print-directory scenario FILE=$$f || status=1; done; exit $$status
 
+# The issue 6 table: binome over HTTP and alone at every size, then the baselines
+# (scipy, one-boolean CP-SAT, PuLP + CBC) on the same pools, each in its own process.
 bench: $(VENV)/.installed-dev
-	$(BIN)/python -m bench.run
+	$(BIN)/python -m bench.run --sizes 300x100,1000x350,3000x1000,10000x3400 --repeats 5
+	$(BIN)/python -m bench.run --sizes 10000x3400 --repeats 3 --no-example \
+		--program '{"diversity": {"cross": {"department": 0.9}}, "weights": {"department": 0}}'
+	$(BIN)/python -m bench.baselines --sizes 300x100,1000x350 --cap 60
+	$(BIN)/python -m bench.baselines --sizes 10000x3400 --methods binome,scipy --cap 120
 
 # Load test against a local server: latency, throughput, 503s under a burst, recovery.
 load: $(VENV)/.installed-dev

@@ -37,7 +37,7 @@ from solver.sparse import potentials
 
 log = logging.getLogger(__name__)
 
-LARGE_FROM = 2_000_000  # usable pairs from which reading the matrix beats listing arcs
+LARGE_FROM = 100_000  # usable pairs from which reading the matrix beats listing arcs
 PER_MENTEE = 24
 PER_MENTOR = 24
 ROUNDS = 6
