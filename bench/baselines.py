@@ -7,7 +7,10 @@ binome's lexicographic optimum is "most pairs, then the best total score"), each
 method runs in its own process (peak memory is its own) and must find the same
 objective:
 
-- binome: `solver.match` (scoring, flow, explanations);
+- binome: `solver.match.solve`, the engine (scoring, rules, flow, proof), which is
+  what the baselines do;
+- answer: `solver.match`, binome's whole answer (the engine plus reasons,
+  explanations, suggestions and metrics), for reference;
 - scipy: `linear_sum_assignment` on the dense matrix, mentor places replicated;
 - cpsat: one boolean per eligible pair, OR-Tools CP-SAT (2 workers);
 - cbc: the same model in PuLP, solved by CBC.
@@ -52,6 +55,16 @@ def arrays(body: dict[str, Any]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 
 def run_binome(body: dict[str, Any], cap: float) -> tuple[int, float]:
+    """binome's engine: scoring, rules, solve and proof, as the baselines do (no reasons)."""
+    from solver import MatchRequest
+    from solver.match import solve
+
+    solved = solve(MatchRequest.model_validate(body))
+    return solved.pairs, solved.total
+
+
+def run_answer(body: dict[str, Any], cap: float) -> tuple[int, float]:
+    """binome's whole answer: the engine plus reasons, suggestions, metrics (no HTTP)."""
     from solver import MatchRequest, match
 
     answer = match(MatchRequest.model_validate(body))
@@ -111,7 +124,13 @@ def run_cbc(body: dict[str, Any], cap: float) -> tuple[int, float]:
     return int(chosen.sum()), float(score[rows[chosen], cols[chosen]].sum())
 
 
-METHODS = {"binome": run_binome, "scipy": run_scipy, "cpsat": run_cpsat, "cbc": run_cbc}
+METHODS = {
+    "binome": run_binome,
+    "answer": run_answer,
+    "scipy": run_scipy,
+    "cpsat": run_cpsat,
+    "cbc": run_cbc,
+}
 
 
 def child(method: str, mentees: int, mentors: int, seed: int, cap: float) -> None:
@@ -141,7 +160,7 @@ def measure(method: str, size: tuple[int, int], seed: int, cap: float) -> dict[s
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", default="300x100,1000x350")
-    parser.add_argument("--methods", default="binome,scipy,cpsat,cbc")
+    parser.add_argument("--methods", default="binome,answer,scipy,cpsat,cbc")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--cap", type=float, default=60.0, help="time cap per baseline, s")
     parser.add_argument("--child", help=argparse.SUPPRESS)

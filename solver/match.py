@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import partial
 
@@ -169,18 +170,7 @@ def match(
     if conflicts:
         return _infeasible(problem, conflicts, started, options.language)
     time_limit = min(program.time_limit_s, options.max_time_limit_s)
-    if (large := _solve_large(problem, bonus)) is not None:
-        engine, (inst, solution, usable) = "flow", large
-        blocking = partial(blocking_pairs, problem, usable)
-    else:
-        inst = instance(problem)
-        if errors := size_errors(program, inst):
-            raise InvalidRequest(errors)
-        plain = inst  # scores alone: what blocking pairs are ranked by, re-match bonus or not
-        inst = with_balance_targets(with_bonus(inst, problem, bonus or {}))
-        engine = engine_for(program, inst)
-        engine, solution = _run_engine(engine, program, inst, time_limit, options.num_workers)
-        blocking = partial(_blocking_pairs, problem, replace(inst, gain=plain.gain))
+    engine, inst, solution, blocking = _optimise(problem, options, bonus)
     assignment = solution.assignment.copy()
     for i, j in problem.pins:
         assignment[i] = j
@@ -203,6 +193,49 @@ def match(
     return _respond(
         problem, assignment, solution, started, options.language, engine, blocking(assignment)
     )
+
+
+def _optimise(
+    problem: Problem, options: SolveOptions, bonus: dict[tuple[str, str], float] | None
+) -> tuple[str, Instance, Solution, Callable[[np.ndarray], int]]:
+    """The engine that ran, the arcs it saw, its solution, and how to count blocking pairs."""
+    program = problem.request.program
+    time_limit = min(program.time_limit_s, options.max_time_limit_s)
+    if (large := _solve_large(problem, bonus)) is not None:
+        inst, solution, usable = large
+        return "flow", inst, solution, partial(blocking_pairs, problem, usable)
+    inst = instance(problem)
+    if errors := size_errors(program, inst):
+        raise InvalidRequest(errors)
+    plain = inst  # scores alone: what blocking pairs are ranked by, re-match bonus or not
+    inst = with_balance_targets(with_bonus(inst, problem, bonus or {}))
+    engine = engine_for(program, inst)
+    engine, solution = _run_engine(engine, program, inst, time_limit, options.num_workers)
+    return engine, inst, solution, partial(_blocking_pairs, problem, replace(inst, gain=plain.gain))
+
+
+@dataclass(frozen=True)
+class Solved:
+    engine: str
+    solution: Solution
+    pairs: int
+    total: float  # the plain scores of the pairs made, pins included
+
+
+def solve(request: MatchRequest, options: SolveOptions | None = None) -> Solved:
+    """The engine alone, for benchmarks: score every pair, apply the rules, solve and prove;
+    no explanations, suggestions or metrics (what `match` adds on top)."""
+    errors = reference_errors(request) + engine_errors(request.program)
+    if errors:
+        raise InvalidRequest(errors)
+    problem = encode(request)
+    engine, _, solution, _ = _optimise(problem, options or SolveOptions(), None)
+    assignment = solution.assignment.copy()
+    for i, j in problem.pins:
+        assignment[i] = j
+    matched = np.nonzero(assignment >= 0)[0]
+    total = float(problem.score[matched, assignment[matched]].sum())
+    return Solved(engine, solution, len(matched), total)
 
 
 def _solve_large(

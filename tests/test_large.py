@@ -100,3 +100,14 @@ def test_without_a_proof_the_arc_engines_answer(
     assert everything_large == [None]
     assert answer.status == "optimal" and validate(request, answer) == []
     assert answer.objective == pytest.approx(_arc_path(request).objective, abs=1e-5)
+
+
+@pytest.mark.parametrize("size", [(40, 12), (400, 120)])
+def test_the_engine_alone_finds_the_answers_pairs(size: tuple[int, int]) -> None:
+    from solver.match import solve
+
+    request = MatchRequest.model_validate(generate_pool(*size, 4))
+    solved, answer = solve(request), match(request)
+    assert solved.solution.proven and answer.status == "optimal"
+    assert solved.pairs == len(answer.pairings)
+    assert solved.total == pytest.approx(answer.objective, abs=1e-5)
