@@ -133,17 +133,37 @@ def potentials(
         np.array([-big] + ([big] if matched.any() else []), dtype=np.int64),
     ]
     tail, head, cost = (np.concatenate(part).astype(np.int64) for part in (tails, heads, costs))
-    order = np.argsort(head, kind="stable")
-    tail, head, cost = tail[order], head[order], cost[order]
-    groups = np.r_[0, np.nonzero(np.diff(head))[0] + 1]
-    targets = head[groups]
     distance = np.zeros(n + m + 2, dtype=np.int64) if start is None else start.copy()
+    return _relax(tail, head, cost, distance, floor)
+
+
+def _relax(
+    tail: np.ndarray, head: np.ndarray, cost: np.ndarray, distance: np.ndarray, floor: int
+) -> np.ndarray | None:
+    """Bellman–Ford to a fixpoint, `distance[head] <= distance[tail] + cost` on every arc, or
+    None (a negative cycle). Each sweep relaxes only the arcs leaving a node that moved in
+    the last one: all of them at first, few of them after (the long tail of sweeps)."""
+    nodes = len(distance)
+    order = np.argsort(tail, kind="stable")
+    tail, head, cost = tail[order], head[order], cost[order]
+    first = np.searchsorted(tail, np.arange(nodes + 1))
+    moved = np.ones(nodes, dtype=bool)
     for _ in range(MAX_SWEEPS):
-        best = np.minimum.reduceat(distance[tail] + cost, groups)
-        improved = best < distance[targets]
-        if not improved.any():
+        active = np.nonzero(moved)[0]
+        if len(active) == nodes:
+            arcs = np.arange(len(tail))
+        else:
+            counts = first[active + 1] - first[active]
+            offsets = np.repeat(first[active] - np.cumsum(counts) + counts, counts)
+            arcs = offsets + np.arange(int(counts.sum()))
+        reach = distance[tail[arcs]] + cost[arcs]
+        better = reach < distance[head[arcs]]
+        if not better.any():
             return distance
-        distance[targets[improved]] = best[improved]
+        targets, reach = head[arcs][better], reach[better]
+        moved[:] = False
+        np.minimum.at(distance, targets, reach)
+        moved[targets] = True
         if distance.min() < floor:
             return None  # only a negative cycle goes this low: not optimal on the kept arcs
     return None
