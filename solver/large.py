@@ -55,6 +55,28 @@ class Usable:
     pinned_load: np.ndarray
 
 
+@dataclass(frozen=True)
+class Penalty:
+    """Gain units added to each pair by an attribute it crosses or not (a Lagrangian term):
+    `crossing` when mentee and mentor both have the attribute and differ, `same` when both
+    have it and agree, nothing when either lacks it."""
+
+    mentee: np.ndarray  # attribute code per mentee, -1 when missing
+    mentor: np.ndarray
+    crossing: int
+    same: int
+
+    def of(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+        """Per pair (broadcast over rows and cols), the penalty in gain units."""
+        e, m = self.mentee[rows], self.mentor[cols]
+        known = (e >= 0) & (m >= 0)
+        return np.where(known & (e != m), self.crossing, np.where(known, self.same, 0))
+
+    @property
+    def largest(self) -> int:
+        return max(abs(self.crossing), abs(self.same))
+
+
 def usable_pairs(problem: Problem) -> Usable:
     capacity = problem.capacity.copy()
     free = np.ones(len(problem.pool.mentees), dtype=bool)
@@ -70,11 +92,16 @@ def _blocks(n: int) -> range:
     return range(0, n, BLOCK)
 
 
-def _masked(problem: Problem, usable: Usable, first: int, last: int) -> np.ndarray:
-    """Scores of the block's usable pairs in float32, -1 where a pair may not be made: only
-    for choosing candidates, where a near tie ordered either way changes no proof."""
+def _masked(
+    problem: Problem, usable: Usable, first: int, last: int, penalty: Penalty | None
+) -> np.ndarray:
+    """Gains of the block's usable pairs in score units and float32, -inf where a pair may
+    not be made: only for choosing candidates (a near tie either way changes no proof)."""
     block = problem.score[first:last].astype(np.float32)
-    block[~usable.mask[first:last]] = -1.0
+    if penalty is not None:
+        columns = np.arange(block.shape[1])[None, :]
+        block += penalty.of(np.arange(first, last)[:, None], columns) / SCORE_SCALE
+    block[~usable.mask[first:last]] = -np.inf
     return block
 
 
@@ -84,8 +111,7 @@ def _mentor_best(
     """Each mentor's PER_MENTOR best scores (columns of `best`, best first) and their
     mentees, updated with a block: only entries above a mentor's current last are read."""
     m, k = best.shape
-    floor = np.maximum(best[:, -1], -0.5)  # -1: not usable
-    above = block > floor[None, :]
+    above = block > best[:, -1][None, :]  # -inf: not usable, or no k-th yet
     if np.count_nonzero(above) > 4 * m * k and len(block) > k:  # the block's k-th first
         kth = np.partition(block, len(block) - k, axis=0)[len(block) - k]
         above &= block >= kth[None, :]
@@ -103,31 +129,34 @@ def _mentor_best(
     return best, whose
 
 
-def candidates(problem: Problem, usable: Usable) -> np.ndarray:
+def candidates(problem: Problem, usable: Usable, penalty: Penalty | None = None) -> np.ndarray:
     """Row-major keys (mentee × mentors + mentor) of each mentee's and mentor's best pairs."""
     n, m = problem.score.shape
     keys = []
-    best = np.full((m, PER_MENTOR), -1.0, dtype=np.float32)  # each mentor's best so far
+    best = np.full((m, PER_MENTOR), -np.inf, dtype=np.float32)  # each mentor's best so far
     whose = np.zeros((m, PER_MENTOR), dtype=np.int64)
     k = min(PER_MENTEE, m)
     for first in _blocks(n):
         last = min(first + BLOCK, n)
-        block = _masked(problem, usable, first, last)
+        block = _masked(problem, usable, first, last, penalty)
         top = np.argpartition(block, m - k, axis=1)[:, m - k :]
         rows = np.repeat(np.arange(first, last), k).reshape(-1, k)
-        good = np.take_along_axis(block, top, axis=1) >= 0
+        good = np.isfinite(np.take_along_axis(block, top, axis=1))
         keys.append(rows[good] * m + top[good])
         best, whose = _mentor_best(best, whose, block, first)
     cols = np.broadcast_to(np.arange(m)[:, None], best.shape)
-    keys.append(whose[best >= 0] * m + cols[best >= 0])
+    found = np.isfinite(best)
+    keys.append(whose[found] * m + cols[found])
     return _merged(np.zeros(0, dtype=np.int64), np.concatenate(keys))
 
 
-def arcs_instance(problem: Problem, usable: Usable, keys: np.ndarray) -> Instance:
+def arcs_instance(
+    problem: Problem, usable: Usable, keys: np.ndarray, penalty: Penalty | None = None
+) -> Instance:
     """The instance on the given pairs only (row-major keys, increasing)."""
     m = problem.score.shape[1]
     rows, cols = keys // m, keys % m
-    gain = _gain(problem, keys)
+    gain = _gain(problem, keys, penalty)
     return Instance(
         n_mentees=problem.score.shape[0],
         n_mentors=m,
@@ -148,6 +177,7 @@ def failing_pairs(
     distance: np.ndarray,
     assignment: np.ndarray,
     shift: np.ndarray | None = None,
+    penalty: Penalty | None = None,
 ) -> np.ndarray:
     """Keys of the usable pairs with a negative reduced cost, −gain + π(mentee) − π(mentor).
 
@@ -175,9 +205,9 @@ def failing_pairs(
         part = rows[first : first + PROOF_BLOCK]
         lowest = by_mentee[first]  # the chunk's columns: shift above its lowest mentee's
         wanted = np.sort(columns[: np.searchsorted(ranked, -lowest, side="left")])
-        found.append(
-            _failing(problem, usable, mentee, mentor, assignment, np.sort(part), wanted, exact)
-        )
+        rows_of = np.sort(part)
+        gain = _block_gain(problem, rows_of, wanted, penalty, exact)
+        found.append(_failing(usable, mentee, mentor, assignment, rows_of, wanted, gain))
     return (
         _merged(np.zeros(0, dtype=np.int64), np.concatenate(found))
         if found
@@ -185,26 +215,44 @@ def failing_pairs(
     )
 
 
-def _failing(
+def _block_gain(
     problem: Problem,
+    rows: np.ndarray,
+    columns: np.ndarray,
+    penalty: Penalty | None,
+    exact: bool,
+) -> np.ndarray:
+    """Quantised gains of rows × columns (both increasing), as float64 (exact integers) or
+    int64 when the potentials are too large for float64."""
+    m = problem.score.shape[1]
+    if len(rows) and len(columns) == m and rows[-1] - rows[0] == len(rows) - 1:
+        score = problem.score[rows[0] : rows[-1] + 1]
+    else:
+        score = problem.score[np.ix_(rows, columns)]
+    gain = np.rint(score * SCORE_SCALE)
+    if not exact:
+        gain = gain.astype(np.int64)
+    if penalty is not None:
+        gain += penalty.of(rows[:, None], columns[None, :])
+    return gain
+
+
+def _failing(
     usable: Usable,
     mentee: np.ndarray,
     mentor: np.ndarray,
     assignment: np.ndarray,
     rows: np.ndarray,
     columns: np.ndarray,
-    exact: bool,
+    gain: np.ndarray,
 ) -> np.ndarray:
-    """Keys of the failing pairs among rows × columns (both increasing)."""
-    m = problem.score.shape[1]
-    whole = len(columns) == m
-    if len(rows) and whole and rows[-1] - rows[0] == len(rows) - 1:
-        score, mask = problem.score[rows[0] : rows[-1] + 1], usable.mask[rows[0] : rows[-1] + 1]
+    """Keys of the failing pairs among rows × columns (both increasing), given their gains
+    (overwritten)."""
+    m = len(usable.capacity)
+    if len(rows) and len(columns) == m and rows[-1] - rows[0] == len(rows) - 1:
+        mask = usable.mask[rows[0] : rows[-1] + 1]
     else:
-        score, mask = problem.score[np.ix_(rows, columns)], usable.mask[np.ix_(rows, columns)]
-    gain = np.rint(score * SCORE_SCALE)
-    if not exact:
-        gain = gain.astype(np.int64)
+        mask = usable.mask[np.ix_(rows, columns)]
     gain += mentor[columns][None, :]
     gain -= mentee[rows][:, None]
     failing = gain > 0  # reduced cost −gain + π(i) − π(j) < 0
@@ -218,67 +266,102 @@ def _failing(
     return rows[r] * m + columns[c]
 
 
-def _around(problem: Problem, usable: Usable, failing: np.ndarray) -> np.ndarray:
+def _around(
+    problem: Problem, usable: Usable, failing: np.ndarray, penalty: Penalty | None = None
+) -> np.ndarray:
     """More of the best pairs of the mentees and mentors a failing pair joins: the next
     rounds' failures are mostly their neighbours, so fewer rounds follow."""
     n, m = problem.score.shape
     rows, cols = np.unique(failing // m), np.unique(failing % m)
     found = []
     k = min(AROUND * PER_MENTEE, m)
-    block = np.where(usable.mask[rows], problem.score[rows], -1.0)
+    block = _valued(problem, usable, rows, np.arange(m), penalty)
     top = np.argpartition(block, m - k, axis=1)[:, m - k :]
-    good = np.take_along_axis(block, top, axis=1) >= 0
+    good = np.isfinite(np.take_along_axis(block, top, axis=1))
     found.append((np.repeat(rows, k).reshape(-1, k)[good]) * m + top[good])
     k = min(AROUND * PER_MENTOR, n)
-    block = np.where(usable.mask[:, cols], problem.score[:, cols], -1.0).T
+    block = _valued(problem, usable, np.arange(n), cols, penalty).T
     top = np.argpartition(block, n - k, axis=1)[:, n - k :]
-    good = np.take_along_axis(block, top, axis=1) >= 0
+    good = np.isfinite(np.take_along_axis(block, top, axis=1))
     found.append(top[good] * m + np.repeat(cols, k).reshape(-1, k)[good])
     return np.concatenate(found)
 
 
+def _valued(
+    problem: Problem, usable: Usable, rows: np.ndarray, cols: np.ndarray, penalty: Penalty | None
+) -> np.ndarray:
+    """Gains in score units of rows × cols, -inf where a pair may not be made."""
+    value = problem.score[np.ix_(rows, cols)]
+    if penalty is not None:
+        value = value + penalty.of(rows[:, None], cols[None, :]) / SCORE_SCALE
+    return np.where(usable.mask[np.ix_(rows, cols)], value, -np.inf)
+
+
+@dataclass
+class Proof:
+    """What the rounds end with: the arcs, the class counts and, when proven, the answer."""
+
+    keys: np.ndarray
+    counts: np.ndarray | None
+    inst: Instance | None = None
+    assignment: np.ndarray | None = None
+
+
 def solve_large(problem: Problem, usable: Usable) -> tuple[Instance, Solution] | None:
-    """The proven lexicographic optimum and the arcs it was found on, or None (no proof).
+    """The proven lexicographic optimum and the arcs it was found on, or None (no proof)."""
+    proof = prove(problem, usable, Proof(candidates(problem, usable), None))
+    if proof.inst is None or proof.assignment is None:
+        return None
+    return proof.inst, Solution(proof.assignment, proven=True)
+
+
+def prove(problem: Problem, usable: Usable, start: Proof, penalty: Penalty | None = None) -> Proof:
+    """Rounds of flow and proof from the start's arcs (and class counts, if known): the
+    proven optimum of the gains (plus the penalty), or the arcs reached without a proof.
 
     How many mentees of each priority class are matched is found by a flow in the first
     round and kept after: the proof covers those counts too (a better count shows as a
     negative cycle), and if it fails they are found again on the arcs of that round."""
-    n, m = problem.score.shape
-    keys = candidates(problem, usable)
-    distance, shift, counts = None, None, None
+    keys, counts = start.keys, start.counts
+    distance, shift = None, None
+    largest = SCORE_SCALE + (0 if penalty is None else penalty.largest)
     for round_ in range(ROUNDS):
-        inst = arcs_instance(problem, usable, keys)
+        inst = arcs_instance(problem, usable, keys, penalty)
         classes = priority_class(inst)
         if counts is None:
             counts = class_counts(inst, classes)
-        assignment, found = _optimum(inst, classes, counts, distance)
+        assignment, found = _optimum(inst, classes, counts, distance, largest)
         if found is None and distance is not None:  # the counts may have grown: find them
             counts = class_counts(inst, classes)
-            assignment, found = _optimum(inst, classes, counts, distance)
+            assignment, found = _optimum(inst, classes, counts, distance, largest)
         if found is None:
             log.info("large: no proof (round %d, arcs %d)", round_, len(keys))
-            return None
+            return Proof(keys, None)
         shift = None if distance is None else found - distance
         distance = found
-        failing = failing_pairs(problem, usable, distance, assignment, shift)
+        failing = failing_pairs(problem, usable, distance, assignment, shift, penalty)
         log.info("large round=%d arcs=%d failing=%d", round_, len(keys), len(failing))
         if len(failing) == 0:
-            return inst, Solution(assignment, proven=True)
-        added = np.concatenate([failing, _around(problem, usable, failing)])
+            return Proof(keys, counts, inst, assignment)
+        added = np.concatenate([failing, _around(problem, usable, failing, penalty)])
         keys = _merged(keys, added)
-    return None
+    return Proof(keys, counts)
 
 
 def _optimum(
-    inst: Instance, classes: np.ndarray, counts: np.ndarray, start: np.ndarray | None
+    inst: Instance,
+    classes: np.ndarray,
+    counts: np.ndarray,
+    start: np.ndarray | None,
+    largest: int,
 ) -> tuple[np.ndarray, np.ndarray | None]:
     """The best assignment with these class counts on the instance's arcs, and potentials
-    proving it optimal there (None: no proof)."""
+    proving it optimal there (None: no proof); `largest` bounds every pair's |gain|."""
     assignment = score_flow(inst, classes, counts, inst.gain)
     if assignment is None:
         return np.full(inst.n_mentees, -1, dtype=np.int64), None
     everything = np.ones(len(inst.rows), dtype=bool)
-    return assignment, potentials(inst, everything, assignment, start)
+    return assignment, potentials(inst, everything, assignment, start, largest)
 
 
 def _merged(keys: np.ndarray, added: np.ndarray) -> np.ndarray:
@@ -377,6 +460,8 @@ def _listed_blocking(
     )
 
 
-def _gain(problem: Problem, keys: np.ndarray) -> np.ndarray:
+def _gain(problem: Problem, keys: np.ndarray, penalty: Penalty | None = None) -> np.ndarray:
     m = problem.score.shape[1]
-    return np.rint(problem.score[keys // m, keys % m] * SCORE_SCALE).astype(np.int64)
+    rows, cols = keys // m, keys % m
+    gain = np.rint(problem.score[rows, cols] * SCORE_SCALE).astype(np.int64)
+    return gain if penalty is None else gain + penalty.of(rows, cols)

@@ -89,7 +89,11 @@ def candidates(inst: Instance) -> np.ndarray:
 
 
 def potentials(
-    inst: Instance, keep: np.ndarray, assignment: np.ndarray, start: np.ndarray | None = None
+    inst: Instance,
+    keep: np.ndarray,
+    assignment: np.ndarray,
+    start: np.ndarray | None = None,
+    largest: int | None = None,
 ) -> np.ndarray | None:
     """Node potentials proving the assignment optimal on the kept arcs, or None (no proof).
 
@@ -98,7 +102,8 @@ def potentials(
     n, m = inst.n_mentees, inst.n_mentors
     source, sink = n + m, n + m + 1
     rank = priority_class(inst)
-    max_gain = int(inst.gain.max(initial=0))
+    # `largest`: a bound on |gain| over every pair the proof covers, kept or not.
+    max_gain = int(np.abs(inst.gain).max(initial=0)) if largest is None else largest
     weight = 2 * (n + 1) * (max_gain + 1)  # W: more than any gain a cycle can make
     big = weight * (int(rank.max(initial=0)) + 2)
     lowest = 0 if start is None else int(start.min(initial=0))
