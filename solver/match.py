@@ -26,7 +26,15 @@ from solver.encoder import (
 )
 from solver.explain import Explainer
 from solver.flow import flow_relaxation, solve_flow, with_balance_targets
-from solver.large import LARGE_FROM, Usable, blocking_pairs, solve_large, usable_pairs
+from solver.lagrange import share_row, solve_share
+from solver.large import (
+    LARGE_FROM,
+    Usable,
+    arcs_instance,
+    blocking_pairs,
+    solve_large,
+    usable_pairs,
+)
 from solver.messages import render
 from solver.metrics import compute_metrics
 from solver.mip import solve_mip
@@ -67,6 +75,7 @@ FLOW_RULES = {"diversity.max_same_per_mentor", "objective: fair"}
 MIP_MAX_PAIRS = 50_000  # PuLP builds one variable at a time: beyond this it is too slow
 STABLE_MAX_TERMS = 3_000_000  # stability rows grow with pairs × preference depth
 REDUCE_FROM_PAIRS = 2_000  # above this, CP-SAT only sees pairs that survive an LP proof
+LAGRANGE_FROM = 2_000_000  # usable pairs from which a cross share is priced, not reduced
 
 
 def program_rules(program: Program) -> set[str]:
@@ -202,8 +211,8 @@ def _optimise(
     program = problem.request.program
     time_limit = min(program.time_limit_s, options.max_time_limit_s)
     if (large := _solve_large(problem, bonus)) is not None:
-        inst, solution, usable = large
-        return "flow", inst, solution, partial(blocking_pairs, problem, usable)
+        engine, inst, solution, usable = large
+        return engine, inst, solution, partial(blocking_pairs, problem, usable)
     inst = instance(problem)
     if errors := size_errors(program, inst):
         raise InvalidRequest(errors)
@@ -240,19 +249,30 @@ def solve(request: MatchRequest, options: SolveOptions | None = None) -> Solved:
 
 def _solve_large(
     problem: Problem, bonus: dict[tuple[str, str], float] | None
-) -> tuple[Instance, Solution, Usable] | None:
-    """Large plain requests: solved and proven from the score matrix, no arc list."""
+) -> tuple[str, Instance, Solution, Usable] | None:
+    """Large requests solved from the score matrix, no arc list: plain ones proven optimal
+    (engine `flow`), one cross share with a proven bound (engine `lagrangian`)."""
     program = problem.request.program
     n, m = problem.score.shape
-    if bonus or program.engine not in ("auto", "flow") or program_rules(program):
+    rules = program_rules(program)
+    share = rules == {"diversity.cross"} and len(program.diversity.cross) == 1
+    if bonus or n * m < LARGE_FROM or (rules and not share):
         return None
-    if n * m < LARGE_FROM:
+    if program.engine not in ("auto", "flow") or (share and program.engine != "auto"):
         return None
     usable = usable_pairs(problem)
-    if int(np.count_nonzero(usable.mask)) < LARGE_FROM:
+    pairs = int(np.count_nonzero(usable.mask))
+    if pairs < LARGE_FROM or (share and pairs < LAGRANGE_FROM):
         return None
-    found = solve_large(problem, usable)
-    return None if found is None else (*found, usable)
+    if not share:
+        found = solve_large(problem, usable)
+        return None if found is None else ("flow", *found, usable)
+    [(attribute, fraction)] = program.diversity.cross.items()
+    priced = solve_share(problem, usable, share_row(problem, attribute, fraction))
+    if priced is None:
+        return None
+    solution, keys = priced
+    return "lagrangian", arcs_instance(problem, usable, keys), solution, usable
 
 
 def _diagnose(

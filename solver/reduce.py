@@ -24,6 +24,7 @@ general model of the engine.
 from __future__ import annotations
 
 import logging
+import math
 import time
 from dataclasses import dataclass
 
@@ -184,8 +185,10 @@ def _mip_optimum(
     assignment[inst.rows[chosen]] = inst.cols[chosen]
     if status == highspy.HighsModelStatus.kOptimal:
         return Solution(assignment, proven=True)
-    bound = round(float(info.mip_dual_bound) * SCORE_SCALE)
-    return Solution(assignment, proven=False, gain_bound=bound)
+    dual = float(info.mip_dual_bound)
+    if not math.isfinite(dual):  # stopped before any bound: the caller's LP bound holds
+        return Solution(assignment, proven=False)
+    return Solution(assignment, proven=False, gain_bound=round(dual * SCORE_SCALE))
 
 
 def solve_reduced(

@@ -94,3 +94,33 @@ def test_when_the_exact_search_runs_out_of_time_the_incumbent_is_returned_honest
     assert stopped.gap == pytest.approx(
         (stopped.bound - stopped.objective) / stopped.bound, abs=1e-3
     )
+
+
+def test_a_search_stopped_before_any_bound_keeps_the_lp_bound(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """HiGHS stopped with a solution and no dual bound (infinite) was a crash: the answer
+    is the incumbent, with the LP bound, and says feasible."""
+    import highspy
+
+    info, status = highspy.Highs.getInfo, highspy.Highs.getModelStatus
+
+    def branching(highs: Any) -> bool:
+        return len(highs.getLp().integrality_) > 0
+
+    def no_bound(self: Any) -> Any:
+        found = info(self)
+        if branching(self):
+            found.mip_dual_bound = float("inf")
+        return found
+
+    def stopped(self: Any) -> Any:
+        return highspy.HighsModelStatus.kTimeLimit if branching(self) else status(self)
+
+    monkeypatch.setattr(highspy.Highs, "getInfo", no_bound)
+    monkeypatch.setattr(highspy.Highs, "getModelStatus", stopped)
+    body = generate_pool(120, 40, 3)
+    body["program"] = {"diversity": {"cross": {"department": binding_share(body)}}}
+    response = solve(body, "mip", True, monkeypatch)
+    assert response.engine == "mip" and response.pairings
+    assert response.bound >= response.objective
