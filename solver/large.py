@@ -320,18 +320,21 @@ def prove(problem: Problem, usable: Usable, start: Proof, penalty: Penalty | Non
     proven optimum of the gains (plus the penalty), or the arcs reached without a proof.
 
     How many mentees of each priority class are matched is found by a flow in the first
-    round and kept after: the proof covers those counts too (a better count shows as a
-    negative cycle), and if it fails they are found again on the arcs of that round."""
+    round (or given) and kept after: the proof covers those counts too (a better count
+    shows as a negative cycle), and when they fail (no proof, or given counts that cannot
+    be routed) they are found again on the arcs of that round. The proven counts are in
+    the result."""
     keys, counts = start.keys, start.counts
     distance, shift = None, None
     largest = SCORE_SCALE + (0 if penalty is None else penalty.largest)
     for round_ in range(ROUNDS):
         inst = arcs_instance(problem, usable, keys, penalty)
         classes = priority_class(inst)
+        fresh = counts is None
         if counts is None:
             counts = class_counts(inst, classes)
         assignment, found = _optimum(inst, classes, counts, distance, largest)
-        if found is None and distance is not None:  # the counts may have grown: find them
+        if found is None and not fresh:  # the counts may have changed: find them again
             counts = class_counts(inst, classes)
             assignment, found = _optimum(inst, classes, counts, distance, largest)
         if found is None:

@@ -11,6 +11,7 @@ from functools import partial
 import numpy as np
 
 from solver.blocking import count_blocking_pairs, count_blocking_pairs_lazily
+from solver.bottleneck import solve_fair
 from solver.cpsat import solve_cpsat
 from solver.diagnose import clashing_rules, rule_families
 from solver.encoder import (
@@ -250,13 +251,14 @@ def solve(request: MatchRequest, options: SolveOptions | None = None) -> Solved:
 def _solve_large(
     problem: Problem, bonus: dict[tuple[str, str], float] | None
 ) -> tuple[str, Instance, Solution, Usable] | None:
-    """Large requests solved from the score matrix, no arc list: plain ones proven optimal
-    (engine `flow`), one cross share with a proven bound (engine `lagrangian`)."""
+    """Large requests solved from the score matrix, no arc list: plain and fair ones proven
+    optimal (engine `flow`), one cross share with a proven bound (engine `lagrangian`)."""
     program = problem.request.program
     n, m = problem.score.shape
     rules = program_rules(program)
     share = rules == {"diversity.cross"} and len(program.diversity.cross) == 1
-    if bonus or n * m < LARGE_FROM or (rules and not share):
+    fair = rules == {"objective: fair"}
+    if bonus or n * m < LARGE_FROM or (rules and not (share or fair)):
         return None
     if program.engine not in ("auto", "flow") or (share and program.engine != "auto"):
         return None
@@ -265,7 +267,7 @@ def _solve_large(
     if pairs < LARGE_FROM or (share and pairs < LAGRANGE_FROM):
         return None
     if not share:
-        found = solve_large(problem, usable)
+        found = solve_fair(problem, usable) if fair else solve_large(problem, usable)
         return None if found is None else ("flow", *found, usable)
     [(attribute, fraction)] = program.diversity.cross.items()
     priced = solve_share(problem, usable, share_row(problem, attribute, fraction))

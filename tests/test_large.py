@@ -111,3 +111,32 @@ def test_the_engine_alone_finds_the_answers_pairs(size: tuple[int, int]) -> None
     assert solved.solution.proven and answer.status == "optimal"
     assert solved.pairs == len(answer.pairings)
     assert solved.total == pytest.approx(answer.objective, abs=1e-6 * solved.pairs)  # rounding
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_fair_on_the_large_path_is_the_fair_optimum(
+    seed: int, everything_large: list[Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fair: list[Any] = []
+    original = match_module.solve_fair
+    monkeypatch.setattr(
+        match_module, "solve_fair", lambda *a: fair.append(original(*a)) or fair[-1]
+    )
+    body = generate_pool(70, 22, seed)
+    body["program"] = {"objective": "fair"}
+    if seed % 2:  # a pin below the floor lowers it: pins cannot move
+        body["program"]["pinned"] = [
+            {"mentor": body["mentors"][1]["id"], "mentee": body["mentees"][2]["id"]}
+        ]
+        body["mentees"][2]["avoid"] = []
+    request = MatchRequest.model_validate(body)
+    answer = match(request)
+    reference = _arc_path(request)
+    assert answer.status == reference.status
+    if reference.status != "optimal":
+        return
+    assert fair and fair[-1] is not None  # proven on the large path
+    assert validate(request, answer) == []
+    assert answer.metrics.min_score == reference.metrics.min_score
+    assert len(answer.pairings) == len(reference.pairings)
+    assert answer.objective == pytest.approx(reference.objective, abs=1e-6 * len(answer.pairings))
