@@ -55,6 +55,8 @@ bench: $(VENV)/.installed-dev
 	$(BIN)/python -m bench.run --sizes 300x100,1000x350,3000x1000,10000x3400 --repeats 5
 	$(BIN)/python -m bench.run --sizes 10000x3400 --repeats 3 --no-example \
 		--program '{"diversity": {"cross": {"department": 0.9}}, "weights": {"department": 0}}'
+	$(BIN)/python -m bench.run --sizes 10000x3400 --repeats 3 --no-example \
+		--program '{"objective": "fair"}'
 	$(BIN)/python -m bench.baselines --sizes 300x100,1000x350 --cap 60
 	$(BIN)/python -m bench.baselines --sizes 10000x3400 --methods binome,scipy --cap 120
 
