@@ -8,7 +8,7 @@ from solver.criteria import criteria_for
 from solver.encoder import Problem
 from solver.features import item_set
 from solver.messages import catalogue, render
-from solver.schema import Participant, Reason, Suggestion
+from solver.schema import Participant, Reason, Suggestion, trusted
 
 EXPLAINED_REASONS = 2  # how many reasons the one-sentence explanation cites
 
@@ -207,12 +207,15 @@ class Explainer:
         for i, mentee in enumerate(problem.pool.mentees):
             ranked, assigned = tops[i], int(assignment[i])
             found[mentee.id] = [
-                Suggestion.model_construct(  # values computed here: no re-validation
-                    mentor=problem.pool.mentors[j].id,
-                    score=round(float(problem.score[i, j]), 6),
-                    assigned=j == assigned,
-                    has_room=bool(load[j] < problem.capacity[j]),
-                    reasons=self.reasons(i, j),
+                trusted(  # values computed here: no re-validation
+                    Suggestion,
+                    {
+                        "mentor": problem.pool.mentors[j].id,
+                        "score": round(float(problem.score[i, j]), 6),
+                        "assigned": j == assigned,
+                        "has_room": bool(load[j] < problem.capacity[j]),
+                        "reasons": self.reasons(i, j),
+                    },
                 )
                 for j in ranked
             ]

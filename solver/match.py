@@ -52,6 +52,7 @@ from solver.schema import (
     Pairing,
     Program,
     reference_errors,
+    trusted,
 )
 from solver.unmatched import coverage_conflicts, everyone_unmatched, pin_conflicts, unmatched
 
@@ -373,14 +374,17 @@ def _pairings(problem: Problem, assignment: np.ndarray, explainer: Explainer) ->
     )
     explainer.prepare([(i, j) for _, i, j in made])
     return [
-        Pairing.model_construct(  # values computed here: no re-validation
-            rank=rank,
-            mentor=mentors[j].id,
-            mentee=mentees[i].id,
-            score=round(score, 6),
-            pinned=(i, j) in pinned,
-            reasons=explainer.reasons(i, j),
-            explanation=explainer.explanation(i, j, (i, j) in pinned),
+        trusted(  # values computed here: no re-validation
+            Pairing,
+            {
+                "rank": rank,
+                "mentor": mentors[j].id,
+                "mentee": mentees[i].id,
+                "score": round(score, 6),
+                "pinned": (i, j) in pinned,
+                "reasons": explainer.reasons(i, j),
+                "explanation": explainer.explanation(i, j, (i, j) in pinned),
+            },
         )
         for rank, (score, i, j) in enumerate(made, start=1)
     ]

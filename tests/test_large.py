@@ -140,3 +140,20 @@ def test_fair_on_the_large_path_is_the_fair_optimum(
     assert answer.metrics.min_score == reference.metrics.min_score
     assert len(answer.pairings) == len(reference.pairings)
     assert answer.objective == pytest.approx(reference.objective, abs=1e-6 * len(answer.pairings))
+
+
+@pytest.mark.parametrize("name", ["Pairing", "Suggestion"])
+def test_trusted_models_are_what_validation_builds(name: str) -> None:
+    """`trusted` skips validation: only for models it cannot get wrong, and equal to them."""
+    import solver.schema as schema
+
+    model = getattr(schema, name)
+    assert model.__pydantic_post_init__ is None and model.model_config.get("extra") != "allow"
+    for field in model.model_fields.values():
+        assert field.alias is None and field.validation_alias is None and field.is_required()
+    request = MatchRequest.model_validate(generate_pool(12, 5, 2))
+    answer = match(request)
+    built = answer.pairings[0] if name == "Pairing" else next(iter(answer.suggestions.values()))[0]
+    checked = model.model_validate(built.model_dump())
+    assert built == checked
+    assert built.model_dump_json() == checked.model_dump_json()
