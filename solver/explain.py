@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from solver.blocks import in_blocks
 from solver.criteria import criteria_for
 from solver.encoder import Problem
 from solver.features import item_set
@@ -36,24 +37,23 @@ def top_mentors(
     n, m = problem.score.shape
     rows_of = np.arange(n) if mentees is None else mentees
     open_ = problem.capacity > 0
-    found: list[np.ndarray] = []
-    for first in range(0, len(rows_of), RANK_BLOCK):
+    k = min(count, m)
+
+    def block(first: int) -> list[np.ndarray]:
         part = rows_of[first : first + RANK_BLOCK]
-        whole = mentees is None
-        chosen = slice(part[0], part[-1] + 1) if whole else part
+        if k == 0:
+            return [np.zeros(0, dtype=np.int64)] * len(part)
+        chosen = slice(part[0], part[-1] + 1) if mentees is None else part
         usable = problem.eligible[chosen] & open_[None, :]
         masked = np.where(usable, problem.score[chosen], -np.inf)
-        k = min(count, m)
-        if k == 0:
-            found += [np.zeros(0, dtype=np.int64)] * len(part)
-            continue
         kth = np.partition(masked, m - k, axis=1)[:, m - k]
         rows, cols = np.nonzero((masked >= kth[:, None]) & usable)
         order = np.lexsort((cols, -masked[rows, cols], rows))
         rows, cols = rows[order], cols[order]
         starts = np.searchsorted(rows, np.arange(len(part) + 1))
-        found += [cols[a : min(b, a + count)] for a, b in zip(starts[:-1], starts[1:], strict=True)]
-    return found
+        return [cols[a : min(b, a + count)] for a, b in zip(starts[:-1], starts[1:], strict=True)]
+
+    return [top for tops in in_blocks(block, range(0, len(rows_of), RANK_BLOCK)) for top in tops]
 
 
 def _strength(reason: Reason) -> float:

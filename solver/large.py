@@ -20,16 +20,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from solver.blocking import count_blocking_pairs_lazily
+from solver.blocks import in_blocks
 from solver.encoder import (
     SCORE_SCALE,
     Instance,
     Problem,
     Solution,
-    mentee_keys,
-    mentor_keys,
     priority_class,
-    wishes,
 )
 from solver.flow import class_counts, score_flow
 from solver.side import Side
@@ -132,22 +129,43 @@ def _mentor_best(
 def candidates(problem: Problem, usable: Usable, penalty: Penalty | None = None) -> np.ndarray:
     """Row-major keys (mentee × mentors + mentor) of each mentee's and mentor's best pairs."""
     n, m = problem.score.shape
-    keys = []
-    best = np.full((m, PER_MENTOR), -np.inf, dtype=np.float32)  # each mentor's best so far
-    whose = np.zeros((m, PER_MENTOR), dtype=np.int64)
     k = min(PER_MENTEE, m)
-    for first in _blocks(n):
-        last = min(first + BLOCK, n)
-        block = _masked(problem, usable, first, last, penalty)
-        top = np.argpartition(block, m - k, axis=1)[:, m - k :]
-        rows = np.repeat(np.arange(first, last), k).reshape(-1, k)
-        good = np.isfinite(np.take_along_axis(block, top, axis=1))
-        keys.append(rows[good] * m + top[good])
-        best, whose = _mentor_best(best, whose, block, first)
+    starts = list(_blocks(n))
+    halves = [starts[: (len(starts) + 1) // 2], starts[(len(starts) + 1) // 2 :]]
+
+    def half(firsts: list[int]) -> tuple[list[np.ndarray], np.ndarray, np.ndarray]:
+        keys = []
+        best = np.full((m, PER_MENTOR), -np.inf, dtype=np.float32)  # each mentor's best
+        whose = np.zeros((m, PER_MENTOR), dtype=np.int64)
+        for first in firsts:
+            last = min(first + BLOCK, n)
+            block = _masked(problem, usable, first, last, penalty)
+            top = np.argpartition(block, m - k, axis=1)[:, m - k :]
+            rows = np.repeat(np.arange(first, last), k).reshape(-1, k)
+            good = np.isfinite(np.take_along_axis(block, top, axis=1))
+            keys.append(rows[good] * m + top[good])
+            best, whose = _mentor_best(best, whose, block, first)
+        return keys, best, whose
+
+    done = in_blocks(lambda h: half(halves[h]), [0, 1] if halves[1] else [0])
+    keys = [key for found, _, _ in done for key in found]
+    best, whose = done[0][1], done[0][2]
+    for _, other, others in done[1:]:
+        best, whose = _merge_bests(best, whose, other, others)
     cols = np.broadcast_to(np.arange(m)[:, None], best.shape)
     found = np.isfinite(best)
     keys.append(whose[found] * m + cols[found])
     return _merged(np.zeros(0, dtype=np.int64), np.concatenate(keys))
+
+
+def _merge_bests(
+    best: np.ndarray, whose: np.ndarray, other: np.ndarray, others: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Two lists of each mentor's best scores (and mentees) as one, best first."""
+    value = np.concatenate([best, other], axis=1)
+    row = np.concatenate([whose, others], axis=1)
+    order = np.argsort(-value, axis=1, kind="stable")[:, : best.shape[1]]
+    return np.take_along_axis(value, order, axis=1), np.take_along_axis(row, order, axis=1)
 
 
 def arcs_instance(
@@ -156,7 +174,7 @@ def arcs_instance(
     """The instance on the given pairs only (row-major keys, increasing)."""
     m = problem.score.shape[1]
     rows, cols = keys // m, keys % m
-    gain = _gain(problem, keys, penalty)
+    gain = pair_gains(problem, keys, penalty)
     return Instance(
         n_mentees=problem.score.shape[0],
         n_mentors=m,
@@ -200,14 +218,15 @@ def failing_pairs(
         by_mentee = shift[rows]
         columns = np.argsort(-by_mentor, kind="stable")  # highest shift first
     ranked = -by_mentor[columns]  # increasing
-    found = []
-    for first in range(0, len(rows), PROOF_BLOCK):
-        part = rows[first : first + PROOF_BLOCK]
+
+    def chunk(first: int) -> np.ndarray:
+        rows_of = np.sort(rows[first : first + PROOF_BLOCK])
         lowest = by_mentee[first]  # the chunk's columns: shift above its lowest mentee's
         wanted = np.sort(columns[: np.searchsorted(ranked, -lowest, side="left")])
-        rows_of = np.sort(part)
         gain = _block_gain(problem, rows_of, wanted, penalty, exact)
-        found.append(_failing(usable, mentee, mentor, assignment, rows_of, wanted, gain))
+        return _failing(usable, mentee, mentor, assignment, rows_of, wanted, gain)
+
+    found = in_blocks(chunk, range(0, len(rows), PROOF_BLOCK))
     return (
         _merged(np.zeros(0, dtype=np.int64), np.concatenate(found))
         if found
@@ -373,97 +392,8 @@ def _merged(keys: np.ndarray, added: np.ndarray) -> np.ndarray:
     return merged[np.r_[True, merged[1:] != merged[:-1]]] if len(merged) else merged
 
 
-def _stated_keys(problem: Problem) -> tuple[np.ndarray, np.ndarray]:
-    """Row-major keys of the pairs listed by their mentee, and of those listed by their
-    mentor, each sorted."""
-    m = problem.score.shape[1]
-    pool = problem.pool
-    by_mentee = wishes(pool.mentees, pool.mentor_index)
-    by_mentor = wishes(pool.mentors, pool.mentee_index)
-    return (
-        np.unique(np.array([i * m + j for i, j, _ in by_mentee], dtype=np.int64)),
-        np.unique(np.array([i * m + j for j, i, _ in by_mentor], dtype=np.int64)),
-    )
-
-
-def _listed(keys: np.ndarray, wanted: np.ndarray) -> np.ndarray:
-    found = np.minimum(np.searchsorted(keys, wanted), max(len(keys) - 1, 0))
-    return keys[found] == wanted if len(keys) else np.zeros(len(wanted), dtype=bool)
-
-
-def blocking_pairs(problem: Problem, usable: Usable, assignment: np.ndarray) -> int:
-    """How many usable pairs block the assignment, counted as `count_blocking_pairs_lazily`
-    counts them. Pairs nobody listed compare by score, then index, and are counted block
-    by block from the score matrix; listed pairs (few) are counted on arcs with the full
-    orders, as are the mentees whose own mentor is a listed one."""
-    n, m = problem.score.shape
-    by_mentee, by_mentor = _stated_keys(problem)
-    stated = np.union1d(by_mentee, by_mentor)
-    matched = np.nonzero(assignment >= 0)[0]
-    made = matched[usable.mask[matched, assignment[matched]]]
-    made_keys = made * m + assignment[made]
-    made_gain = _gain(problem, made_keys).astype(np.float64)
-    made_listed = _listed(by_mentee, made_keys)  # in its mentee's order
-    made_chosen = _listed(by_mentor, made_keys)  # in its mentor's order
-    # Each mentee's own pair (score, mentor); nobody's: every usable pair is better.
-    current_gain, current_col = np.full(n, -np.inf), np.zeros(n, dtype=np.int64)
-    current_gain[made], current_col[made] = made_gain, assignment[made]
-    # A mentee on a listed pair prefers no unlisted one: left to the exact count.
-    plain_rows = np.ones(n, dtype=bool)
-    plain_rows[made[made_listed]] = False
-    # Each mentor's least preferred mentee among unlisted pairs; a listed one ranks
-    # before every unlisted pair, so then only room can make the mentor want one.
-    load = np.bincount(assignment[made], minlength=m)
-    room = load < usable.capacity
-    worst_gain, worst_row = np.full(m, np.inf), np.full(m, -1, dtype=np.int64)
-    plain = np.nonzero(~made_chosen)[0]
-    order = plain[np.lexsort((-made[plain], made_gain[plain]))]  # lowest score, last row
-    mentors = assignment[made[order]]
-    _, first_of = np.unique(mentors, return_index=True)
-    worst_gain[mentors[first_of]] = made_gain[order[first_of]]
-    worst_row[mentors[first_of]] = made[order[first_of]]
-    rows_of = np.arange(BLOCK, dtype=np.int64)[:, None]
-    columns = np.arange(m, dtype=np.int64)[None, :]
-    count = 0
-    for first in _blocks(n):
-        last = min(first + BLOCK, n)
-        gain = np.rint(problem.score[first:last] * SCORE_SCALE)
-        cg, cc = current_gain[first:last, None], current_col[first:last, None]
-        mentee_wants = (gain > cg) | ((gain == cg) & (columns < cc))
-        rows = rows_of[: last - first] + first
-        mentor_wants = (gain > worst_gain) | ((gain == worst_gain) & (rows < worst_row))
-        mentor_wants |= room
-        mentee_wants &= mentor_wants
-        mentee_wants &= usable.mask[first:last]
-        mentee_wants &= plain_rows[first:last, None]
-        lo, hi = np.searchsorted(stated, [first * m, last * m])
-        mentee_wants.flat[stated[lo:hi] - first * m] = False
-        count += int(np.count_nonzero(mentee_wants))
-    return count + _listed_blocking(problem, usable, assignment, stated, made_keys)
-
-
-def _listed_blocking(
-    problem: Problem,
-    usable: Usable,
-    assignment: np.ndarray,
-    stated: np.ndarray,
-    made_keys: np.ndarray,
-) -> int:
-    """Blocking pairs among the listed ones, on arcs: the listed usable pairs and those made."""
-    n, m = problem.score.shape
-    listed = stated[usable.mask.flat[stated]] if len(stated) else stated
-    keys = np.union1d(listed, made_keys)
-    rows, cols, gain = keys // m, keys % m, _gain(problem, keys)
-    inst = Instance(n, m, rows, cols, gain, usable.capacity, problem.volunteer, problem.waiting)
-    return count_blocking_pairs_lazily(
-        inst,
-        mentee_keys(problem, rows, cols, gain),
-        lambda arcs: mentor_keys(problem, rows[arcs], cols[arcs], gain[arcs]),
-        assignment,
-    )
-
-
-def _gain(problem: Problem, keys: np.ndarray, penalty: Penalty | None = None) -> np.ndarray:
+def pair_gains(problem: Problem, keys: np.ndarray, penalty: Penalty | None = None) -> np.ndarray:
+    """Quantised gains (plus the penalty) of the pairs with these row-major keys."""
     m = problem.score.shape[1]
     rows, cols = keys // m, keys % m
     gain = np.rint(problem.score[rows, cols] * SCORE_SCALE).astype(np.int64)

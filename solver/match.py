@@ -13,7 +13,7 @@ from functools import partial
 
 import numpy as np
 
-from solver.blocking import count_blocking_pairs, count_blocking_pairs_lazily
+from solver.blocking import blocking_pairs, count_blocking_pairs, count_blocking_pairs_lazily
 from solver.bottleneck import solve_fair
 from solver.cpsat import solve_cpsat
 from solver.diagnose import clashing_rules, rule_families
@@ -35,7 +35,6 @@ from solver.large import (
     LARGE_FROM,
     Usable,
     arcs_instance,
-    blocking_pairs,
     solve_large,
     usable_pairs,
 )

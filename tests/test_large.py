@@ -16,6 +16,7 @@ from solver.encoder import encode, instance, lexicographic_key
 from solver.flow import solve_flow
 
 large = importlib.import_module("solver.large")
+blocking = importlib.import_module("solver.blocking")
 match_module = importlib.import_module("solver.match")
 
 
@@ -82,13 +83,13 @@ def test_blocking_pairs_from_the_matrix_equal_the_count_on_every_arc(
     assignment[5] = 0
     expected = match_module._blocking_pairs(problem, instance(problem), assignment)
     for block in (1, 7, 1024):
-        monkeypatch.setattr(large, "BLOCK", block)
-        assert large.blocking_pairs(problem, usable, assignment) == expected
+        monkeypatch.setattr(blocking, "BLOCK", block)
+        assert blocking.blocking_pairs(problem, usable, assignment) == expected
     rng = np.random.default_rng(seed)  # any assignment, not only optimal ones
     shuffled = assignment.copy()
     shuffled[rng.choice(90, 20, replace=False)] = -1
     expected = match_module._blocking_pairs(problem, instance(problem), shuffled)
-    assert large.blocking_pairs(problem, usable, shuffled) == expected
+    assert blocking.blocking_pairs(problem, usable, shuffled) == expected
 
 
 def test_without_a_proof_the_arc_engines_answer(
