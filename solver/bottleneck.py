@@ -20,9 +20,10 @@ import logging
 
 import numpy as np
 
+from solver.blocks import in_blocks
 from solver.encoder import SCORE_SCALE, Instance, Problem, Solution, priority_class
 from solver.flow import fair_threshold
-from solver.large import Proof, Usable, arcs_instance, candidates, prove
+from solver.large import BLOCK, Proof, Usable, arcs_instance, candidates, prove
 
 log = logging.getLogger(__name__)
 
@@ -30,9 +31,16 @@ RAISES = 6  # floors tried on every pair, at most
 
 
 def _at_least(problem: Problem, usable: Usable, floor: int) -> Usable:
-    """The usable pairs whose quantised score is at least `floor`."""
-    mask = np.rint(problem.score * SCORE_SCALE) >= floor
-    mask &= usable.mask
+    """The usable pairs whose quantised score is at least `floor` (block by block: no
+    temporary the size of the score matrix)."""
+    mask = usable.mask.copy()
+    n = len(mask)
+
+    def block(first: int) -> None:
+        rows = slice(first, min(first + BLOCK, n))
+        mask[rows] &= np.rint(problem.score[rows] * SCORE_SCALE) >= floor
+
+    in_blocks(block, range(0, n, BLOCK))
     return Usable(mask, usable.capacity, usable.pinned_load)
 
 
