@@ -8,18 +8,21 @@ pair: at 10,000 × 3,400 that is 25 M columns. The share is a single row
    class are matched; if it meets the share, it is the optimum;
 2. otherwise each pair's gain gets `λ · coef` (λ a multiple of 1/g, g the gcd
    of the two coefficients, so that penalties are integers); the matched
-   counts stay fixed. λ is bracketed by doubling and bisected on the arcs at
-   hand (a flow each, no proof), down to the smallest λ whose answer meets
-   the share;
+   counts stay fixed. On the arcs at hand (a flow per try, no proof) λ is
+   bracketed, each try extrapolated from the last two, then narrowed by
+   regula falsi to the smallest λ whose answer meets the share, until the
+   gap that answer leaves, λ × its excess, is small or no λ splits the jump;
 3. at that λ the penalised problem is proven on every pair (`large.prove`):
    its optimum `L(λ) = max Σ (gain + λ coef) x − λ rhs` bounds the share's
    optimum from above (weak duality), and its answer meets the share, so it
-   is feasible. When the proof moves the answer below the share, λ goes on up.
+   is feasible. When the proof moves the answer below the share, λ goes on
+   up; when the gap is still wide, step 2 runs again on the proof's arcs for
+   a better answer (the bound holds for every pair already).
 
-The answer is reported `feasible` with that bound and gap, or `optimal` when
-the gap is below MIP_ABS_GAP (the tolerance `reduce` proves to). Returns None
-when the share cannot be met with the plain counts on these flows; the caller
-then uses the general engines.
+The answer is reported `feasible` with the best answer and the bound, or
+`optimal` when the gap is below MIP_ABS_GAP (the tolerance `reduce` proves
+to). Returns None when the share cannot be met with the plain counts on these
+flows; the caller then uses the general engines.
 """
 
 from __future__ import annotations
@@ -41,7 +44,7 @@ log = logging.getLogger(__name__)
 NARROWINGS = 12  # flows tried between the bracket's ends, at most
 PROOFS = 3  # proofs at a λ whose answer met the share on the arcs at hand, at most
 FIRST_PENALTY = SCORE_SCALE // 100  # λ first tried: a share point moved is worth 0.01
-GAP_TARGET = 1e-4  # the gap λ · excess aimed at, relative to the plain total
+GAP_TARGET = 2e-4  # the gap λ · excess aimed at, relative to the plain total
 WIDEST = 64 * SCORE_SCALE  # the largest penalty tried on a pair: beyond, no answer here
 
 
@@ -109,12 +112,12 @@ def solve_share(problem: Problem, usable: Usable, row: Share) -> tuple[Solution,
     best: np.ndarray | None = None  # the best answer meeting the share, so far
     bound: int | None = None  # the lowest proven L(λ), so far
     search = _Search(problem, usable, row, counts, keys, 0)
-    found = search.bracket()
+    found = search.bracket(row.value(plain.assignment) - row.rhs)
     for _ in range(PROOFS):
         if found is None:
             log.info("share: not met with the plain counts up to %d steps", search.limit)
             break
-        high, answer = search.narrow(*found, tolerance)
+        low, high, answer = search.narrow(*found, tolerance)
         best = _better(problem, best, answer)
         proof = prove(problem, usable, Proof(search.keys, counts), row.penalty(high))
         if proof.assignment is None:
@@ -122,15 +125,15 @@ def solve_share(problem: Problem, usable: Usable, row: Share) -> tuple[Solution,
         keys, proven = proof.keys, proof.assignment
         bound = _lowest(bound, _bound(problem, row, high, proven))
         excess = row.value(proven) - row.rhs
-        search = _Search(problem, usable, row, counts, keys, found[0])
+        search = _Search(problem, usable, row, counts, keys, high)
         if excess < 0:  # the proof moved the answer below the share: λ goes on up
-            search.low = high
-            found = search.bracket()
+            found = search.bracket(excess)
             continue
         best = _better(problem, best, proven)
-        if bound - _total(problem, best) <= tolerance:
-            break
-        found = (found[0], search.excess(found[0])[0], high, proven)  # narrow on more arcs
+        if bound - _total(problem, best) > tolerance:  # a better answer on the proof's arcs
+            # (the bound holds for every pair: no second proof is needed)
+            best = _better(problem, best, search.lower(low, found[0], high, proven, tolerance))
+        break
     if best is None:
         return None
     return _answer(problem, usable, best, bound), keys
@@ -144,6 +147,16 @@ def _better(problem: Problem, best: np.ndarray | None, other: np.ndarray) -> np.
 
 def _lowest(bound: int | None, other: int) -> int:
     return other if bound is None else min(bound, other)
+
+
+def _further(before: int, before_excess: int, at: int, excess: int) -> int:
+    """The next λ to try above `at`, whose answer missed the share: where the line through
+    the last two answers' excesses meets the share, a quarter beyond, 1.5 to 8 times `at`."""
+    grow = 2.0
+    if excess > before_excess and at > before:
+        meets = at + (at - before) * (-excess) / (excess - before_excess)
+        grow = 1.25 * meets / at
+    return int(at * min(max(grow, 1.5), 8.0)) + 1
 
 
 class _Search:
@@ -175,34 +188,44 @@ class _Search:
         )
         return self.row.value(found) - self.row.rhs, found
 
-    def bracket(self) -> tuple[int, int, int, np.ndarray] | None:
+    def bracket(self, low_excess: int | None = None) -> tuple[int, int, int, np.ndarray] | None:
         """(low, its excess, high, its answer): the share missed at low, met at high."""
         row, low = self.row, self.low
         unit = math.gcd(row.crossing, row.same) or 1
         high = max(2 * low, FIRST_PENALTY * unit // SHARE_SCALE, 1)
-        low_excess, _ = self.excess(low)
-        if low == 0:  # the first search: the pairs a penalty favours join the arcs, once
-            self.keys = np.union1d(
-                self.keys, candidates(self.problem, self.usable, row.penalty(high))
-            )
+        if low_excess is None:
+            low_excess, _ = self.excess(low)
         while high <= self.limit:
             excess, found = self.excess(high)
             if found is not None and excess >= 0:
                 return low, low_excess, high, found
-            low, low_excess, high = high, excess, 2 * high
+            low, low_excess, high = high, excess, _further(low, low_excess, high, excess)
         return None
+
+    def lower(
+        self, low: int, lowest: int, high: int, answer: np.ndarray, tolerance: float
+    ) -> np.ndarray:
+        """The answer at the smallest λ that meets the share on these arcs, from `high`
+        (met) down: `low`, then `lowest`, then 0 are tried until one misses the share."""
+        for below in (low, lowest, 0):
+            excess, found = self.excess(below)
+            if found is None or excess < 0:
+                return self.narrow(below, excess, high, answer, tolerance)[2]
+            high, answer = below, found
+        return answer
 
     def narrow(
         self, low: int, low_excess: int, high: int, answer: np.ndarray, tolerance: float
-    ) -> tuple[int, np.ndarray]:
-        """The share met at `high` with λ · excess (the gap it leaves) within tolerance, or
-        as close as the steps allow: regula falsi, kept from stalling by a floor on the
-        step. λ · excess is in gain units: steps × excess / g."""
+    ) -> tuple[int, int, np.ndarray]:
+        """(low, high, high's answer): the share met at `high` with λ · excess (the gap it
+        leaves) within tolerance, or as close as the steps allow, and still missed at
+        `low`: regula falsi, kept from stalling by a floor on the step. λ · excess is in
+        gain units: steps × excess / g."""
         unit = math.gcd(self.row.crossing, self.row.same) or 1
         high_excess = self.row.value(answer) - self.row.rhs
         for _ in range(NARROWINGS):
-            if high - low <= 1 or high * high_excess / unit <= tolerance:
-                break
+            if high - low <= max(1, high // 4096) or high * high_excess / unit <= tolerance:
+                break  # close enough, or at a jump of the share that no λ splits
             share = -low_excess / max(high_excess - low_excess, 1)
             middle = low + int((high - low) * min(max(share, 1 / 8), 7 / 8))
             excess, found = self.excess(middle)
@@ -210,7 +233,7 @@ class _Search:
                 high, high_excess, answer = middle, excess, found
             else:
                 low, low_excess = middle, excess
-        return high, answer
+        return low, high, answer
 
 
 def _bound(problem: Problem, row: Share, steps: int, proven: np.ndarray) -> int:
