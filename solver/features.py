@@ -65,10 +65,15 @@ def incidence(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Two 0/1 float32 matrices over one shared vocabulary (rows: people, columns: items)."""
     vocabulary: dict[str, int] = {}
-    rows = []
-    for lists in (left, right):
-        coded = [[vocabulary.setdefault(k, len(vocabulary)) for k in item_set(x)] for x in lists]
-        rows.append(coded)
+    seen: dict[tuple[str, ...], list[int]] = {}  # people often list the same items
+
+    def code(items: Sequence[str]) -> list[int]:
+        key = tuple(items)
+        if key not in seen:
+            seen[key] = [vocabulary.setdefault(k, len(vocabulary)) for k in item_set(key)]
+        return seen[key]
+
+    rows = [[code(x) for x in lists] for lists in (left, right)]
     matrices = []
     for coded in rows:
         matrix = np.zeros((len(coded), max(len(vocabulary), 1)), dtype=np.float32)
