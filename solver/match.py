@@ -421,23 +421,24 @@ def _respond(
     for pairing in pairings:
         by_mentor.setdefault(pairing.mentor, []).append(pairing.mentee)
     groups = [Group(mentor=m, mentees=by_mentor[m]) for m in sorted(by_mentor)]
+    suggestions = explainer.suggestions(assignment, load, request.program.suggestions)
+    left_out = unmatched(problem, assignment, language)
+    metrics = compute_metrics(
+        request, [(p.mentor, p.mentee, p.score) for p in pairings], blocking_pairs=blocking
+    )
     return MatchResponse(
         status="optimal" if solution.proven else "feasible",
         objective=objective,
         bound=bound,
         gap=round((bound - objective) / bound, 6) if bound > 0 else 0.0,
         engine=engine,
-        solve_seconds=round(time.perf_counter() - started, 4),
+        solve_seconds=round(time.perf_counter() - started, 4),  # everything above included
         pairings=pairings,
         groups=groups,
-        suggestions=explainer.suggestions(assignment, load, request.program.suggestions),
-        unmatched=unmatched(problem, assignment, language),
+        suggestions=suggestions,
+        unmatched=left_out,
         mentor_load={m.id: int(load[j]) for j, m in enumerate(problem.pool.mentors)},
-        metrics=compute_metrics(
-            request,
-            [(p.mentor, p.mentee, p.score) for p in pairings],
-            blocking_pairs=blocking,
-        ),
+        metrics=metrics,
     )
 
 
