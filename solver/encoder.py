@@ -125,13 +125,20 @@ def quantise(score: np.ndarray) -> np.ndarray:
     return np.rint(score * SCORE_SCALE).astype(np.int64)
 
 
-def instance(problem: Problem) -> Instance:
-    """The free part of the problem: mentees not pinned, mentors' places left after pins."""
+def free_places(problem: Problem) -> tuple[np.ndarray, np.ndarray]:
+    """Which mentees are not pinned, and each mentor's places left once pins are placed
+    (negative when pins overfill a mentor: `pin_conflicts` refuses that first)."""
     capacity = problem.capacity.copy()
     free = np.ones(len(problem.pool.mentees), dtype=bool)
     for i, j in problem.pins:
         capacity[j] -= 1
         free[i] = False
+    return free, capacity
+
+
+def instance(problem: Problem) -> Instance:
+    """The free part of the problem: mentees not pinned, mentors' places left after pins."""
+    free, capacity = free_places(problem)
     candidates = problem.eligible & free[:, None] & (capacity > 0)[None, :]
     rows, cols = np.nonzero(candidates)
     rows, cols = rows.astype(np.int64), cols.astype(np.int64)

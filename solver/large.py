@@ -26,6 +26,7 @@ from solver.encoder import (
     Instance,
     Problem,
     Solution,
+    free_places,
     priority_class,
 )
 from solver.flow import class_counts, score_flow
@@ -75,11 +76,7 @@ class Penalty:
 
 
 def usable_pairs(problem: Problem) -> Usable:
-    capacity = problem.capacity.copy()
-    free = np.ones(len(problem.pool.mentees), dtype=bool)
-    for i, j in problem.pins:
-        capacity[j] -= 1
-        free[i] = False
+    free, capacity = free_places(problem)
     mask = problem.eligible & free[:, None]
     mask &= (capacity > 0)[None, :]
     return Usable(mask, np.maximum(capacity, 0), problem.capacity - capacity)
