@@ -85,9 +85,14 @@ def goals_evidence(mentor: Participant, mentee: Participant) -> Evidence:
 # --- languages ----------------------------------------------------------------------------
 
 
+def any_shared(mine: np.ndarray, theirs: np.ndarray) -> np.ndarray:
+    """Mentees' 0/1 item rows against mentors' (or distinct mentor rows): 1 if any shared."""
+    return ((mine @ theirs.T) > 0).astype(np.float64)
+
+
 def languages_matrix(pool: Pool) -> np.ndarray:
     """Full points when mentor and mentee share at least one language."""
-    return ((pool.languages_e @ pool.languages_m.T) > 0).astype(np.float64)
+    return any_shared(pool.languages_e, pool.languages_m)
 
 
 def languages_evidence(mentor: Participant, mentee: Participant) -> Evidence:
@@ -102,11 +107,16 @@ def languages_evidence(mentor: Participant, mentee: Participant) -> Evidence:
 # --- interests ----------------------------------------------------------------------------
 
 
+def jaccard(mine: np.ndarray, theirs: np.ndarray) -> np.ndarray:
+    """Shared items over all items of the two rows together, every row pair."""
+    shared = mine @ theirs.T
+    union = mine.sum(axis=1, keepdims=True) + theirs.sum(axis=1) - shared
+    return _share(shared, union)
+
+
 def interests_matrix(pool: Pool) -> np.ndarray:
     """Shared interests over all their interests together (Jaccard)."""
-    shared = pool.interests_e @ pool.interests_m.T
-    union = pool.interests_e.sum(axis=1, keepdims=True) + pool.interests_m.sum(axis=1) - shared
-    return _share(shared, union)
+    return jaccard(pool.interests_e, pool.interests_m)
 
 
 def interests_evidence(mentor: Participant, mentee: Participant) -> Evidence:
@@ -140,11 +150,16 @@ def availability_evidence(mentor: Participant, mentee: Participant) -> Evidence:
 # --- timezone -----------------------------------------------------------------------------
 
 
-def timezone_matrix(pool: Pool) -> np.ndarray:
-    """Full points in the same time zone, none at 12 hours apart."""
-    gap = np.abs(pool.offset_e[:, None] - pool.offset_m[None, :]) % 24
+def closeness(mine: np.ndarray, theirs: np.ndarray) -> np.ndarray:
+    """Mentees' UTC offsets against mentors' (or distinct offsets): 1 same, 0 at 12 h."""
+    gap = np.abs(mine[:, None] - theirs[None, :]) % 24
     gap = np.minimum(gap, 24 - gap)
     return np.nan_to_num(1 - gap / TIMEZONE_ZERO_GAP, nan=0.0)
+
+
+def timezone_matrix(pool: Pool) -> np.ndarray:
+    """Full points in the same time zone, none at 12 hours apart."""
+    return closeness(pool.offset_e, pool.offset_m)
 
 
 def timezone_evidence(mentor: Participant, mentee: Participant) -> Evidence:
@@ -160,10 +175,23 @@ def timezone_evidence(mentor: Participant, mentee: Participant) -> Evidence:
 # --- seniority ----------------------------------------------------------------------------
 
 
+def _years_ahead(gap: np.ndarray) -> np.ndarray:
+    return np.nan_to_num(np.clip(gap / SENIORITY_FULL_GAP, 0.0, 1.0), nan=0.0)
+
+
+def mentor_ahead(mine: np.ndarray, theirs: np.ndarray) -> np.ndarray:
+    """Mentees' years against mentors' (or distinct years): the mentor's lead, capped."""
+    return _years_ahead(theirs[None, :] - mine[:, None])
+
+
+def mentee_ahead(mine: np.ndarray, theirs: np.ndarray) -> np.ndarray:
+    """The same with the mentee's lead (reverse mentoring)."""
+    return _years_ahead(mine[:, None] - theirs[None, :])
+
+
 def seniority_matrix(pool: Pool) -> np.ndarray:
     """The mentor's extra experience, full points from five years more."""
-    gap = pool.seniority_m[None, :] - pool.seniority_e[:, None]
-    return np.nan_to_num(np.clip(gap / SENIORITY_FULL_GAP, 0.0, 1.0), nan=0.0)
+    return mentor_ahead(pool.seniority_e, pool.seniority_m)
 
 
 def seniority_evidence(mentor: Participant, mentee: Participant) -> Evidence:
@@ -180,8 +208,7 @@ def seniority_evidence(mentor: Participant, mentee: Participant) -> Evidence:
 
 def reverse_seniority_matrix(pool: Pool) -> np.ndarray:
     """Reverse mentoring: the mentee's extra experience, full points from five years more."""
-    gap = pool.seniority_e[:, None] - pool.seniority_m[None, :]
-    return np.nan_to_num(np.clip(gap / SENIORITY_FULL_GAP, 0.0, 1.0), nan=0.0)
+    return mentee_ahead(pool.seniority_e, pool.seniority_m)
 
 
 def reverse_seniority_evidence(mentor: Participant, mentee: Participant) -> Evidence:
@@ -202,19 +229,33 @@ def _rank_value(rank: int, length: int) -> float:
     return 1 - rank / length
 
 
+def preference_values(pool: Pool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(mentee, mentor, value) of every stated wish, the mentees' first: each side's
+    ranked wishes are half of the value."""
+    found = [
+        (row, column, _rank_value(rank, len(mentee.preferences)) / 2)
+        for row, mentee in enumerate(pool.mentees)
+        for rank, mentor_id in enumerate(mentee.preferences)
+        if (column := pool.mentor_index.get(mentor_id)) is not None
+    ] + [
+        (row, column, _rank_value(rank, len(mentor.preferences)) / 2)
+        for column, mentor in enumerate(pool.mentors)
+        for rank, mentee_id in enumerate(mentor.preferences)
+        if (row := pool.mentee_index.get(mentee_id)) is not None
+    ]
+    rows, cols, values = zip(*found, strict=True) if found else ((), (), ())
+    return (
+        np.array(rows, dtype=np.int64),
+        np.array(cols, dtype=np.int64),
+        np.array(values, dtype=np.float64),
+    )
+
+
 def preferences_matrix(pool: Pool) -> np.ndarray:
     """Ranked wishes of both sides, each side half of the value."""
     value = np.zeros(pool.shape)
-    for row, mentee in enumerate(pool.mentees):
-        for rank, mentor_id in enumerate(mentee.preferences):
-            column = pool.mentor_index.get(mentor_id)
-            if column is not None:
-                value[row, column] += _rank_value(rank, len(mentee.preferences)) / 2
-    for column, mentor in enumerate(pool.mentors):
-        for rank, mentee_id in enumerate(mentor.preferences):
-            wished = pool.mentee_index.get(mentee_id)
-            if wished is not None:
-                value[wished, column] += _rank_value(rank, len(mentor.preferences)) / 2
+    rows, cols, values = preference_values(pool)
+    np.add.at(value, (rows, cols), values)
     return value
 
 
@@ -248,10 +289,16 @@ def preferences_evidence(mentor: Participant, mentee: Participant) -> Evidence:
 # --- department ---------------------------------------------------------------------------
 
 
+def crossing(mine: np.ndarray, theirs: np.ndarray) -> np.ndarray:
+    """Mentees' category codes against mentors' (or distinct codes): 1 if both known and
+    different."""
+    e, m = mine[:, None], theirs[None, :]
+    return ((e >= 0) & (m >= 0) & (e != m)).astype(np.float64)
+
+
 def department_matrix(pool: Pool) -> np.ndarray:
     """Full points when the pair crosses departments."""
-    e, m = pool.department_e[:, None], pool.department_m[None, :]
-    return ((e >= 0) & (m >= 0) & (e != m)).astype(np.float64)
+    return crossing(pool.department_e, pool.department_m)
 
 
 def department_evidence(mentor: Participant, mentee: Participant) -> Evidence:

@@ -22,7 +22,16 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from solver.criteria import SENIORITY_FULL_GAP, TIMEZONE_ZERO_GAP, criteria_for
+from solver.criteria import (
+    any_shared,
+    closeness,
+    criteria_for,
+    crossing,
+    jaccard,
+    mentee_ahead,
+    mentor_ahead,
+    preference_values,
+)
 from solver.features import Pool
 
 MAX_CLASSES = 512  # distinct mentor values beyond which a criterion is scored densely
@@ -41,6 +50,7 @@ class Factors:
 
 
 FactorForm = Callable[[Pool], Factors | None]
+Pairwise = Callable[[np.ndarray, np.ndarray], np.ndarray]  # mentees' rows × mentors' rows
 
 
 def _one_hot(codes: np.ndarray, width: int) -> np.ndarray:
@@ -64,29 +74,21 @@ def _by_mentor_class(
     return Factors(table(classes), _one_hot(codes, len(classes)))
 
 
-def _ratio(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
-    return numerator.astype(np.float64) / np.maximum(denominator, 1).astype(np.float64)
+def _classes(mine: str, theirs: str, pairwise: Pairwise) -> FactorForm:
+    """A criterion whose matrix is `pairwise(pool.<mine>, pool.<theirs>)`, with the mentors
+    grouped by their distinct rows of `theirs`."""
+
+    def factors(pool: Pool) -> Factors | None:
+        mentees = getattr(pool, mine)
+        return _by_mentor_class(getattr(pool, theirs), lambda values: pairwise(mentees, values))
+
+    return factors
 
 
 def goals_factors(pool: Pool) -> Factors:
     """Share of goals covered: each goal weighs 1/|goals| of its mentee."""
     count = pool.goals.sum(axis=1, keepdims=True).astype(np.float64)
     return Factors(pool.goals / np.maximum(count, 1.0), pool.skills.astype(np.float64))
-
-
-def languages_factors(pool: Pool) -> Factors | None:
-    return _by_mentor_class(
-        pool.languages_m, lambda sets: ((pool.languages_e @ sets.T) > 0).astype(np.float64)
-    )
-
-
-def interests_factors(pool: Pool) -> Factors | None:
-    def jaccard(sets: np.ndarray) -> np.ndarray:
-        shared = pool.interests_e @ sets.T
-        union = pool.interests_e.sum(axis=1, keepdims=True) + sets.sum(axis=1) - shared
-        return _ratio(shared, union)
-
-    return _by_mentor_class(pool.interests_m, jaccard)
 
 
 def availability_factors(pool: Pool) -> Factors:
@@ -104,69 +106,26 @@ def availability_factors(pool: Pool) -> Factors:
     return Factors(np.hstack(lefts), np.hstack(rights).astype(np.float64))
 
 
-def timezone_factors(pool: Pool) -> Factors | None:
-    def closeness(offsets: np.ndarray) -> np.ndarray:
-        gap = np.abs(pool.offset_e[:, None] - offsets[None, :]) % 24
-        gap = np.minimum(gap, 24 - gap)
-        return np.nan_to_num(1 - gap / TIMEZONE_ZERO_GAP, nan=0.0)
-
-    return _by_mentor_class(pool.offset_m, closeness)
-
-
-def _seniority(sign: float) -> FactorForm:
-    def factors(pool: Pool) -> Factors | None:
-        def extra(years: np.ndarray) -> np.ndarray:
-            gap = sign * (years[None, :] - pool.seniority_e[:, None])
-            return np.nan_to_num(np.clip(gap / SENIORITY_FULL_GAP, 0.0, 1.0), nan=0.0)
-
-        return _by_mentor_class(pool.seniority_m, extra)
-
-    return factors
-
-
-def department_factors(pool: Pool) -> Factors | None:
-    def crosses(departments: np.ndarray) -> np.ndarray:
-        e, m = pool.department_e[:, None], departments[None, :]
-        return ((e >= 0) & (m >= 0) & (e != m)).astype(np.float64)
-
-    return _by_mentor_class(pool.department_m, crosses)
-
-
 def preferences_factors(pool: Pool) -> Factors:
     """No product at all: each stated wish adds its value to one pair."""
-    pool_wishes = [
-        (row, column, (1 - rank / len(mentee.preferences)) / 2)
-        for row, mentee in enumerate(pool.mentees)
-        for rank, mentor_id in enumerate(mentee.preferences)
-        if (column := pool.mentor_index.get(mentor_id)) is not None
-    ] + [
-        (row, column, (1 - rank / len(mentor.preferences)) / 2)
-        for column, mentor in enumerate(pool.mentors)
-        for rank, mentee_id in enumerate(mentor.preferences)
-        if (row := pool.mentee_index.get(mentee_id)) is not None
-    ]
-    rows, cols, value = zip(*pool_wishes, strict=True) if pool_wishes else ((), (), ())
     n, m = pool.shape
-    return Factors(
-        np.zeros((n, 0)),
-        np.zeros((m, 0)),
-        np.array(rows, dtype=np.int64),
-        np.array(cols, dtype=np.int64),
-        np.array(value, dtype=np.float64),
-    )
+    return Factors(np.zeros((n, 0)), np.zeros((m, 0)), *preference_values(pool))
 
 
 FACTORS: dict[str, FactorForm] = {
     "goals": goals_factors,
-    "languages": languages_factors,
-    "interests": interests_factors,
+    "languages": _classes("languages_e", "languages_m", any_shared),
+    "interests": _classes("interests_e", "interests_m", jaccard),
     "availability": availability_factors,
-    "timezone": timezone_factors,
-    "seniority": _seniority(1.0),
+    "timezone": _classes("offset_e", "offset_m", closeness),
+    "seniority": _classes("seniority_e", "seniority_m", mentor_ahead),
     "preferences": preferences_factors,
-    "department": department_factors,
+    "department": _classes("department_e", "department_m", crossing),
 }
-REVERSE_FACTORS: dict[str, FactorForm] = {**FACTORS, "seniority": _seniority(-1.0)}
+REVERSE_FACTORS: dict[str, FactorForm] = {
+    **FACTORS,
+    "seniority": _classes("seniority_e", "seniority_m", mentee_ahead),
+}
 
 
 def factors_for(program_format: str) -> dict[str, FactorForm]:
