@@ -52,14 +52,12 @@ def refused(exc: InvalidRequest, where: tuple[str | int, ...] = ()) -> ProblemEr
 def post_match(
     request: MatchRequest,
     http: Request,
-    response: Response,
     settings: Annotated[Settings, Depends(get_settings)],
     accept_language: Annotated[str | None, Header()] = None,
 ) -> Response:
     """The best pairings under the program's rules, each explained; nobody is left out."""
     check_size(request, settings)
     options = solve_options(settings, accept_language)
-    response.headers["Content-Language"] = options.language
     try:
         with solve_slot(settings):
             answer = match(request, options)

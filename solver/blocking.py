@@ -65,11 +65,6 @@ def _stated_keys(problem: Problem) -> tuple[np.ndarray, np.ndarray]:
     )
 
 
-def _listed(keys: np.ndarray, wanted: np.ndarray) -> np.ndarray:
-    found = np.minimum(np.searchsorted(keys, wanted), max(len(keys) - 1, 0))
-    return keys[found] == wanted if len(keys) else np.zeros(len(wanted), dtype=bool)
-
-
 def blocking_pairs(problem: Problem, usable: Usable, assignment: np.ndarray) -> int:
     """How many usable pairs block the assignment, counted as `count_blocking_pairs_lazily`
     counts them. Pairs nobody listed compare by score, then index, and are counted block
@@ -82,8 +77,8 @@ def blocking_pairs(problem: Problem, usable: Usable, assignment: np.ndarray) -> 
     made = matched[usable.mask[matched, assignment[matched]]]
     made_keys = made * m + assignment[made]
     made_gain = pair_gains(problem, made_keys).astype(np.float64)
-    made_listed = _listed(by_mentee, made_keys)  # in its mentee's order
-    made_chosen = _listed(by_mentor, made_keys)  # in its mentor's order
+    made_listed = np.isin(made_keys, by_mentee)  # in its mentee's order
+    made_chosen = np.isin(made_keys, by_mentor)  # in its mentor's order
     # Each mentee's own pair (score, mentor); nobody's: every usable pair is better.
     current_gain, current_col = np.full(n, -np.inf), np.zeros(n, dtype=np.int64)
     current_gain[made], current_col[made] = made_gain, assignment[made]

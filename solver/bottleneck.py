@@ -23,7 +23,7 @@ import numpy as np
 from solver.blocks import in_blocks
 from solver.encoder import SCORE_SCALE, Instance, Problem, Solution, priority_class
 from solver.flow import fair_threshold
-from solver.large import BLOCK, Proof, Usable, arcs_instance, candidates, prove
+from solver.large import BLOCK, Proof, Usable, arcs_instance, candidates, distinct, prove
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +65,7 @@ def solve_fair(problem: Problem, usable: Usable) -> tuple[Instance, Solution] | 
         if not np.array_equal(trial.counts, counts):  # proven: no higher floor routes them
             floor = reached
             break
-        keys = np.union1d(keys, trial.keys)  # a higher floor exists: more arcs, again
+        keys = distinct([keys, trial.keys])  # a higher floor exists: more arcs, again
     if floor is None:
         return None
     lowest = min(

@@ -58,25 +58,28 @@ class Share:
     same: int  # coefficient of a pair whose two people agree
     rhs: int
 
+    @property
+    def unit(self) -> int:
+        """g, the gcd of the two coefficients: λ moves in steps of 1/g."""
+        return math.gcd(self.crossing, self.same) or 1
+
     def penalty(self, steps: int) -> Penalty:
         """λ · coef with λ = steps / g: integers for every pair."""
-        unit = math.gcd(self.crossing, self.same) or 1
         return Penalty(
             self.mentee,
             self.mentor,
-            steps * (self.crossing // unit),
-            steps * (self.same // unit),
+            steps * (self.crossing // self.unit),
+            steps * (self.same // self.unit),
         )
 
     def value(self, assignment: np.ndarray) -> int:
         """Σ coef · x of an assignment (free mentees only; pins are in `rhs`)."""
         matched = np.nonzero(assignment >= 0)[0]
-        unit = Penalty(self.mentee, self.mentor, self.crossing, self.same)
-        return int(unit.of(matched, assignment[matched]).sum())
+        return int(self.penalty(self.unit).of(matched, assignment[matched]).sum())
 
     def steps_bound(self) -> int:
-        unit = math.gcd(self.crossing, self.same) or 1
-        return max(WIDEST // max(abs(self.crossing // unit), abs(self.same // unit), 1), 1)
+        """The most steps tried: a pair's penalty stays within WIDEST."""
+        return max(WIDEST // max(self.penalty(1).largest, 1), 1)
 
 
 def share_row(problem: Problem, attribute: str, share: float) -> Share:
@@ -191,8 +194,7 @@ class _Search:
     def bracket(self, low_excess: int | None = None) -> tuple[int, int, int, np.ndarray] | None:
         """(low, its excess, high, its answer): the share missed at low, met at high."""
         row, low = self.row, self.low
-        unit = math.gcd(row.crossing, row.same) or 1
-        high = max(2 * low, FIRST_PENALTY * unit // SHARE_SCALE, 1)
+        high = max(2 * low, FIRST_PENALTY * row.unit // SHARE_SCALE, 1)
         if low_excess is None:
             low_excess, _ = self.excess(low)
         while high <= self.limit:
@@ -221,7 +223,7 @@ class _Search:
         leaves) within tolerance, or as close as the steps allow, and still missed at
         `low`: regula falsi, kept from stalling by a floor on the step. λ · excess is in
         gain units: steps × excess / g."""
-        unit = math.gcd(self.row.crossing, self.row.same) or 1
+        unit = self.row.unit
         high_excess = self.row.value(answer) - self.row.rhs
         for _ in range(NARROWINGS):
             if high - low <= max(1, high // 4096) or high * high_excess / unit <= tolerance:
@@ -242,8 +244,7 @@ def _bound(problem: Problem, row: Share, steps: int, proven: np.ndarray) -> int:
     penalty = row.penalty(steps)
     matched = np.nonzero(proven >= 0)[0]
     priced = _total(problem, proven) + int(penalty.of(matched, proven[matched]).sum())
-    unit = math.gcd(row.crossing, row.same) or 1
-    return priced - math.floor(steps * row.rhs / unit)  # λ · rhs, rounded for the bound
+    return priced - math.floor(steps * row.rhs / row.unit)  # λ · rhs, rounded for the bound
 
 
 def _answer(problem: Problem, usable: Usable, best: np.ndarray, bound: int | None) -> Solution:

@@ -152,7 +152,7 @@ def candidates(problem: Problem, usable: Usable, penalty: Penalty | None = None)
     cols = np.broadcast_to(np.arange(m)[:, None], best.shape)
     found = np.isfinite(best)
     keys.append(whose[found] * m + cols[found])
-    return _merged(np.zeros(0, dtype=np.int64), np.concatenate(keys))
+    return distinct(keys)
 
 
 def _merge_bests(
@@ -205,30 +205,36 @@ def failing_pairs(
     mentee, mentor = distance[:n], distance[n : n + m]
     if exact:
         mentee, mentor = mentee.astype(np.float64), mentor.astype(np.float64)
-    if shift is None:
-        rows, by_mentee = np.arange(n), np.zeros(n, dtype=np.int64)
-        columns, by_mentor = np.arange(m), np.full(m, 1, dtype=np.int64)
-    else:
+    rows, every = np.arange(n), np.arange(m)
+    if shift is not None:
         by_mentor = shift[n : n + m]
         rows = np.nonzero(shift[:n] < by_mentor.max(initial=0))[0]
         rows = rows[np.argsort(shift[rows], kind="stable")]  # lowest shift first
         by_mentee = shift[rows]
-        columns = np.argsort(-by_mentor, kind="stable")  # highest shift first
-    ranked = -by_mentor[columns]  # increasing
+        by_shift = np.argsort(-by_mentor, kind="stable")  # highest shift first
+        ranked = -by_mentor[by_shift]  # increasing
+
+    def columns_for(first: int) -> np.ndarray:
+        if shift is None:
+            return every
+        lowest = by_mentee[first]  # the chunk's columns: shift above its lowest mentee's
+        return np.sort(by_shift[: np.searchsorted(ranked, -lowest, side="left")])
 
     def chunk(first: int) -> np.ndarray:
         rows_of = np.sort(rows[first : first + PROOF_BLOCK])
-        lowest = by_mentee[first]  # the chunk's columns: shift above its lowest mentee's
-        wanted = np.sort(columns[: np.searchsorted(ranked, -lowest, side="left")])
+        wanted = columns_for(first)
         gain = _block_gain(problem, rows_of, wanted, penalty, exact)
         return _failing(usable, mentee, mentor, assignment, rows_of, wanted, gain)
 
-    found = in_blocks(chunk, range(0, len(rows), PROOF_BLOCK))
-    return (
-        _merged(np.zeros(0, dtype=np.int64), np.concatenate(found))
-        if found
-        else np.zeros(0, dtype=np.int64)
-    )
+    return distinct(in_blocks(chunk, range(0, len(rows), PROOF_BLOCK)))
+
+
+def _cells(matrix: np.ndarray, rows: np.ndarray, columns: np.ndarray) -> np.ndarray:
+    """matrix[rows × columns] (both increasing): a view when the rows run on and every
+    column is wanted (the first proof pass), a copy otherwise."""
+    if len(rows) and len(columns) == matrix.shape[1] and rows[-1] - rows[0] == len(rows) - 1:
+        return matrix[rows[0] : rows[-1] + 1]
+    return matrix[np.ix_(rows, columns)]
 
 
 def _block_gain(
@@ -240,12 +246,7 @@ def _block_gain(
 ) -> np.ndarray:
     """Quantised gains of rows × columns (both increasing), as float64 (exact integers) or
     int64 when the potentials are too large for float64."""
-    m = problem.score.shape[1]
-    if len(rows) and len(columns) == m and rows[-1] - rows[0] == len(rows) - 1:
-        score = problem.score[rows[0] : rows[-1] + 1]
-    else:
-        score = problem.score[np.ix_(rows, columns)]
-    gain = np.rint(score * SCORE_SCALE)
+    gain = np.rint(_cells(problem.score, rows, columns) * SCORE_SCALE)
     if not exact:
         gain = gain.astype(np.int64)
     if penalty is not None:
@@ -265,10 +266,7 @@ def _failing(
     """Keys of the failing pairs among rows × columns (both increasing), given their gains
     (overwritten)."""
     m = len(usable.capacity)
-    if len(rows) and len(columns) == m and rows[-1] - rows[0] == len(rows) - 1:
-        mask = usable.mask[rows[0] : rows[-1] + 1]
-    else:
-        mask = usable.mask[np.ix_(rows, columns)]
+    mask = _cells(usable.mask, rows, columns)
     gain += mentor[columns][None, :]
     gain -= mentee[rows][:, None]
     failing = gain > 0  # reduced cost −gain + π(i) − π(j) < 0
@@ -363,7 +361,7 @@ def prove(problem: Problem, usable: Usable, start: Proof, penalty: Penalty | Non
         if len(failing) == 0:
             return Proof(keys, counts, inst, assignment)
         added = np.concatenate([failing, _around(problem, usable, failing, penalty)])
-        keys = _merged(keys, added)
+        keys = distinct([keys, added])
     return Proof(keys, counts)
 
 
@@ -383,9 +381,12 @@ def _optimum(
     return assignment, potentials(inst, everything, assignment, start, largest)
 
 
-def _merged(keys: np.ndarray, added: np.ndarray) -> np.ndarray:
-    """Sorted keys without repeats, from sorted `keys` and a few more."""
-    merged = np.sort(np.concatenate([keys, added]))
+def distinct(parts: list[np.ndarray]) -> np.ndarray:
+    """The keys of all parts, sorted, without repeats (a sort: numpy's hashing `unique`
+    was slower on these int64 keys)."""
+    if not parts:
+        return np.zeros(0, dtype=np.int64)
+    merged = np.sort(np.concatenate(parts))
     return merged[np.r_[True, merged[1:] != merged[:-1]]] if len(merged) else merged
 
 

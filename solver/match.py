@@ -210,10 +210,6 @@ def _match(
     *,
     bonus: dict[tuple[str, str], float] | None = None,
 ) -> MatchResponse:
-    """The lexicographic optimum of a request, explained; raises InvalidRequest on bad input.
-
-    `bonus` (re-matching) adds score units to the objective of some (mentor, mentee) pairs;
-    the reported scores and objective stay the plain scores."""
     options = options or SolveOptions()
     program = request.program
     errors = reference_errors(request) + engine_errors(program)
@@ -226,9 +222,7 @@ def _match(
         return _infeasible(problem, conflicts, started, options.language)
     time_limit = min(program.time_limit_s, options.max_time_limit_s)
     engine, inst, solution, blocking = _optimise(problem, options, bonus)
-    assignment = solution.assignment.copy()
-    for i, j in problem.pins:
-        assignment[i] = j
+    assignment = _with_pins(problem, solution)
     everyone = not (assignment < 0).any()
     if not solution.feasible and not solution.proven:
         message = f"no pairing that keeps every rule was found within {time_limit} s"
@@ -286,12 +280,18 @@ def solve(request: MatchRequest, options: SolveOptions | None = None) -> Solved:
     with COLLECTOR.paused():
         problem = encode(request)
         engine, _, solution, _ = _optimise(problem, options or SolveOptions(), None)
-    assignment = solution.assignment.copy()
-    for i, j in problem.pins:
-        assignment[i] = j
+    assignment = _with_pins(problem, solution)
     matched = np.nonzero(assignment >= 0)[0]
     total = float(problem.score[matched, assignment[matched]].sum())
     return Solved(engine, solution, len(matched), total)
+
+
+def _with_pins(problem: Problem, solution: Solution) -> np.ndarray:
+    """Each mentee's mentor in the answer: the engine's, pinned mentees with their pins."""
+    assignment = solution.assignment.copy()
+    for i, j in problem.pins:
+        assignment[i] = j
+    return assignment
 
 
 def _solve_large(
