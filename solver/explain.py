@@ -19,7 +19,8 @@ def display_name(person: Participant) -> str:
 
 
 def ranked_mentors(problem: Problem, i: int) -> np.ndarray:
-    """The mentors eligible for mentee i who take mentees, best score first."""
+    """The mentors eligible for mentee i who take mentees, best score first (the one-row
+    definition `top_mentors` is tested against)."""
     candidates = np.nonzero(problem.eligible[i] & (problem.capacity > 0))[0]
     order = np.lexsort((candidates, -problem.score[i, candidates]))
     return candidates[order]
@@ -73,9 +74,11 @@ def _field_codes(people: list[Participant], field: str) -> list[int]:
 class Explainer:
     """Explains the pairs of one response in one language; each pair's reasons built once.
 
-    Evidence depends only on the fields a criterion reads (`Criterion.reads`): pairs with
-    equal fields share one reason, found by the fields' codes without asking the evidence
-    function again ("same time zone" is worked out once per pair of zones)."""
+    Pairs whose evidence must be equal share one reason, found by a key without asking
+    the evidence function again ("same time zone" is worked out once per pair of zones):
+    the codes of the two fields a criterion reads (`Criterion.reads`), for list fields
+    the items they share and how many each lists (`common`), or the criterion's own
+    `key` (preference ranks)."""
 
     def __init__(self, problem: Problem, language: str) -> None:
         self.problem, self.language = problem, language
