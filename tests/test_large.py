@@ -12,8 +12,8 @@ import pytest
 
 from scenarios.generate import generate_pool
 from solver import MatchRequest, match, validate
-from solver.encoder import encode, instance, lexicographic_key
-from solver.flow import solve_flow
+from solver.encoder import SCORE_SCALE, encode, instance, lexicographic_key, priority_class
+from solver.flow import class_counts, solve_flow
 
 large = importlib.import_module("solver.large")
 blocking = importlib.import_module("solver.blocking")
@@ -49,10 +49,12 @@ def _arc_path(request: MatchRequest) -> Any:
         match_module.LARGE_FROM = saved
 
 
+@pytest.mark.parametrize("near", [0, large.NEAR])  # 0: rounds add only failing pairs
 @pytest.mark.parametrize("seed", range(8))
 def test_the_large_path_finds_the_optimum_of_every_pair(
-    seed: int, everything_large: list[Any]
+    seed: int, near: int, everything_large: list[Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr(large, "NEAR", near)
     request = MatchRequest.model_validate(generate_pool(70, 22, seed))
     answer = match(request)
     assert everything_large and everything_large[-1] is not None, "no proof"
@@ -158,3 +160,32 @@ def test_trusted_models_are_what_validation_builds(name: str) -> None:
     checked = model.model_validate(built.model_dump())
     assert built == checked
     assert built.model_dump_json() == checked.model_dump_json()
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_the_proof_reads_every_pair_below_the_margin(
+    seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(large, "PER_MENTEE", 2)
+    monkeypatch.setattr(large, "PER_MENTOR", 1)
+    monkeypatch.setattr(large, "PROOF_BLOCK", 5)
+    problem = encode(MatchRequest.model_validate(generate_pool(60, 20, seed)))
+    usable = large.usable_pairs(problem)
+    inst = large.arcs_instance(problem, usable, large.candidates(problem, usable))
+    classes = priority_class(inst)
+    counts = class_counts(inst, classes)
+    assignment, distance = large._optimum(inst, classes, counts, None, SCORE_SCALE)
+    assert distance is not None
+    n, m = problem.score.shape
+    reduced = -np.rint(problem.score * SCORE_SCALE) + distance[:n, None] - distance[None, n:-2]
+    left_out = usable.mask.copy()
+    made = np.nonzero(assignment >= 0)[0]
+    left_out[made, assignment[made]] = False
+    seen = []
+    for near in (0, SCORE_SCALE // 100, SCORE_SCALE // 10):
+        found, negative = large.failing_pairs(problem, usable, distance, assignment, near=near)
+        expected = np.nonzero((left_out & (reduced < near)).ravel())[0]
+        assert found.tolist() == expected.tolist()
+        assert negative.tolist() == (reduced.ravel()[found] < 0).tolist()
+        seen.append(len(found))
+    assert seen[0] > 0 and seen[0] < seen[-1], "the margins should make a difference here"
