@@ -21,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 import numpy as np
-from ortools.graph.python import min_cost_flow
+from ortools.graph.python import max_flow, min_cost_flow
 
 from solver.encoder import Instance, Solution, priority_class
 from solver.side import Side
@@ -42,10 +42,9 @@ def _zeros(n: int) -> np.ndarray:
     return np.zeros(n, dtype=np.int64)
 
 
-def _add_pairs(
-    flow: min_cost_flow.SimpleMinCostFlow, inst: Instance, costs: np.ndarray, keep: np.ndarray
-) -> np.ndarray:
-    """Mentee → [mentor, value] → mentor → sink arcs; returns the pair arcs' ids.
+def _network(inst: Instance, keep: np.ndarray) -> list[tuple[np.ndarray, ...]]:
+    """Mentee → [mentor, value] → mentor → sink arcs as (tails, heads, capacities) groups:
+    the (mentor, value) arcs, the pair arcs (those kept, in order), the mentors' arcs.
 
     Nodes: mentees 0..n-1, mentors n..n+m-1, source n+m, sink n+m+1, then the
     class nodes, then the (mentor, value) nodes of `max_same_per_mentor`.
@@ -53,6 +52,7 @@ def _add_pairs(
     n, m = inst.n_mentees, inst.n_mentors
     rows, cols = inst.rows[keep], inst.cols[keep]
     heads = n + cols
+    groups: list[tuple[np.ndarray, ...]] = []
     if inst.side.same:
         same = inst.side.same[0]
         value = same.value[rows]
@@ -67,18 +67,23 @@ def _add_pairs(
             [same.k - same.pinned.get((int(key // width), int(key % width)), 0) for key in nodes],
             dtype=np.int64,
         )
-        flow.add_arcs_with_capacity_and_unit_cost(
-            first + np.arange(len(nodes)),
-            n + nodes // width,
-            np.maximum(room, 0),
-            _zeros(len(nodes)),
-        )
-    pair_arcs = flow.add_arcs_with_capacity_and_unit_cost(
-        rows, heads, _ones(len(rows)), costs[keep]
-    )
-    flow.add_arcs_with_capacity_and_unit_cost(
-        n + np.arange(m), np.full(m, n + m + 1), inst.capacity, _zeros(m)
-    )
+        groups.append((first + np.arange(len(nodes)), n + nodes // width, np.maximum(room, 0)))
+    groups.append((rows, heads, _ones(len(rows))))
+    groups.append((n + np.arange(m), np.full(m, n + m + 1), inst.capacity))
+    return groups
+
+
+def _add_pairs(
+    flow: min_cost_flow.SimpleMinCostFlow, inst: Instance, costs: np.ndarray, keep: np.ndarray
+) -> np.ndarray:
+    """The arcs of `_network`, pair arcs at these costs, others free; the pair arcs' ids."""
+    groups = _network(inst, keep)
+    pair_group = len(groups) - 2
+    pair_arcs = None
+    for g, (tails, heads, capacities) in enumerate(groups):
+        cost = costs[keep] if g == pair_group else _zeros(len(tails))
+        added = flow.add_arcs_with_capacity_and_unit_cost(tails, heads, capacities, cost)
+        pair_arcs = added if g == pair_group else pair_arcs
     return np.asarray(pair_arcs)
 
 
@@ -92,18 +97,34 @@ def _assignment(
 
 
 def class_counts(inst: Instance, classes: np.ndarray) -> np.ndarray:
-    """How many mentees of each priority class the lexicographic optimum matches."""
+    """How many mentees of each priority class the lexicographic optimum matches.
+
+    The sets of mentees the network can match at once form a matroid (a gammoid), so
+    the lexicographic optimum matches, of the classes from r up, as many as any set can:
+    the max flow from those mentees alone. Class r's count is that flow less the one from
+    the classes above r. Max flows (no costs) from the top class down, stopping once the
+    flow from all mentees is reached: every lower class then counts 0."""
     n, m = inst.n_mentees, inst.n_mentors
     source, sink = n + m, n + m + 1
-    flow = min_cost_flow.SimpleMinCostFlow()
-    flow.add_arcs_with_capacity_and_unit_cost(np.full(n, source), np.arange(n), _ones(n), -classes)
-    keep = np.ones(len(inst.rows), dtype=bool)
-    pair_arcs = _add_pairs(flow, inst, _zeros(len(inst.rows)), keep)
-    flow.set_nodes_supplies(np.array([source, sink]), np.array([n, -n]))
-    if flow.solve_max_flow_with_min_cost() != flow.OPTIMAL:
-        raise FlowError("priority flow not optimal")
-    matched = _assignment(flow, pair_arcs, inst, keep) >= 0
-    return np.bincount(classes[matched], minlength=int(classes.max(initial=0)) + 1)
+    flow = max_flow.SimpleMaxFlow()
+    entries = np.asarray(flow.add_arcs_with_capacity(np.full(n, source), np.arange(n), _ones(n)))
+    for tails, heads, capacities in _network(inst, np.ones(len(inst.rows), dtype=bool)):
+        flow.add_arcs_with_capacity(tails, heads, capacities)
+    counts = np.zeros(int(classes.max(initial=0)) + 1, dtype=np.int64)
+
+    def reach(lowest: int) -> int:  # the max flow from the mentees of classes >= lowest
+        flow.set_arcs_capacity(entries, (classes >= lowest).astype(np.int64))
+        if flow.solve(source, sink) != flow.OPTIMAL:
+            raise FlowError("priority max flow not optimal")
+        return int(flow.optimal_flow())
+
+    everyone, above = reach(0), 0
+    for lowest in range(len(counts) - 1, -1, -1):
+        if above == everyone:
+            break
+        matched = everyone if lowest == 0 else reach(lowest)
+        counts[lowest], above = matched - above, matched
+    return counts
 
 
 def score_flow(

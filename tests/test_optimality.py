@@ -178,3 +178,42 @@ def test_flow_matches_brute_force_on_generated_pools(body: dict[str, Any]) -> No
     request = MatchRequest.model_validate(body)
     response = match(request)
     assert_same_key(response_key(request, response), brute_force_key(request))
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_class_counts_are_the_lexicographic_best_of_every_assignment(seed: int) -> None:
+    from solver.encoder import Instance
+    from solver.flow import class_counts
+    from solver.side import Side
+
+    rng = np.random.default_rng(seed)
+    n, m = 7, 3
+    pairs = [(i, j) for i in range(n) for j in range(m) if rng.random() < 0.45]
+    rows, cols = (np.array([p[k] for p in pairs], dtype=np.int64) for k in (0, 1))
+    capacity = rng.integers(1, 3, m).astype(np.int64)
+    inst = Instance(
+        n_mentees=n,
+        n_mentors=m,
+        rows=rows,
+        cols=cols,
+        gain=np.zeros(len(pairs), dtype=np.int64),
+        capacity=capacity,
+        volunteer=np.ones(n, dtype=bool),
+        waiting=np.zeros(n, dtype=np.int64),
+        side=Side(),
+        pinned_load=np.zeros(m, dtype=np.int64),
+    )
+    classes = rng.integers(1, 4, n).astype(np.int64)
+    options = [[-1] + [j for i2, j in pairs if i2 == i] for i in range(n)]
+    best: tuple[int, ...] = (0, 0, 0)
+    for choice in itertools.product(*options):
+        taken = [j for j in choice if j >= 0]
+        if any(taken.count(j) > capacity[j] for j in set(taken)):
+            continue
+        matched = [classes[i] for i in range(n) if choice[i] >= 0]
+        best = max(best, tuple(matched.count(c) for c in (3, 2, 1)))
+    counts = class_counts(inst, classes)
+    assert len(counts) == int(classes.max()) + 1
+    counts = np.pad(counts, (0, 4 - len(counts)))
+    assert tuple(int(counts[c]) for c in (3, 2, 1)) == best
+    assert counts[0] == 0
