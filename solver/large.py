@@ -103,30 +103,6 @@ def _masked(
     return block
 
 
-def _mentor_best(
-    best: np.ndarray, whose: np.ndarray, block: np.ndarray, first: int
-) -> tuple[np.ndarray, np.ndarray]:
-    """Each mentor's PER_MENTOR best scores (columns of `best`, best first) and their
-    mentees, updated with a block: only entries above a mentor's current last are read."""
-    m, k = best.shape
-    above = block > best[:, -1][None, :]  # -inf: not usable, or no k-th yet
-    if np.count_nonzero(above) > 4 * m * k and len(block) > k:  # the block's k-th first
-        kth = np.partition(block, len(block) - k, axis=0)[len(block) - k]
-        above &= block >= kth[None, :]
-    rows, cols = np.nonzero(above)
-    column = np.concatenate([np.repeat(np.arange(m), k), cols])
-    value = np.concatenate([best.ravel(), block[rows, cols]])
-    row = np.concatenate([whose.ravel(), rows + first])
-    order = np.lexsort((-value, column))
-    column, value, row = column[order], value[order], row[order]
-    place = np.arange(len(column)) - np.searchsorted(column, column)
-    top = place < k
-    best, whose = best.copy(), whose.copy()
-    best[column[top], place[top]] = value[top]
-    whose[column[top], place[top]] = row[top]
-    return best, whose
-
-
 def candidates(problem: Problem, usable: Usable, penalty: Penalty | None = None) -> np.ndarray:
     """Row-major keys (mentee × mentors + mentor) of each mentee's and mentor's best pairs."""
     n, m = problem.score.shape
@@ -135,9 +111,7 @@ def candidates(problem: Problem, usable: Usable, penalty: Penalty | None = None)
     halves = [starts[: (len(starts) + 1) // 2], starts[(len(starts) + 1) // 2 :]]
 
     def half(firsts: list[int]) -> tuple[list[np.ndarray], np.ndarray, np.ndarray]:
-        keys = []
-        best = np.full((m, PER_MENTOR), -np.inf, dtype=np.float32)  # each mentor's best
-        whose = np.zeros((m, PER_MENTOR), dtype=np.int64)
+        keys, values, whose = [], [], []  # the mentees' best; each block's best per mentor
         for first in firsts:
             last = min(first + BLOCK, n)
             block = _masked(problem, usable, first, last, penalty)
@@ -145,28 +119,24 @@ def candidates(problem: Problem, usable: Usable, penalty: Penalty | None = None)
             rows = np.repeat(np.arange(first, last), k).reshape(-1, k)
             good = np.isfinite(np.take_along_axis(block, top, axis=1))
             keys.append(rows[good] * m + top[good])
-            best, whose = _mentor_best(best, whose, block, first)
-        return keys, best, whose
+            by_mentor = np.ascontiguousarray(block.T)
+            size = min(PER_MENTOR, last - first)
+            best = np.argpartition(by_mentor, last - first - size, axis=1)[:, -size:]
+            values.append(np.take_along_axis(by_mentor, best, axis=1))
+            whose.append(best + first)
+        return keys, np.concatenate(values, axis=1), np.concatenate(whose, axis=1)
 
     done = in_blocks(lambda h: half(halves[h]), [0, 1] if halves[1] else [0])
     keys = [key for found, _, _ in done for key in found]
-    best, whose = done[0][1], done[0][2]
-    for _, other, others in done[1:]:
-        best, whose = _merge_bests(best, whose, other, others)
+    value = np.concatenate([found for _, found, _ in done], axis=1)
+    whose = np.concatenate([found for _, _, found in done], axis=1)
+    size = min(PER_MENTOR, value.shape[1])  # each mentor's best of its blocks' best
+    best = np.argpartition(value, value.shape[1] - size, axis=1)[:, -size:]
+    value, whose = np.take_along_axis(value, best, axis=1), np.take_along_axis(whose, best, axis=1)
     cols = np.broadcast_to(np.arange(m)[:, None], best.shape)
-    found = np.isfinite(best)
+    found = np.isfinite(value)
     keys.append(whose[found] * m + cols[found])
     return distinct(keys)
-
-
-def _merge_bests(
-    best: np.ndarray, whose: np.ndarray, other: np.ndarray, others: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """Two lists of each mentor's best scores (and mentees) as one, best first."""
-    value = np.concatenate([best, other], axis=1)
-    row = np.concatenate([whose, others], axis=1)
-    order = np.argsort(-value, axis=1, kind="stable")[:, : best.shape[1]]
-    return np.take_along_axis(value, order, axis=1), np.take_along_axis(row, order, axis=1)
 
 
 def arcs_instance(
