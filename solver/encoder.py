@@ -159,20 +159,32 @@ def instance(problem: Problem) -> Instance:
     )
 
 
+def bonus_pairs(
+    problem: Problem, bonus: dict[tuple[str, str], float]
+) -> tuple[np.ndarray, np.ndarray]:
+    """The row-major keys (mentee × mentors + mentor, increasing) of the (mentor id, mentee
+    id) pairs of a bonus that name people of the pool, and their extra gain in gain units."""
+    mentees, mentors = problem.pool.mentee_index, problem.pool.mentor_index
+    found = {
+        mentees[mentee] * len(mentors) + mentors[mentor]: extra
+        for (mentor, mentee), extra in bonus.items()
+        if mentee in mentees and mentor in mentors
+    }
+    keys = np.array(sorted(found), dtype=np.int64)
+    return keys, quantise(np.array([found[k] for k in keys.tolist()], dtype=np.float64))
+
+
 def with_bonus(inst: Instance, problem: Problem, bonus: dict[tuple[str, str], float]) -> Instance:
     """Extra gain on some (mentor id, mentee id) arcs, in score units: re-matching rewards
     the current pairs so that a change must gain more than its penalty."""
     if not bonus:
         return inst
     keys = inst.rows * inst.n_mentors + inst.cols  # increasing: arcs are in row-major order
+    wanted, extra = bonus_pairs(problem, bonus)
+    at = np.minimum(np.searchsorted(keys, wanted), max(len(keys) - 1, 0))
+    hit = keys[at] == wanted if len(keys) else np.zeros(len(wanted), dtype=bool)
     gain = inst.gain.copy()
-    for (mentor, mentee), extra in bonus.items():
-        i, j = problem.pool.mentee_index.get(mentee), problem.pool.mentor_index.get(mentor)
-        if i is None or j is None:
-            continue
-        k = int(np.searchsorted(keys, i * inst.n_mentors + j))
-        if k < len(keys) and keys[k] == i * inst.n_mentors + j:
-            gain[k] += int(quantise(np.array(extra)))
+    gain[at[hit]] += extra[hit]
     return replace(inst, gain=gain)
 
 

@@ -29,6 +29,7 @@ from solver.encoder import (
     Instance,
     Problem,
     Solution,
+    bonus_pairs,
     free_places,
     priority_class,
 )
@@ -77,6 +78,35 @@ class Penalty:
     @property
     def largest(self) -> int:
         return max(abs(self.crossing), abs(self.same))
+
+
+@dataclass(frozen=True)
+class Bonus:
+    """Gain units added to a few usable pairs (re-matching rewards the running pairs).
+
+    Those pairs are arcs in every round, so the potentials cover them with their bonus;
+    the proof, which reads gains from the score matrix alone, never counts them."""
+
+    keys: np.ndarray  # row-major, increasing
+    gain: np.ndarray
+
+    def of(self, keys: np.ndarray) -> np.ndarray:
+        """The bonus of each of these keys, 0 for pairs without one."""
+        if not len(self.keys):
+            return np.zeros(len(keys), dtype=np.int64)
+        at = np.minimum(np.searchsorted(self.keys, keys), len(self.keys) - 1)
+        return np.where(self.keys[at] == keys, self.gain[at], 0)
+
+    @property
+    def largest(self) -> int:
+        return int(np.abs(self.gain).max(initial=0))
+
+
+def bonus_of(problem: Problem, usable: Usable, bonus: dict[tuple[str, str], float]) -> Bonus:
+    """The bonus on the usable pairs it names (pairs pinned or ruled out get none)."""
+    keys, gain = bonus_pairs(problem, bonus)
+    keep = usable.mask.ravel()[keys]
+    return Bonus(keys[keep], gain[keep])
 
 
 def usable_pairs(problem: Problem) -> Usable:
@@ -140,12 +170,18 @@ def candidates(problem: Problem, usable: Usable, penalty: Penalty | None = None)
 
 
 def arcs_instance(
-    problem: Problem, usable: Usable, keys: np.ndarray, penalty: Penalty | None = None
+    problem: Problem,
+    usable: Usable,
+    keys: np.ndarray,
+    penalty: Penalty | None = None,
+    bonus: Bonus | None = None,
 ) -> Instance:
     """The instance on the given pairs only (row-major keys, increasing)."""
     m = problem.score.shape[1]
     rows, cols = keys // m, keys % m
     gain = pair_gains(problem, keys, penalty)
+    if bonus is not None:
+        gain += bonus.of(keys)
     return Instance(
         n_mentees=problem.score.shape[0],
         n_mentors=m,
@@ -303,17 +339,30 @@ class Proof:
     assignment: np.ndarray | None = None
 
 
-def solve_large(problem: Problem, usable: Usable) -> tuple[Instance, Solution] | None:
-    """The proven lexicographic optimum and the arcs it was found on, or None (no proof)."""
-    proof = prove(problem, usable, Proof(candidates(problem, usable), None))
+def solve_large(
+    problem: Problem, usable: Usable, bonus: Bonus | None = None
+) -> tuple[Instance, Solution] | None:
+    """The proven lexicographic optimum and the arcs it was found on, or None (no proof).
+    With a bonus, the optimum of the gains plus the bonus."""
+    keys = candidates(problem, usable)
+    if bonus is not None:
+        keys = distinct([keys, bonus.keys])
+    proof = prove(problem, usable, Proof(keys, None), bonus=bonus)
     if proof.inst is None or proof.assignment is None:
         return None
     return proof.inst, Solution(proof.assignment, proven=True)
 
 
-def prove(problem: Problem, usable: Usable, start: Proof, penalty: Penalty | None = None) -> Proof:
+def prove(
+    problem: Problem,
+    usable: Usable,
+    start: Proof,
+    penalty: Penalty | None = None,
+    bonus: Bonus | None = None,
+) -> Proof:
     """Rounds of flow and proof from the start's arcs (and class counts, if known): the
-    proven optimum of the gains (plus the penalty), or the arcs reached without a proof.
+    proven optimum of the gains (plus the penalty or the bonus, whose pairs must be among
+    the start's arcs), or the arcs reached without a proof.
 
     How many mentees of each priority class are matched is found by a flow in the first
     round (or given) and kept after: the proof covers those counts too (a better count
@@ -323,8 +372,9 @@ def prove(problem: Problem, usable: Usable, start: Proof, penalty: Penalty | Non
     keys, counts = start.keys, start.counts
     distance, shift = None, None
     largest = SCORE_SCALE + (0 if penalty is None else penalty.largest)
+    largest += 0 if bonus is None else bonus.largest
     for round_ in range(ROUNDS):
-        inst = arcs_instance(problem, usable, keys, penalty)
+        inst = arcs_instance(problem, usable, keys, penalty, bonus)
         classes = priority_class(inst)
         fresh = counts is None
         if counts is None:
@@ -340,6 +390,8 @@ def prove(problem: Problem, usable: Usable, start: Proof, penalty: Penalty | Non
         distance = found
         near = NEAR if shift is None else 0  # later passes: pairs that moved below 0
         found, negative = failing_pairs(problem, usable, distance, assignment, shift, penalty, near)
+        if bonus is not None:  # arcs, whose reduced cost with the bonus is never negative
+            negative &= ~np.isin(found, bonus.keys)
         failing = found[negative]
         log.info(
             "large round=%d arcs=%d failing=%d near=%d", round_, len(keys), len(failing), len(found)

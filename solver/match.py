@@ -35,6 +35,7 @@ from solver.large import (
     LARGE_FROM,
     Usable,
     arcs_instance,
+    bonus_of,
     solve_large,
     usable_pairs,
 )
@@ -304,7 +305,7 @@ def _solve_large(
     rules = program_rules(program)
     share = rules == {"diversity.cross"} and len(program.diversity.cross) == 1
     fair = rules == {"objective: fair"}
-    if bonus or n * m < LARGE_FROM or (rules and not (share or fair)):
+    if (bonus and rules) or n * m < LARGE_FROM or (rules and not (share or fair)):
         return None
     if program.engine not in ("auto", "flow") or (share and program.engine != "auto"):
         return None
@@ -313,7 +314,12 @@ def _solve_large(
     if pairs < LARGE_FROM or (share and pairs < LAGRANGE_FROM):
         return None
     if not share:
-        found = solve_fair(problem, usable) if fair else solve_large(problem, usable)
+        if fair:
+            found = solve_fair(problem, usable)
+        else:
+            found = solve_large(
+                problem, usable, bonus_of(problem, usable, bonus) if bonus else None
+            )
         return None if found is None else ("flow", *found, usable)
     [(attribute, fraction)] = program.diversity.cross.items()
     priced = solve_share(problem, usable, share_row(problem, attribute, fraction))

@@ -25,7 +25,7 @@ from collections import defaultdict
 from solver.match import InvalidRequest, SolveOptions, match
 from solver.rematch_schema import Feedback, Move, PairNote, RematchRequest, RematchResponse
 from solver.roster import without_people
-from solver.schema import Loc, MatchRequest, MatchResponse
+from solver.schema import Loc, MatchRequest, MatchResponse, trusted
 from solver.schema import reference_errors as pool_reference_errors
 
 Pair = tuple[str, str]  # (mentor, mentee)
@@ -162,7 +162,7 @@ def _report(
                     "kept: no change gains more than the change penalty",
                 )
             )
-            kept.append(PairNote(mentor=mentor, mentee=mentee, reason=why[0], detail=why[1]))
+            kept.append(_note(mentor, mentee, *why))
         else:
             after = now.get(mentee)
             detail = (
@@ -171,11 +171,19 @@ def _report(
                 else f"{mentor}'s place went to a mentee served first; waiting"
             )
             moved.append(
-                Move(mentee=mentee, before=mentor, after=after, reason="rematched", detail=detail)
+                trusted(  # ids and texts of this module: no re-validation (10k: 0.5 s)
+                    Move,
+                    {
+                        "mentee": mentee,
+                        "before": mentor,
+                        "after": after,
+                        "reason": "rematched",
+                        "detail": detail,
+                    },
+                )
             )
     ended_notes = [
-        PairNote(mentor=m, mentee=e, reason=reason, detail=detail)
-        for (m, e), (reason, detail) in sorted(ended.items())
+        _note(m, e, reason, detail) for (m, e), (reason, detail) in sorted(ended.items())
     ]
     ended_mentees = {e for _, e in ended}
     new = []
@@ -188,7 +196,11 @@ def _report(
             reason, detail = "moved", f"moved from {before[pairing.mentee]}"
         else:
             reason, detail = "was_waiting", "was not paired this far (waiting or new joiner)"
-        new.append(
-            PairNote(mentor=pairing.mentor, mentee=pairing.mentee, reason=reason, detail=detail)
-        )
+        new.append(_note(pairing.mentor, pairing.mentee, reason, detail))
     return RematchResponse(result=result, kept=kept, ended=ended_notes, new=new, moved=moved)
+
+
+def _note(mentor: str, mentee: str, reason: str, detail: str) -> PairNote:
+    """A pair's note, from ids and texts this module wrote: no re-validation."""
+    values = {"mentor": mentor, "mentee": mentee, "reason": reason, "detail": detail}
+    return trusted(PairNote, values)

@@ -12,8 +12,17 @@ import pytest
 
 from scenarios.generate import generate_pool
 from solver import MatchRequest, match, validate
-from solver.encoder import SCORE_SCALE, encode, instance, lexicographic_key, priority_class
+from solver.encoder import (
+    SCORE_SCALE,
+    encode,
+    instance,
+    lexicographic_key,
+    priority_class,
+    with_bonus,
+)
 from solver.flow import class_counts, solve_flow
+from solver.rematch import rematch
+from solver.rematch_schema import RematchRequest
 
 large = importlib.import_module("solver.large")
 blocking = importlib.import_module("solver.blocking")
@@ -25,8 +34,8 @@ def everything_large(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
     solved: list[Any] = []
     original = large.solve_large
 
-    def spy(problem: Any, usable: Any) -> Any:
-        found = original(problem, usable)
+    def spy(problem: Any, usable: Any, bonus: Any = None) -> Any:
+        found = original(problem, usable, bonus)
         solved.append(found)
         return found
 
@@ -145,18 +154,25 @@ def test_fair_on_the_large_path_is_the_fair_optimum(
     assert answer.objective == pytest.approx(reference.objective, abs=1e-6 * len(answer.pairings))
 
 
-@pytest.mark.parametrize("name", ["Pairing", "Suggestion"])
+@pytest.mark.parametrize("name", ["Pairing", "Suggestion", "PairNote", "Move"])
 def test_trusted_models_are_what_validation_builds(name: str) -> None:
     """`trusted` skips validation: only for models it cannot get wrong, and equal to them."""
+    import solver.rematch_schema as rematch_schema
     import solver.schema as schema
 
-    model = getattr(schema, name)
+    model = getattr(schema, name, None) or getattr(rematch_schema, name)
     assert model.__pydantic_post_init__ is None and model.model_config.get("extra") != "allow"
     for field in model.model_fields.values():
         assert field.alias is None and field.validation_alias is None and field.is_required()
-    request = MatchRequest.model_validate(generate_pool(12, 5, 2))
-    answer = match(request)
-    built = answer.pairings[0] if name == "Pairing" else next(iter(answer.suggestions.values()))[0]
+    if name in ("Pairing", "Suggestion"):
+        answer = match(MatchRequest.model_validate(generate_pool(12, 5, 2)))
+        found = [answer.pairings[0], next(iter(answer.suggestions.values()))[0]]
+    else:
+        found = []
+        for seed in range(6):  # a few pools: some re-match moves somebody
+            again = rematch(_rematch_of(seed, 40, 12))
+            found += [*again.kept, *again.ended, *again.new, *again.moved]
+    built = next(item for item in found if type(item) is model)
     checked = model.model_validate(built.model_dump())
     assert built == checked
     assert built.model_dump_json() == checked.model_dump_json()
@@ -189,3 +205,84 @@ def test_the_proof_reads_every_pair_below_the_margin(
         assert negative.tolist() == (reduced.ravel()[found] < 0).tolist()
         seen.append(len(found))
     assert seen[0] > 0 and seen[0] < seen[-1], "the margins should make a difference here"
+
+
+def _rematch_of(seed: int, n_mentees: int, n_mentors: int) -> Any:
+    """A re-match request: a pool's first answer running, feedback on some of its pairs."""
+    rng = np.random.default_rng(seed)
+    body = generate_pool(n_mentees, n_mentors, seed)
+    first = match(MatchRequest.model_validate(body))
+    current = [{"mentor": p.mentor, "mentee": p.mentee} for p in first.pairings]
+    feedback = []
+    for pair in current:
+        draw = rng.random()
+        if draw < 0.15:
+            feedback.append({**pair, "rating": 1})
+        elif draw < 0.5:
+            feedback.append({**pair, "rating": 5})
+    body["program"]["rematch"] = {"change_penalty": float(rng.choice([0.02, 0.2]))}
+    leaving = [body["mentors"][0]["id"], body["mentees"][1]["id"]]
+    return RematchRequest.model_validate(
+        {"pool": body, "current": current, "feedback": feedback, "leaving": leaving}
+    )
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_a_re_match_bonus_on_the_large_path_is_the_optimum_with_the_bonus(
+    seed: int, everything_large: list[Any]
+) -> None:
+    request = _rematch_of(seed, 70, 22)
+    bonuses: list[dict[tuple[str, str], float]] = []
+    original = match_module.match
+
+    def kept(pool: MatchRequest, options: Any = None, *, bonus: Any = None) -> Any:
+        bonuses.append(bonus)
+        return original(pool, options, bonus=bonus)
+
+    rematch_module = importlib.import_module("solver.rematch")
+    saved, rematch_module.match = rematch_module.match, kept
+    try:
+        answer = rematch(request)
+    finally:
+        rematch_module.match = saved
+    assert everything_large and everything_large[-1] is not None, "no proof"
+    assert bonuses[-1], "the request should reward running pairs"
+    assert answer.result.status == "optimal"
+    pool = rematch_module._next_request(request, *rematch_module._verdicts(request))
+    problem = encode(pool)
+    inst = with_bonus(instance(problem), problem, bonuses[-1])
+    _, solution = everything_large[-1]
+    best = solve_flow(inst, sparse=False).assignment
+    assert lexicographic_key(inst, solution.assignment) == lexicographic_key(inst, best)
+    reference = _arc_path_rematch(request)
+    assert answer.result.objective == pytest.approx(reference.result.objective, abs=1e-5)
+    assert len(answer.moved) == len(reference.moved)
+
+
+def _arc_path_rematch(request: Any) -> Any:
+    saved = match_module.LARGE_FROM
+    match_module.LARGE_FROM = 10**12
+    try:
+        return rematch(request)
+    finally:
+        match_module.LARGE_FROM = saved
+
+
+def test_a_bonus_only_on_pairs_the_engine_may_make() -> None:
+    problem = encode(MatchRequest.model_validate(generate_pool(30, 10, 2)))
+    usable = large.usable_pairs(problem)
+    j, i = np.nonzero(~usable.mask.T)  # a pair that may not be made, and one that may
+    fine_i, fine_j = (int(x[0]) for x in np.nonzero(usable.mask))
+    mentors, mentees = problem.pool.mentors, problem.pool.mentees
+    bonus = {
+        (mentors[int(j[0])].id, mentees[int(i[0])].id): 0.5,
+        (mentors[fine_j].id, mentees[fine_i].id): 0.25,
+        ("nobody", mentees[0].id): 0.1,
+    }
+    found = large.bonus_of(problem, usable, bonus)
+    assert found.keys.tolist() == [fine_i * 10 + fine_j]
+    assert found.gain.tolist() == [SCORE_SCALE // 4]
+    assert found.of(np.array([fine_i * 10 + fine_j, 0 if fine_i or fine_j else 1])).tolist() == [
+        SCORE_SCALE // 4,
+        0,
+    ]
