@@ -66,10 +66,10 @@ def server() -> Iterator[int]:
         process.wait(timeout=10)
 
 
-def post(port: int, body: bytes) -> tuple[float, dict[str, Any]]:
+def post(port: int, body: bytes, path: str = "/v1/match") -> tuple[float, dict[str, Any]]:
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
     started = time.perf_counter()
-    connection.request("POST", "/v1/match", body, {"Content-Type": "application/json"})
+    connection.request("POST", path, body, {"Content-Type": "application/json"})
     response = connection.getresponse()
     payload = response.read()
     elapsed = time.perf_counter() - started

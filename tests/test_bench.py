@@ -1,0 +1,35 @@
+"""The benchmarks' own requests are valid and their tables say what they measured (no
+timing here: speed is measured by `make bench`, never by unit tests)."""
+
+from __future__ import annotations
+
+from bench.rematch import rematch_body, table
+from solver.rematch import rematch
+from solver.rematch_schema import RematchRequest
+
+
+def test_the_re_match_benchmark_sends_a_valid_request_with_feedback_and_leavers() -> None:
+    body = rematch_body(60, 20, 1)
+    request = RematchRequest.model_validate(body)
+    assert request.current and request.feedback and request.leaving == ["m0000"]
+    answer = rematch(request)
+    assert answer.result.status == "optimal"
+    running = {(p.mentor, p.mentee) for p in request.current}
+    assert {(p.mentor, p.mentee) for p in answer.kept} <= running
+    assert answer.ended, "low ratings, end requests and the leaver end some pairs"
+    row = {
+        "size": "60 × 20",
+        "current": len(request.current),
+        "status": answer.result.status,
+        "engine": answer.result.engine,
+        "pairs": len(answer.result.pairings),
+        "kept": len(answer.kept),
+        "ended": len(answer.ended),
+        "new": len(answer.new),
+        "moved": len(answer.moved),
+        "solver": 0.5,
+        "http": 0.75,
+    }
+    lines = table([row]).splitlines()
+    assert len(lines) == 3 and lines[2].startswith("| 60 × 20 |")
+    assert lines[2].endswith("| 0.500 s | 0.750 s |")
