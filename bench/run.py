@@ -7,8 +7,9 @@ Program rules go in `--program` as JSON, merged into every generated pool:
 Times, on pools from the seeded generator and on the bundled example:
 - binome end to end over real HTTP (uvicorn on 127.0.0.1: parse, score, solve,
   explain, serialise), p50 over repeats;
-- binome's engine alone (`solver.match.solve`: score, rules, solve, prove; no
-  explanations) and its solver alone (`solver.match`: the whole answer, no HTTP);
+- binome's solver alone, the engine (`solver.match.solve`: score, rules, solve,
+  prove; what the baselines do), and its whole answer without HTTP (`solver.match`:
+  the engine plus reasons, suggestions, unmatched reasons, metrics);
 and prints one Markdown table. Speed is measured here, never in unit tests.
 """
 
@@ -154,7 +155,7 @@ def machine() -> str:
 def table(rows: list[dict[str, Any]]) -> str:
     lines = [
         "| pool | mentees × mentors | status | engine | gap | pairs | objective "
-        "| engine p50 | solver alone p50 | end to end over HTTP p50 |",
+        "| solver alone (engine) p50 | whole answer, no HTTP p50 | end to end over HTTP p50 |",
         "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in rows:

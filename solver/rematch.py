@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from solver.match import InvalidRequest, SolveOptions, match
+from solver.match import COLLECTOR, InvalidRequest, SolveOptions, match
 from solver.rematch_schema import Feedback, Move, PairNote, RematchRequest, RematchResponse
 from solver.roster import without_people
 from solver.schema import Loc, MatchRequest, MatchResponse, trusted
@@ -126,7 +126,11 @@ def _blocked_pins(result: MatchResponse) -> set[Pair]:
 
 def rematch(request: RematchRequest, options: SolveOptions | None = None) -> RematchResponse:
     """The next round's pairs, and what happened to each current pair and mentee."""
-    options = options or SolveOptions()
+    with COLLECTOR.paused():  # as `match`: tens of thousands of notes, no cyclic garbage
+        return _rematch(request, options or SolveOptions())
+
+
+def _rematch(request: RematchRequest, options: SolveOptions) -> RematchResponse:
     pool_errors = [(("pool", *loc), msg) for loc, msg in pool_reference_errors(request.pool)]
     if errors := pool_errors + reference_errors(request):
         raise InvalidRequest(errors)
