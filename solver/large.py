@@ -145,13 +145,13 @@ def candidates(problem: Problem, usable: Usable, penalty: Penalty | None = None)
         for first in firsts:
             last = min(first + BLOCK, n)
             block = _masked(problem, usable, first, last, penalty)
-            top = np.argpartition(block, m - k, axis=1)[:, m - k :]
+            top = np.argpartition(block, m - k, axis=1)[:, m - k :].copy()  # frees the full index
             rows = np.repeat(np.arange(first, last), k).reshape(-1, k)
             good = np.isfinite(np.take_along_axis(block, top, axis=1))
             keys.append(rows[good] * m + top[good])
             by_mentor = np.ascontiguousarray(block.T)
             size = min(PER_MENTOR, last - first)
-            best = np.argpartition(by_mentor, last - first - size, axis=1)[:, -size:]
+            best = np.argpartition(by_mentor, last - first - size, axis=1)[:, -size:].copy()
             values.append(np.take_along_axis(by_mentor, best, axis=1))
             whose.append(best + first)
         return keys, np.concatenate(values, axis=1), np.concatenate(whose, axis=1)
