@@ -51,8 +51,14 @@ def bench_size(mentees: int, mentors: int, seed: int, port: int, repeats: int) -
     answer, _ = rematch(request), post(port, raw, "/v1/rematch")  # warm: not timed
     solver_times = [_timed(lambda: rematch(request)) for _ in range(repeats)]
     http_times = [post(port, raw, "/v1/rematch")[0] for _ in range(repeats)]
+    return {**summary(body, answer), "solver": p50(solver_times), "http": p50(http_times)}
+
+
+def summary(body: dict[str, Any], answer: Any) -> dict[str, Any]:
+    """A table row without its times: the pool, and what the re-match did."""
+    pool = body["pool"]
     return {
-        "size": f"{mentees} × {mentors}",
+        "size": f"{len(pool['mentees'])} × {len(pool['mentors'])}",
         "current": len(body["current"]),
         "status": answer.result.status,
         "engine": answer.result.engine,
@@ -61,8 +67,6 @@ def bench_size(mentees: int, mentors: int, seed: int, port: int, repeats: int) -
         "ended": len(answer.ended),
         "new": len(answer.new),
         "moved": len(answer.moved),
-        "solver": p50(solver_times),
-        "http": p50(http_times),
     }
 
 

@@ -3,7 +3,7 @@ timing here: speed is measured by `make bench`, never by unit tests)."""
 
 from __future__ import annotations
 
-from bench.rematch import rematch_body, table
+from bench.rematch import rematch_body, summary, table
 from solver.rematch import rematch
 from solver.rematch_schema import RematchRequest
 
@@ -17,19 +17,7 @@ def test_the_re_match_benchmark_sends_a_valid_request_with_feedback_and_leavers(
     running = {(p.mentor, p.mentee) for p in request.current}
     assert {(p.mentor, p.mentee) for p in answer.kept} <= running
     assert answer.ended, "low ratings, end requests and the leaver end some pairs"
-    row = {
-        "size": "60 × 20",
-        "current": len(request.current),
-        "status": answer.result.status,
-        "engine": answer.result.engine,
-        "pairs": len(answer.result.pairings),
-        "kept": len(answer.kept),
-        "ended": len(answer.ended),
-        "new": len(answer.new),
-        "moved": len(answer.moved),
-        "solver": 0.5,
-        "http": 0.75,
-    }
+    row = {**summary(body, answer), "solver": 0.5, "http": 0.75}
     lines = table([row]).splitlines()
     assert len(lines) == 3 and lines[2].startswith("| 60 × 20 |")
     assert lines[2].endswith("| 0.500 s | 0.750 s |")

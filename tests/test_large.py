@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 import pytest
 
+from bench.rematch import rematch_body
 from scenarios.generate import generate_pool
 from solver import MatchRequest, match, validate
 from solver.encoder import (
@@ -49,11 +50,12 @@ def everything_large(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
     return solved
 
 
-def _arc_path(request: MatchRequest) -> Any:
+def _arc_path(request: Any, answer: Any = match) -> Any:
+    """`answer(request)` (a match, or a re-match) with the large path turned off."""
     saved = match_module.LARGE_FROM
     match_module.LARGE_FROM = 10**12
     try:
-        return match(request)
+        return answer(request)
     finally:
         match_module.LARGE_FROM = saved
 
@@ -207,24 +209,9 @@ def test_the_proof_reads_every_pair_below_the_margin(
     assert seen[0] > 0 and seen[0] < seen[-1], "the margins should make a difference here"
 
 
-def _rematch_of(seed: int, n_mentees: int, n_mentors: int) -> Any:
+def _rematch_of(seed: int, n_mentees: int, n_mentors: int) -> RematchRequest:
     """A re-match request: a pool's first answer running, feedback on some of its pairs."""
-    rng = np.random.default_rng(seed)
-    body = generate_pool(n_mentees, n_mentors, seed)
-    first = match(MatchRequest.model_validate(body))
-    current = [{"mentor": p.mentor, "mentee": p.mentee} for p in first.pairings]
-    feedback = []
-    for pair in current:
-        draw = rng.random()
-        if draw < 0.15:
-            feedback.append({**pair, "rating": 1})
-        elif draw < 0.5:
-            feedback.append({**pair, "rating": 5})
-    body["program"]["rematch"] = {"change_penalty": float(rng.choice([0.02, 0.2]))}
-    leaving = [body["mentors"][0]["id"], body["mentees"][1]["id"]]
-    return RematchRequest.model_validate(
-        {"pool": body, "current": current, "feedback": feedback, "leaving": leaving}
-    )
+    return RematchRequest.model_validate(rematch_body(n_mentees, n_mentors, seed))
 
 
 @pytest.mark.parametrize("seed", range(6))
@@ -254,18 +241,9 @@ def test_a_re_match_bonus_on_the_large_path_is_the_optimum_with_the_bonus(
     _, solution = everything_large[-1]
     best = solve_flow(inst, sparse=False).assignment
     assert lexicographic_key(inst, solution.assignment) == lexicographic_key(inst, best)
-    reference = _arc_path_rematch(request)
+    reference = _arc_path(request, rematch)
     assert answer.result.objective == pytest.approx(reference.result.objective, abs=1e-5)
     assert len(answer.moved) == len(reference.moved)
-
-
-def _arc_path_rematch(request: Any) -> Any:
-    saved = match_module.LARGE_FROM
-    match_module.LARGE_FROM = 10**12
-    try:
-        return rematch(request)
-    finally:
-        match_module.LARGE_FROM = saved
 
 
 def test_a_bonus_only_on_pairs_the_engine_may_make() -> None:
