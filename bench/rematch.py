@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from bench.run import _timed, calibration, machine, p50, post, server
+from bench.run import _timed, p50, post, report, server, sizes_of
 from scenarios.generate import generate_pool
 from solver import MatchRequest, match
 from solver.rematch import rematch
@@ -91,12 +91,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args(argv)
-    sizes = [tuple(int(x) for x in size.split("x")) for size in args.sizes.split(",")]
     with server() as port:
-        rows = [bench_size(n, m, args.seed, port, args.repeats) for n, m in sizes]
-    print(f"Machine: {machine()}; repeats: {args.repeats}")
-    print(f"Calibration (a fixed flow and pass, p50): {calibration():.3f} s\n")
-    print(table(rows))
+        rows = [bench_size(n, m, args.seed, port, args.repeats) for n, m in sizes_of(args.sizes)]
+    report(f"repeats: {args.repeats}", table(rows))
     return 0
 
 

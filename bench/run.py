@@ -168,6 +168,22 @@ def table(rows: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
+def sizes_of(text: str) -> list[tuple[int, int]]:
+    """ "300x100,1000x350" as [(300, 100), (1000, 350)]: mentees × mentors per pool."""
+    found = []
+    for size in text.split(","):
+        mentees, mentors = (int(x) for x in size.split("x"))
+        found.append((mentees, mentors))
+    return found
+
+
+def report(settings: str, rows_table: str) -> None:
+    """The machine, the run's settings, this moment's calibration, then the table."""
+    print(f"Machine: {machine()}; {settings}")
+    print(f"Calibration (a fixed flow and pass, p50): {calibration():.3f} s\n")
+    print(rows_table)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", default="300x100,1000x350", help="MENTEESxMENTORS,...")
@@ -177,15 +193,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-example", action="store_true", help="skip the bundled example")
     args = parser.parse_args(argv)
     pools = [] if args.no_example else [("example", json.loads(EXAMPLE.read_text("utf-8")))]
-    for size in args.sizes.split(","):
-        mentees, mentors = (int(x) for x in size.split("x"))
+    for mentees, mentors in sizes_of(args.sizes):
         body = generate_pool(mentees, mentors, args.seed, program=args.program)
         pools.append((f"generated seed {args.seed}", body))
     with server() as port:
         rows = [bench_pool(name, body, port, args.repeats) for name, body in pools]
-    print(f"Machine: {machine()}; repeats: {args.repeats}; program: {json.dumps(args.program)}")
-    print(f"Calibration (a fixed flow and pass, p50): {calibration():.3f} s\n")
-    print(table(rows))
+    report(f"repeats: {args.repeats}; program: {json.dumps(args.program)}", table(rows))
     return 0
 
 

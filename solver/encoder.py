@@ -159,6 +159,15 @@ def instance(problem: Problem) -> Instance:
     )
 
 
+def found_in(ordered: np.ndarray, wanted: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Where each wanted value is in an increasing array, and whether it is there: `at`
+    (clipped to the array, meaningful where `hit`) and `hit`."""
+    if len(ordered) == 0:
+        return np.zeros(len(wanted), dtype=np.int64), np.zeros(len(wanted), dtype=bool)
+    at = np.minimum(np.searchsorted(ordered, wanted), len(ordered) - 1)
+    return at, ordered[at] == wanted
+
+
 def bonus_pairs(
     problem: Problem, bonus: dict[tuple[str, str], float]
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -181,8 +190,7 @@ def with_bonus(inst: Instance, problem: Problem, bonus: dict[tuple[str, str], fl
         return inst
     keys = inst.rows * inst.n_mentors + inst.cols  # increasing: arcs are in row-major order
     wanted, extra = bonus_pairs(problem, bonus)
-    at = np.minimum(np.searchsorted(keys, wanted), max(len(keys) - 1, 0))
-    hit = keys[at] == wanted if len(keys) else np.zeros(len(wanted), dtype=bool)
+    at, hit = found_in(keys, wanted)
     gain = inst.gain.copy()
     gain[at[hit]] += extra[hit]
     return replace(inst, gain=gain)
@@ -244,8 +252,7 @@ def _positions(
         np.array(column, dtype=np.int64) for column in zip(*wished, strict=True)
     )
     wanted = mentee * n_mentors + mentor
-    found = np.minimum(np.searchsorted(ordered, wanted), len(ordered) - 1)
-    hit = ordered[found] == wanted
+    found, hit = found_in(ordered, wanted)
     arcs = found[hit] if order is None else order[found[hit]]
     np.minimum.at(position, arcs, rank[hit])
     return position

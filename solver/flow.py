@@ -77,13 +77,11 @@ def _add_pairs(
     flow: min_cost_flow.SimpleMinCostFlow, inst: Instance, costs: np.ndarray, keep: np.ndarray
 ) -> np.ndarray:
     """The arcs of `_network`, pair arcs at these costs, others free; the pair arcs' ids."""
-    groups = _network(inst, keep)
-    pair_group = len(groups) - 2
-    pair_arcs = None
-    for g, (tails, heads, capacities) in enumerate(groups):
-        cost = costs[keep] if g == pair_group else _zeros(len(tails))
-        added = flow.add_arcs_with_capacity_and_unit_cost(tails, heads, capacities, cost)
-        pair_arcs = added if g == pair_group else pair_arcs
+    *values, pairs, mentors = _network(inst, keep)
+    for tails, heads, capacities in values:
+        flow.add_arcs_with_capacity_and_unit_cost(tails, heads, capacities, _zeros(len(tails)))
+    pair_arcs = flow.add_arcs_with_capacity_and_unit_cost(*pairs, costs[keep])
+    flow.add_arcs_with_capacity_and_unit_cost(*mentors, _zeros(len(mentors[0])))
     return np.asarray(pair_arcs)
 
 

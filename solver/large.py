@@ -30,6 +30,7 @@ from solver.encoder import (
     Problem,
     Solution,
     bonus_pairs,
+    found_in,
     free_places,
     priority_class,
 )
@@ -85,17 +86,17 @@ class Bonus:
     """Gain units added to a few usable pairs (re-matching rewards the running pairs).
 
     Those pairs are arcs in every round, so the potentials cover them with their bonus;
-    the proof, which reads gains from the score matrix alone, never counts them."""
+    the proof reads gains from the score matrix alone, and arcs never fail it."""
 
     keys: np.ndarray  # row-major, increasing
     gain: np.ndarray
 
     def of(self, keys: np.ndarray) -> np.ndarray:
         """The bonus of each of these keys, 0 for pairs without one."""
-        if not len(self.keys):
-            return np.zeros(len(keys), dtype=np.int64)
-        at = np.minimum(np.searchsorted(self.keys, keys), len(self.keys) - 1)
-        return np.where(self.keys[at] == keys, self.gain[at], 0)
+        at, hit = found_in(self.keys, keys)
+        extra = np.zeros(len(keys), dtype=np.int64)
+        extra[hit] = self.gain[at[hit]]
+        return extra
 
     @property
     def largest(self) -> int:
@@ -289,10 +290,7 @@ def _failing(
     gain -= mentee[rows][:, None]
     failing = gain > -near  # reduced cost −gain + π(i) − π(j) < near
     failing &= mask
-    made = assignment[rows]
-    at = np.searchsorted(columns, made)
-    hit = (made >= 0) & (at < len(columns))
-    hit[hit] = columns[at[hit]] == made[hit]
+    at, hit = found_in(columns, assignment[rows])  # -1 (unmatched) is no column
     failing[np.nonzero(hit)[0], at[hit]] = False  # pairs made: not arcs i → j
     r, c = np.nonzero(failing)
     return rows[r] * m + columns[c], gain[r, c] > 0
@@ -390,8 +388,9 @@ def prove(
         distance = found
         near = NEAR if shift is None else 0  # later passes: pairs that moved below 0
         found, negative = failing_pairs(problem, usable, distance, assignment, shift, penalty, near)
-        if bonus is not None:  # arcs, whose reduced cost with the bonus is never negative
-            negative &= ~np.isin(found, bonus.keys)
+        # Arcs never fail: the potentials are a fixpoint on them, with their bonus, which
+        # the matrix the pass reads does not hold.
+        negative &= ~found_in(keys, found)[1]
         failing = found[negative]
         log.info(
             "large round=%d arcs=%d failing=%d near=%d", round_, len(keys), len(failing), len(found)

@@ -313,20 +313,18 @@ def _solve_large(
     pairs = int(np.count_nonzero(usable.mask))
     if pairs < LARGE_FROM or (share and pairs < LAGRANGE_FROM):
         return None
-    if not share:
-        if fair:
-            found = solve_fair(problem, usable)
-        else:
-            found = solve_large(
-                problem, usable, bonus_of(problem, usable, bonus) if bonus else None
-            )
-        return None if found is None else ("flow", *found, usable)
-    [(attribute, fraction)] = program.diversity.cross.items()
-    priced = solve_share(problem, usable, share_row(problem, attribute, fraction))
-    if priced is None:
-        return None
-    solution, keys = priced
-    return "lagrangian", arcs_instance(problem, usable, keys), solution, usable
+    if share:
+        [(attribute, fraction)] = program.diversity.cross.items()
+        priced = solve_share(problem, usable, share_row(problem, attribute, fraction))
+        if priced is None:
+            return None
+        solution, keys = priced
+        return "lagrangian", arcs_instance(problem, usable, keys), solution, usable
+    if fair:
+        found = solve_fair(problem, usable)
+    else:
+        found = solve_large(problem, usable, bonus_of(problem, usable, bonus) if bonus else None)
+    return None if found is None else ("flow", *found, usable)
 
 
 def _diagnose(

@@ -26,7 +26,7 @@ import logging
 
 import numpy as np
 
-from solver.encoder import Instance, Solution, priority_class
+from solver.encoder import Instance, Solution, found_in, priority_class
 
 log = logging.getLogger(__name__)
 
@@ -51,8 +51,8 @@ def _keys(inst: Instance) -> np.ndarray:
 
 def _arcs_of(keys: np.ndarray, wanted: np.ndarray) -> np.ndarray:
     """Arc indices of the wanted keys that exist."""
-    found = np.minimum(np.searchsorted(keys, wanted), len(keys) - 1)
-    return found[keys[found] == wanted]
+    at, hit = found_in(keys, wanted)
+    return at[hit]
 
 
 def candidates(inst: Instance) -> np.ndarray:
