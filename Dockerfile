@@ -10,8 +10,8 @@ WORKDIR /app
 
 # Dependencies first, in their own layer: it changes only when pyproject.toml does.
 COPY pyproject.toml README.md ./
-RUN mkdir -p solver api scenarios \
-    && touch solver/__init__.py api/__init__.py scenarios/__init__.py \
+RUN for package in solver api scenarios cli intake generator; do \
+        mkdir -p "$package" && touch "$package/__init__.py"; done \
     && pip install . \
     && pip uninstall -y binome
 
@@ -19,6 +19,9 @@ RUN mkdir -p solver api scenarios \
 COPY solver ./solver
 COPY api ./api
 COPY scenarios ./scenarios
+COPY cli ./cli
+COPY intake ./intake
+COPY generator ./generator
 RUN pip install --no-deps . \
     && useradd --create-home --uid 10001 binome
 

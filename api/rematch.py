@@ -10,8 +10,8 @@ from api.guards import authorised, check_size, solve_slot
 from api.match import REFUSALS, note, refused, solve_options
 from api.settings import Settings, get_settings
 from solver import InvalidRequest
+from solver.contract.rematch import RematchRequest, RematchResponse
 from solver.rematch import rematch
-from solver.rematch_schema import RematchRequest, RematchResponse
 
 router = APIRouter(prefix="/v1", tags=["rematch"], dependencies=[Depends(authorised)])
 

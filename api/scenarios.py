@@ -9,13 +9,9 @@ from fastapi import APIRouter, Depends, Header, Response
 from api.guards import authorised, check_size, solve_slot
 from api.match import REFUSALS, refused, solve_options
 from api.settings import Settings, get_settings
-from scenarios.whatif import (
-    ScenarioRequest,
-    ScenarioResponse,
-    VariantError,
-    run_scenarios,
-)
 from solver import InvalidRequest
+from solver.contract.whatif import ScenarioRequest, ScenarioResponse
+from solver.whatif import VariantError, run_scenarios
 
 router = APIRouter(prefix="/v1", tags=["scenarios"], dependencies=[Depends(authorised)])
 

@@ -17,7 +17,7 @@ from typing import Any
 try:  # the generator's home since the layout of issue 12
     from generator import generate_pool
 except ImportError:  # pragma: no cover - the layout before it
-    from scenarios.generate import generate_pool  # type: ignore[no-redef]
+    from generator.pools import generate_pool
 
 from solver import MatchRequest, match
 

@@ -33,7 +33,7 @@ from typing import Any
 
 import numpy as np
 
-from scenarios.generate import generate_pool
+from generator.pools import generate_pool
 
 SOLVE_SECONDS: list[float] = []  # a baseline's solver call alone, once its model is built
 BIG = 10**6  # per pair: more pairs always beats a better total (scores are at most 1)
@@ -49,7 +49,7 @@ def pool(mentees: int, mentors: int, seed: int) -> dict[str, Any]:
 
 def arrays(body: dict[str, Any]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     from solver import MatchRequest
-    from solver.encoder import encode
+    from solver.encode.problem import encode
 
     problem = encode(MatchRequest.model_validate(body))
     return problem.score, problem.eligible & (problem.capacity > 0)[None, :], problem.capacity

@@ -19,7 +19,7 @@ from collections import Counter, defaultdict
 from typing import Any
 
 from bench.run import EXAMPLE, machine, server
-from scenarios.generate import generate_pool
+from generator.pools import generate_pool
 
 
 def pools() -> dict[str, bytes]:

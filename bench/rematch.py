@@ -16,10 +16,10 @@ from typing import Any
 import numpy as np
 
 from bench.run import _timed, p50, post, report, server, sizes_of
-from scenarios.generate import generate_pool
+from generator.pools import generate_pool
 from solver import MatchRequest, match
+from solver.contract.rematch import RematchRequest
 from solver.rematch import rematch
-from solver.rematch_schema import RematchRequest
 
 LEAVING = 0.01  # the share of mentors who leave the program
 

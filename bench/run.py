@@ -30,7 +30,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from scenarios.generate import generate_pool
+from generator.pools import generate_pool
 from solver import MatchRequest, match
 from solver.match import solve
 

@@ -30,8 +30,8 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from scenarios.whatif import Outcome, ScenarioRequest, ScenarioResponse, VariantOutcome
-from scenarios.whatif import flat_metrics as flat
+from solver.contract.whatif import Outcome, ScenarioRequest, ScenarioResponse, VariantOutcome
+from solver.whatif import flat_metrics as flat
 
 COMPARE = {
     ">=": operator.ge,
@@ -83,7 +83,7 @@ def _base(spec: Any, folder: Path, source: Path) -> dict[str, Any]:
         return body
     if "inline" in spec:
         return dict(spec["inline"])
-    from scenarios.csv_intake import ColumnMapping, read_pool  # only CSV pools need it
+    from intake.csv_pool import ColumnMapping, read_pool
 
     csv = spec["csv"]
     mapping = ColumnMapping.from_dict(csv.get("columns") or {})

@@ -31,11 +31,11 @@ from typing import Any
 import yaml
 
 from scenarios.files import EXPECTATION, ScenarioFileError, compare_value, json_file
-from scenarios.whatif import flat_metrics, outcome
 from solver import MatchRequest, SolveOptions, match
+from solver.contract.rematch import RematchRequest, RematchResponse
 from solver.rematch import rematch
-from solver.rematch_schema import RematchRequest, RematchResponse
 from solver.roster import without_people
+from solver.whatif import flat_metrics, outcome
 
 Pair = tuple[str, str]
 

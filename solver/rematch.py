@@ -22,11 +22,15 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from solver.match import COLLECTOR, InvalidRequest, SolveOptions, match
-from solver.rematch_schema import Feedback, Move, PairNote, RematchRequest, RematchResponse
+from solver.contract.references import InvalidRequest
+from solver.contract.references import reference_errors as pool_reference_errors
+from solver.contract.rematch import Feedback, Move, PairNote, RematchRequest, RematchResponse
+from solver.contract.request import Loc, MatchRequest
+from solver.contract.response import MatchResponse, trusted
+from solver.dispatch import SolveOptions
+from solver.match import match
 from solver.roster import without_people
-from solver.schema import Loc, MatchRequest, MatchResponse, trusted
-from solver.schema import reference_errors as pool_reference_errors
+from solver.runtime import COLLECTOR
 
 Pair = tuple[str, str]  # (mentor, mentee)
 

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from collections import Counter
 
-from solver.criteria import score_pair
-from solver.encoder import SCORE_SCALE
-from solver.features import hours_apart, item_set, normalise
-from solver.metrics import attribute_value, compute_metrics, cross_counts
-from solver.schema import MatchRequest, MatchResponse, Participant, Program
+from solver.answer.metrics import attribute_value, compute_metrics, cross_counts
+from solver.contract.request import MatchRequest, Participant, Program
+from solver.contract.response import MatchResponse
+from solver.encode.quantise import SCORE_SCALE
+from solver.rules.criteria import score_pair
+from solver.rules.items import hours_apart, item_set, normalise
 
 TOLERANCE = 1e-6
 

@@ -4,8 +4,8 @@ timing here: speed is measured by `make bench`, never by unit tests)."""
 from __future__ import annotations
 
 from bench.rematch import rematch_body, summary, table
+from solver.contract.rematch import RematchRequest
 from solver.rematch import rematch
-from solver.rematch_schema import RematchRequest
 
 
 def test_the_re_match_benchmark_sends_a_valid_request_with_feedback_and_leavers() -> None:

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from solver import MatchRequest, MatchResponse
-from solver.schema import DEFAULT_WEIGHTS
+from solver.contract.request import DEFAULT_WEIGHTS
 from tests.pools import paired as pairs
 from tests.pools import solved as solve
 
@@ -352,9 +352,9 @@ def test_seniority_mentor_junior_earns_nothing() -> None:
 @pytest.mark.parametrize("program_format", ["one_to_one", "reverse"])
 @pytest.mark.parametrize("seed", range(4))
 def test_each_criterions_factors_multiply_out_to_its_matrix(seed: int, program_format: str) -> None:
-    from solver.criteria import criteria_for
-    from solver.features import Pool
-    from solver.scoring import factors_for
+    from solver.encode.pool import Pool
+    from solver.rules.criteria import criteria_for
+    from solver.rules.factors import factors_for
     from tests.pools import random_pool
 
     body = MatchRequest.model_validate(random_pool(seed, n_mentees=25, n_mentors=9))
@@ -372,22 +372,23 @@ def test_each_criterions_factors_multiply_out_to_its_matrix(seed: int, program_f
 def test_scoring_by_factors_gives_the_scores_of_the_dense_criteria(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    import solver.scoring as scoring_module
-    from solver.features import Pool
-    from solver.scoring import score_matrix
+    import solver.encode.scores as scoring_module
+    import solver.rules.factors as factors_module
+    from solver.encode.pool import Pool
+    from solver.encode.scores import score_matrix
     from tests.pools import random_pool
 
     body = MatchRequest.model_validate(random_pool(11, n_mentees=25, n_mentors=7))
     pool = Pool(body.mentors, body.mentees)
     weights = dict(DEFAULT_WEIGHTS)
     factored = score_matrix(pool, weights, "one_to_one")
-    monkeypatch.setattr(scoring_module, "FACTORS", {})  # every criterion dense, in blocks of 4
+    monkeypatch.setattr(factors_module, "FACTORS", {})  # every criterion dense, in blocks of 4
     monkeypatch.setattr(scoring_module, "SCORE_BLOCK", 4)
     dense = score_matrix(pool, weights, "one_to_one")
     assert np.allclose(factored, dense, rtol=0, atol=1e-12)
     assert np.array_equal(np.rint(factored * 1e9), np.rint(dense * 1e9))
     monkeypatch.undo()
-    monkeypatch.setattr(scoring_module, "MAX_CLASSES", 1)  # too many classes: dense fallback
+    monkeypatch.setattr(factors_module, "MAX_CLASSES", 1)  # too many classes: dense fallback
     assert np.allclose(score_matrix(pool, weights, "one_to_one"), dense, rtol=0, atol=1e-12)
 
 
@@ -395,9 +396,9 @@ def test_scoring_by_factors_gives_the_scores_of_the_dense_criteria(
 def test_top_mentors_in_blocks_are_each_mentees_ranked_mentors(
     count: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import solver.explain as explain_module
-    from solver.encoder import encode
-    from solver.explain import ranked_mentors, top_mentors
+    import solver.answer.suggestions as explain_module
+    from solver.answer.suggestions import ranked_mentors, top_mentors
+    from solver.encode.problem import encode
     from tests.pools import random_pool
 
     body = random_pool(5, n_mentees=30, n_mentors=8, scores=None)
@@ -416,8 +417,8 @@ def test_top_mentors_in_blocks_are_each_mentees_ranked_mentors(
 @pytest.mark.parametrize("seed", range(3))
 def test_reasons_shared_by_evidence_key_are_each_pairs_own(seed: int, program_format: str) -> None:
     """Reasons found in bulk and shared by key equal those built from each pair's evidence."""
-    from solver.encoder import encode
-    from solver.explain import Explainer
+    from solver.answer.explain import Explainer
+    from solver.encode.problem import encode
     from tests.pools import random_pool
 
     body = random_pool(seed, n_mentees=24, n_mentors=9, scores=None)

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from scenarios.csv_intake import (
+from intake.csv_pool import (
     ColumnMapping,
     CsvError,
     pairs_csv,
@@ -20,7 +20,7 @@ from scenarios.csv_intake import (
     write_pairs,
 )
 from solver import MatchRequest, MatchResponse, match, validate
-from solver.schema import Participant
+from solver.contract.request import Participant
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "scenarios" / "examples"

@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 
 from solver import MatchRequest, MatchResponse, match, validate
-from solver.schema import DEFAULT_WEIGHTS, Pairing
+from solver.contract.request import DEFAULT_WEIGHTS
+from solver.contract.response import Pairing
 
 NOTHING_ELSE = dict.fromkeys(DEFAULT_WEIGHTS, 0.0)
 

@@ -9,21 +9,25 @@ from typing import Any
 
 import pytest
 
-from scenarios.generate import generate_pool
+from generator.pools import generate_pool
 from solver import MatchRequest, match, validate
 
-large = importlib.import_module("solver.large")
-match_module = importlib.import_module("solver.match")
+candidates = importlib.import_module("solver.engines.large.candidates")
+proof = importlib.import_module("solver.engines.large.proof")
+plain = importlib.import_module("solver.engines.large.plain")
+pairs = importlib.import_module("solver.engines.large.pairs")
+usable_module = importlib.import_module("solver.encode.usable")
+match_module = importlib.import_module("solver.dispatch")
 
 
 @pytest.fixture
 def priced(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(match_module, "LARGE_FROM", 0)
     monkeypatch.setattr(match_module, "LAGRANGE_FROM", 0)
-    monkeypatch.setattr(large, "PER_MENTEE", 3)
-    monkeypatch.setattr(large, "PER_MENTOR", 2)
-    monkeypatch.setattr(large, "BLOCK", 16)
-    monkeypatch.setattr(large, "PROOF_BLOCK", 7)
+    monkeypatch.setattr(candidates, "PER_MENTEE", 3)
+    monkeypatch.setattr(candidates, "PER_MENTOR", 2)
+    monkeypatch.setattr(candidates, "BLOCK", 16)
+    monkeypatch.setattr(proof, "PROOF_BLOCK", 7)
 
 
 def _request(seed: int, share: float, size: tuple[int, int] = (80, 26)) -> MatchRequest:

@@ -11,29 +11,28 @@ import numpy as np
 import pytest
 
 from bench.rematch import rematch_body
-from scenarios.generate import generate_pool
+from generator.pools import generate_pool
 from solver import MatchRequest, match, validate
-from solver.encoder import (
-    SCORE_SCALE,
-    encode,
-    instance,
-    lexicographic_key,
-    priority_class,
-    with_bonus,
-)
-from solver.flow import class_counts, solve_flow
+from solver.contract.rematch import RematchRequest
+from solver.encode.instance import instance, lexicographic_key, priority_class, with_bonus
+from solver.encode.problem import encode
+from solver.encode.quantise import SCORE_SCALE
+from solver.engines.flow import class_counts, solve_flow
 from solver.rematch import rematch
-from solver.rematch_schema import RematchRequest
 
-large = importlib.import_module("solver.large")
-blocking = importlib.import_module("solver.blocking")
-match_module = importlib.import_module("solver.match")
+candidates = importlib.import_module("solver.engines.large.candidates")
+proof = importlib.import_module("solver.engines.large.proof")
+plain = importlib.import_module("solver.engines.large.plain")
+pairs = importlib.import_module("solver.engines.large.pairs")
+usable_module = importlib.import_module("solver.encode.usable")
+blocking = importlib.import_module("solver.answer.stability")
+match_module = importlib.import_module("solver.dispatch")
 
 
 @pytest.fixture
 def everything_large(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
     solved: list[Any] = []
-    original = large.solve_large
+    original = plain.solve_large
 
     def spy(problem: Any, usable: Any, bonus: Any = None) -> Any:
         found = original(problem, usable, bonus)
@@ -42,11 +41,11 @@ def everything_large(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
 
     monkeypatch.setattr(match_module, "LARGE_FROM", 0)
     monkeypatch.setattr(match_module, "solve_large", spy)
-    monkeypatch.setattr(large, "PER_MENTEE", 2)
-    monkeypatch.setattr(large, "PER_MENTOR", 1)
-    monkeypatch.setattr(large, "ROUNDS", 40)
-    monkeypatch.setattr(large, "BLOCK", 7)
-    monkeypatch.setattr(large, "PROOF_BLOCK", 5)
+    monkeypatch.setattr(candidates, "PER_MENTEE", 2)
+    monkeypatch.setattr(candidates, "PER_MENTOR", 1)
+    monkeypatch.setattr(proof, "ROUNDS", 40)
+    monkeypatch.setattr(candidates, "BLOCK", 7)
+    monkeypatch.setattr(proof, "PROOF_BLOCK", 5)
     return solved
 
 
@@ -60,12 +59,12 @@ def _arc_path(request: Any, answer: Any = match) -> Any:
         match_module.LARGE_FROM = saved
 
 
-@pytest.mark.parametrize("near", [0, large.NEAR])  # 0: rounds add only failing pairs
+@pytest.mark.parametrize("near", [0, proof.NEAR])  # 0: rounds add only failing pairs
 @pytest.mark.parametrize("seed", range(8))
 def test_the_large_path_finds_the_optimum_of_every_pair(
     seed: int, near: int, everything_large: list[Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(large, "NEAR", near)
+    monkeypatch.setattr(proof, "NEAR", near)
     request = MatchRequest.model_validate(generate_pool(70, 22, seed))
     answer = match(request)
     assert everything_large and everything_large[-1] is not None, "no proof"
@@ -91,7 +90,7 @@ def test_blocking_pairs_from_the_matrix_equal_the_count_on_every_arc(
     body["program"]["pinned"][0]["mentee"] = body["mentees"][5]["id"]
     body["mentees"][5]["avoid"] = []
     problem = encode(MatchRequest.model_validate(body))
-    usable = large.usable_pairs(problem)
+    usable = usable_module.usable_pairs(problem)
     assignment = solve_flow(instance(problem), sparse=False).assignment
     assignment[5] = 0
     expected = match_module._blocking_pairs(problem, instance(problem), assignment)
@@ -108,7 +107,7 @@ def test_blocking_pairs_from_the_matrix_equal_the_count_on_every_arc(
 def test_without_a_proof_the_arc_engines_answer(
     everything_large: list[Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(large, "ROUNDS", 1)  # one round on 2 + 1 candidates: no proof yet
+    monkeypatch.setattr(proof, "ROUNDS", 1)  # one round on 2 + 1 candidates: no proof yet
     request = MatchRequest.model_validate(generate_pool(70, 22, 3))
     answer = match(request)
     assert everything_large == [None]
@@ -159,8 +158,8 @@ def test_fair_on_the_large_path_is_the_fair_optimum(
 @pytest.mark.parametrize("name", ["Pairing", "Suggestion", "PairNote", "Move"])
 def test_trusted_models_are_what_validation_builds(name: str) -> None:
     """`trusted` skips validation: only for models it cannot get wrong, and equal to them."""
-    import solver.rematch_schema as rematch_schema
-    import solver.schema as schema
+    import solver.contract.rematch as rematch_schema
+    import solver.contract.response as schema
 
     model = getattr(schema, name, None) or getattr(rematch_schema, name)
     assert model.__pydantic_post_init__ is None and model.model_config.get("extra") != "allow"
@@ -184,15 +183,15 @@ def test_trusted_models_are_what_validation_builds(name: str) -> None:
 def test_the_proof_reads_every_pair_below_the_margin(
     seed: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(large, "PER_MENTEE", 2)
-    monkeypatch.setattr(large, "PER_MENTOR", 1)
-    monkeypatch.setattr(large, "PROOF_BLOCK", 5)
+    monkeypatch.setattr(candidates, "PER_MENTEE", 2)
+    monkeypatch.setattr(candidates, "PER_MENTOR", 1)
+    monkeypatch.setattr(proof, "PROOF_BLOCK", 5)
     problem = encode(MatchRequest.model_validate(generate_pool(60, 20, seed)))
-    usable = large.usable_pairs(problem)
-    inst = large.arcs_instance(problem, usable, large.candidates(problem, usable))
+    usable = usable_module.usable_pairs(problem)
+    inst = pairs.arcs_instance(problem, usable, candidates.candidates(problem, usable))
     classes = priority_class(inst)
     counts = class_counts(inst, classes)
-    assignment, distance = large._optimum(inst, classes, counts, None, SCORE_SCALE)
+    assignment, distance = proof._optimum(inst, classes, counts, None, SCORE_SCALE)
     assert distance is not None
     n, m = problem.score.shape
     reduced = -np.rint(problem.score * SCORE_SCALE) + distance[:n, None] - distance[None, n:-2]
@@ -201,7 +200,7 @@ def test_the_proof_reads_every_pair_below_the_margin(
     left_out[made, assignment[made]] = False
     seen = []
     for near in (0, SCORE_SCALE // 100, SCORE_SCALE // 10):
-        found, negative = large.failing_pairs(problem, usable, distance, assignment, near=near)
+        found, negative = proof.failing_pairs(problem, usable, distance, assignment, near=near)
         expected = np.nonzero((left_out & (reduced < near)).ravel())[0]
         assert found.tolist() == expected.tolist()
         assert negative.tolist() == (reduced.ravel()[found] < 0).tolist()
@@ -220,7 +219,7 @@ def test_a_re_match_bonus_on_the_large_path_is_the_optimum_with_the_bonus(
 ) -> None:
     request = _rematch_of(seed, 70, 22)
     bonuses: list[dict[tuple[str, str], float]] = []
-    original = match_module.match
+    original = importlib.import_module("solver.match").match
 
     def kept(pool: MatchRequest, options: Any = None, *, bonus: Any = None) -> Any:
         bonuses.append(bonus)
@@ -248,7 +247,7 @@ def test_a_re_match_bonus_on_the_large_path_is_the_optimum_with_the_bonus(
 
 def test_a_bonus_only_on_pairs_the_engine_may_make() -> None:
     problem = encode(MatchRequest.model_validate(generate_pool(30, 10, 2)))
-    usable = large.usable_pairs(problem)
+    usable = usable_module.usable_pairs(problem)
     j, i = np.nonzero(~usable.mask.T)  # a pair that may not be made, and one that may
     fine_i, fine_j = (int(x[0]) for x in np.nonzero(usable.mask))
     mentors, mentees = problem.pool.mentors, problem.pool.mentees
@@ -257,7 +256,7 @@ def test_a_bonus_only_on_pairs_the_engine_may_make() -> None:
         (mentors[fine_j].id, mentees[fine_i].id): 0.25,
         ("nobody", mentees[0].id): 0.1,
     }
-    found = large.bonus_of(problem, usable, bonus)
+    found = pairs.bonus_of(problem, usable, bonus)
     assert found.keys.tolist() == [fine_i * 10 + fine_j]
     assert found.gain.tolist() == [SCORE_SCALE // 4]
     assert found.of(np.array([fine_i * 10 + fine_j, 0 if fine_i or fine_j else 1])).tolist() == [

@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from scipy.optimize import linear_sum_assignment
 
 from solver import MatchRequest, MatchResponse, match, validate
-from solver.criteria import score_pair
+from solver.rules.criteria import score_pair
 from solver.validate import _managers, pair_violations
 from tests.pools import pools, random_pool
 
@@ -182,9 +182,9 @@ def test_flow_matches_brute_force_on_generated_pools(body: dict[str, Any]) -> No
 
 @pytest.mark.parametrize("seed", range(30))
 def test_class_counts_are_the_lexicographic_best_of_every_assignment(seed: int) -> None:
-    from solver.encoder import Instance
-    from solver.flow import class_counts
-    from solver.side import Side
+    from solver.encode.instance import Instance
+    from solver.engines.flow import class_counts
+    from solver.rules.program.side import Side
 
     rng = np.random.default_rng(seed)
     n, m = 7, 3

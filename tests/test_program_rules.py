@@ -200,7 +200,7 @@ def test_every_engine_reaches_the_brute_force_optimum(rule: str, seed: int) -> N
 
 @pytest.mark.parametrize("rule", ["cross", "balance", "stable", "group"])
 def test_flow_refuses_a_rule_it_cannot_model(rule: str) -> None:
-    from solver.match import InvalidRequest
+    from solver.contract.references import InvalidRequest
 
     with pytest.raises(InvalidRequest) as refused:
         match(small_pool(0, rule, "flow"))
@@ -234,7 +234,7 @@ def test_a_search_stopped_before_any_solution_is_a_422_on_the_time_limit(monkeyp
     """Never the flow's hint (it may break the rule) passed off as an answer."""
     from ortools.sat.python import cp_model
 
-    from solver.match import InvalidRequest
+    from solver.contract.references import InvalidRequest
 
     class Interrupted(cp_model.CpSolver):
         def solve(self, model: Any, *args: Any) -> Any:

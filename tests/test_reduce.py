@@ -12,12 +12,12 @@ from typing import Any
 
 import pytest
 
-from scenarios.generate import generate_pool
+from generator.pools import generate_pool
 from solver import MatchRequest, match, validate
 
 # `solver.match` the attribute is the function; these are the modules
-engine_module = importlib.import_module("solver.match")
-reduce_module = importlib.import_module("solver.reduce")
+engine_module = importlib.import_module("solver.dispatch")
+reduce_module = importlib.import_module("solver.engines.large.reduced_share")
 
 
 def binding_share(body: dict[str, Any]) -> float:

@@ -12,8 +12,8 @@ from fastapi.testclient import TestClient
 
 from api.main import app
 from solver import MatchRequest, match, validate
+from solver.contract.rematch import RematchRequest, RematchResponse
 from solver.rematch import _next_request, _verdicts, rematch
-from solver.rematch_schema import RematchRequest, RematchResponse
 from solver.validate import _expected_score, _managers, pair_violations
 from tests.pools import random_pool
 

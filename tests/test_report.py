@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from scenarios.report import COLUMNS, csv_table, html_report, text_table
-from scenarios.whatif import ScenarioRequest, ScenarioResponse, flat_metrics, run_scenarios
+from cli.report import COLUMNS, csv_table, html_report, text_table
+from solver.contract.whatif import ScenarioRequest, ScenarioResponse
+from solver.whatif import flat_metrics, run_scenarios
 
 ROOT = Path(__file__).resolve().parent.parent
 HOSTILE = "<script>alert(1)</script>"

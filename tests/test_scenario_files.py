@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from scenarios.cli import app
+from cli.main import app
 from solver import MatchRequest, MatchResponse, validate
 
 ROOT = Path(__file__).resolve().parent.parent

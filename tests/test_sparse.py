@@ -13,12 +13,14 @@ from typing import Any
 import numpy as np
 import pytest
 
-from scenarios.generate import generate_pool
+from generator.pools import generate_pool
 from solver import MatchRequest, match, validate
-from solver.encoder import encode, instance, lexicographic_key
-from solver.flow import solve_flow
+from solver.encode.instance import instance, lexicographic_key
+from solver.encode.problem import encode
+from solver.engines.flow import solve_flow
+from solver.engines.large.potentials import potentials
 
-sparse = importlib.import_module("solver.sparse")
+sparse = importlib.import_module("solver.engines.large.arcs")
 
 
 @pytest.fixture
@@ -35,7 +37,7 @@ def everything_sparse(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
     monkeypatch.setattr(sparse, "PER_MENTEE", 2)
     monkeypatch.setattr(sparse, "PER_MENTOR", 1)
     monkeypatch.setattr(sparse, "ROUNDS", 20)
-    monkeypatch.setattr("solver.flow.solve_sparse", spy)
+    monkeypatch.setattr("solver.engines.flow.solve_sparse", spy)
     return proofs
 
 
@@ -59,8 +61,8 @@ def test_an_answer_that_is_not_optimal_gets_no_proof(everything_sparse: list[Any
     best = solve_flow(inst, sparse=False).assignment
     worse = best.copy()
     worse[np.nonzero(best >= 0)[0][0]] = -1  # one mentee fewer than the optimum
-    assert sparse.potentials(inst, keep, best) is not None
-    assert sparse.potentials(inst, keep, worse) is None  # a negative cycle: no potentials
+    assert potentials(inst, keep, best) is not None
+    assert potentials(inst, keep, worse) is None  # a negative cycle: no potentials
 
 
 def test_through_match_the_answer_validates_and_says_optimal(everything_sparse: list[Any]) -> None:

@@ -11,8 +11,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.main import app
-from scenarios.whatif import Variant, merge_patch, variant_body
 from solver import MatchRequest, MatchResponse, validate
+from solver.contract.whatif import Variant
+from solver.whatif import merge_patch, variant_body
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = json.loads((ROOT / "scenarios" / "examples" / "company_pool.json").read_text("utf-8"))

@@ -1,0 +1,1 @@
+"""The `binome` command and its reports."""

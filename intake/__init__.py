@@ -1,0 +1,1 @@
+"""Survey files in: participants from CSV exports."""

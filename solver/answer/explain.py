@@ -1,0 +1,187 @@
+"""Reasons, explanations and suggestions, built from evidence only for what is returned."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from solver.answer.messages import catalogue, render
+from solver.answer.suggestions import top_mentors
+from solver.contract.request import Participant
+from solver.contract.response import Reason, Suggestion, trusted
+from solver.encode.problem import Problem
+from solver.rules.criteria import criteria_for
+from solver.rules.items import item_set
+
+EXPLAINED_REASONS = 2  # how many reasons the one-sentence explanation cites
+
+
+def display_name(person: Participant) -> str:
+    return person.name or person.id
+
+
+def _strength(reason: Reason) -> float:
+    return -reason.contribution
+
+
+def _signature(value: object) -> object:
+    return tuple(value) if isinstance(value, list) else value
+
+
+def _field_codes(people: list[Participant], field: str) -> list[int]:
+    """A small integer per person, equal exactly when the field is equal."""
+    seen: dict[object, int] = {}
+    return [seen.setdefault(_signature(getattr(p, field)), len(seen)) for p in people]
+
+
+class Explainer:
+    """Explains the pairs of one response in one language; each pair's reasons built once.
+
+    Pairs whose evidence must be equal share one reason, found by a key without asking
+    the evidence function again ("same time zone" is worked out once per pair of zones):
+    the codes of the two fields a criterion reads (`Criterion.reads`), for list fields
+    the items they share and how many each lists (`common`), or the criterion's own
+    `key` (preference ranks)."""
+
+    def __init__(self, problem: Problem, language: str) -> None:
+        self.problem, self.language = problem, language
+        self._reasons: dict[tuple[int, int], list[Reason]] = {}
+        self._criteria = criteria_for(problem.request.program.format)
+        self._total = sum(problem.weights.values())
+        self._codes: dict[str, tuple[list[int], list[int]]] = {}
+        self._items: dict[str, tuple[list[dict[str, str]], list[dict[str, str]]]] = {}
+        pool = problem.pool
+        for name in problem.weights:
+            criterion = self._criteria[name]
+            if criterion.reads is None:
+                continue
+            mentee_field, mentor_field = criterion.reads
+            if criterion.common:
+                self._items[name] = (
+                    [item_set(getattr(p, mentee_field)) for p in pool.mentees],
+                    [item_set(getattr(p, mentor_field)) for p in pool.mentors],
+                )
+            else:
+                self._codes[name] = (
+                    _field_codes(pool.mentees, mentee_field),
+                    _field_codes(pool.mentors, mentor_field),
+                )
+        self._by_code: dict[str, dict[object, Reason]] = {}
+        # The same evidence gives the same reason ("no shared interest"): each distinct
+        # one is rendered and built once, then shared (reasons are read only).
+        self._said: dict[tuple[object, ...], Reason] = {}
+
+    def reasons(self, i: int, j: int) -> list[Reason]:
+        """Per-criterion reasons for one pair, strongest contribution first."""
+        if (i, j) not in self._reasons:
+            self.prepare([(i, j)])
+        return self._reasons[(i, j)]
+
+    def prepare(self, pairs: list[tuple[int, int]]) -> None:
+        """The reasons of many (mentee, mentor) pairs at once, criterion by criterion: the
+        same reasons as one pair at a time, with the Python work done in tight loops."""
+        todo = [pair for pair in dict.fromkeys(pairs) if pair not in self._reasons]
+        if not todo:
+            return
+        columns = [self._column(name, w, todo) for name, w in self.problem.weights.items()]
+        if self.problem.caller_scores:
+            columns.insert(0, [self._caller_reason(i, j) for i, j in todo])
+        for k, pair in enumerate(todo):
+            self._reasons[pair] = sorted((column[k] for column in columns), key=_strength)
+
+    def _caller_reason(self, i: int, j: int) -> Reason:
+        score = round(float(self.problem.score[i, j]), 6)
+        detail = render(self.language, "scores.caller")
+        return Reason.model_construct(
+            criterion="scores", weight=1, value=score, contribution=score, detail=detail
+        )
+
+    def _column(self, name: str, weight: float, pairs: list[tuple[int, int]]) -> list[Reason]:
+        """One criterion's reason for each pair; pairs whose evidence must be equal (same
+        key) share the reason, and the evidence function runs once per key."""
+        keys: list[object]
+        if (items := self._items.get(name)) is not None:
+            mine, theirs = items
+            keys = [
+                (tuple(text for k, text in mine[i].items() if k in theirs[j]), len(mine[i]))
+                + (len(theirs[j]),)
+                for i, j in pairs
+            ]
+        elif (codes := self._codes.get(name)) is not None:
+            keys = [(codes[0][i], codes[1][j]) for i, j in pairs]
+        elif (key := self._criteria[name].key) is not None:
+            mentors, mentees = self.problem.pool.mentors, self.problem.pool.mentees
+            keys = [key(mentors[j], mentees[i]) for i, j in pairs]
+        else:
+            return [self._reason(name, weight, i, j) for i, j in pairs]
+        known = self._by_code.setdefault(name, {})
+        found = []
+        for evidence_key, (i, j) in zip(keys, pairs, strict=True):
+            reason = known.get(evidence_key)
+            if reason is None:
+                reason = known[evidence_key] = self._reason(name, weight, i, j)
+            found.append(reason)
+        return found
+
+    def _reason(self, name: str, weight: float, i: int, j: int) -> Reason:
+        mentor, mentee = self.problem.pool.mentors[j], self.problem.pool.mentees[i]
+        evidence = self._criteria[name].evidence(mentor, mentee)
+        # With the caller's scores the criteria are shown for information only.
+        used = 0.0 if self.problem.caller_scores else weight
+        params = tuple(
+            (k, tuple(v) if isinstance(v, list) else v) for k, v in evidence.params.items()
+        )
+        said = (name, used, evidence.value, evidence.key, params)
+        if said not in self._said:
+            total = self._total
+            self._said[said] = Reason.model_construct(  # checked values: no re-validation
+                criterion=name,
+                weight=used,
+                value=round(evidence.value, 4),
+                contribution=round(used * evidence.value / total, 4) if total else 0.0,
+                detail=render(self.language, evidence.key, **evidence.params),
+            )
+        return self._said[said]
+
+    def explanation(self, i: int, j: int, pinned: bool) -> str:
+        """One sentence a manager can read: who, how well, and the main reasons why."""
+        problem, language = self.problem, self.language
+        cited = [r.detail for r in self.reasons(i, j) if r.contribution > 0][:EXPLAINED_REASONS]
+        separator = catalogue(language)["reason_separator"]
+        return render(
+            language,
+            "explanation.pinned" if pinned else "explanation.pair",
+            mentor=display_name(problem.pool.mentors[j]),
+            mentee=display_name(problem.pool.mentees[i]),
+            score=round(float(problem.score[i, j]), 2),
+            reasons=separator.join(cited) or render(language, "explanation.no_reason"),
+        )
+
+    def suggestions(
+        self, assignment: np.ndarray, load: np.ndarray, count: int
+    ) -> dict[str, list[Suggestion]]:
+        """The top `count` eligible mentors per mentee; the assigned one flagged, always shown."""
+        if count == 0:
+            return {}
+        problem, found = self.problem, {}
+        tops = [top.tolist() for top in top_mentors(problem, count)]
+        for i, ranked in enumerate(tops):
+            assigned = int(assignment[i])
+            if assigned >= 0 and assigned not in ranked:
+                ranked.append(assigned)
+        self.prepare([(i, j) for i, ranked in enumerate(tops) for j in ranked])
+        for i, mentee in enumerate(problem.pool.mentees):
+            ranked, assigned = tops[i], int(assignment[i])
+            found[mentee.id] = [
+                trusted(  # values computed here: no re-validation
+                    Suggestion,
+                    {
+                        "mentor": problem.pool.mentors[j].id,
+                        "score": round(float(problem.score[i, j]), 6),
+                        "assigned": j == assigned,
+                        "has_room": bool(load[j] < problem.capacity[j]),
+                        "reasons": self.reasons(i, j),
+                    },
+                )
+                for j in ranked
+            ]
+        return found

@@ -1,0 +1,125 @@
+"""The response: pairings explained, groups, suggestions, unmatched reasons, metrics, bound."""
+
+from __future__ import annotations
+
+import logging
+import time
+
+import numpy as np
+
+from solver.answer.explain import Explainer
+from solver.answer.metrics import compute_metrics
+from solver.answer.unmatched import everyone_unmatched, unmatched
+from solver.contract.response import Conflict, Group, MatchResponse, Pairing, trusted
+from solver.dispatch import engine_for
+from solver.encode.instance import Solution
+from solver.encode.problem import Problem
+from solver.encode.quantise import SCORE_SCALE
+
+log = logging.getLogger(__name__)
+
+
+def _pairings(problem: Problem, assignment: np.ndarray, explainer: Explainer) -> list[Pairing]:
+    """Every pair made, best score first (ties by mentor id, then mentee id), explained."""
+    pinned = set(problem.pins)
+    matched = np.nonzero(assignment >= 0)[0]
+    scores = problem.score[matched, assignment[matched]].tolist()
+    mentors, mentees = problem.pool.mentors, problem.pool.mentees
+    made = sorted(
+        zip(scores, matched.tolist(), assignment[matched].tolist(), strict=True),
+        key=lambda pair: (-pair[0], mentors[pair[2]].id, mentees[pair[1]].id),
+    )
+    explainer.prepare([(i, j) for _, i, j in made])
+    return [
+        trusted(  # values computed here: no re-validation
+            Pairing,
+            {
+                "rank": rank,
+                "mentor": mentors[j].id,
+                "mentee": mentees[i].id,
+                "score": round(score, 6),
+                "pinned": (i, j) in pinned,
+                "reasons": explainer.reasons(i, j),
+                "explanation": explainer.explanation(i, j, (i, j) in pinned),
+            },
+        )
+        for rank, (score, i, j) in enumerate(made, start=1)
+    ]
+
+
+def _bound(problem: Problem, assignment: np.ndarray, solution: Solution, objective: float) -> float:
+    """An upper bound on the total score: the proof, the engine's bound, or each mentee's best."""
+    if solution.proven:
+        return objective
+    pinned_total = sum(float(problem.score[i, j]) for i, j in problem.pins)
+    if solution.gain_bound is not None:
+        return round(pinned_total + solution.gain_bound / SCORE_SCALE, 6)
+    free = np.ones(len(problem.pool.mentees), dtype=bool)
+    free[[i for i, _ in problem.pins]] = False
+    best = np.where(problem.eligible, problem.score, 0.0).max(axis=1, initial=0.0)
+    return round(pinned_total + float(best[free].sum()), 6)
+
+
+def _respond(
+    problem: Problem,
+    assignment: np.ndarray,
+    solution: Solution,
+    started: float,
+    language: str,
+    engine: str,
+    blocking: int,
+) -> MatchResponse:
+    request = problem.request
+    explainer = Explainer(problem, language)
+    pairings = _pairings(problem, assignment, explainer)
+    load = np.bincount(assignment[assignment >= 0], minlength=len(problem.pool.mentors))
+    objective = round(sum(p.score for p in pairings), 6)
+    bound = max(_bound(problem, assignment, solution, objective), objective)
+    by_mentor: dict[str, list[str]] = {}
+    for pairing in pairings:
+        by_mentor.setdefault(pairing.mentor, []).append(pairing.mentee)
+    groups = [Group(mentor=m, mentees=by_mentor[m]) for m in sorted(by_mentor)]
+    suggestions = explainer.suggestions(assignment, load, request.program.suggestions)
+    left_out = unmatched(problem, assignment, language)
+    metrics = compute_metrics(
+        request, [(p.mentor, p.mentee, p.score) for p in pairings], blocking_pairs=blocking
+    )
+    return MatchResponse(
+        status="optimal" if solution.proven else "feasible",
+        objective=objective,
+        bound=bound,
+        gap=round((bound - objective) / bound, 6) if bound > 0 else 0.0,
+        engine=engine,
+        solve_seconds=round(time.perf_counter() - started, 4),  # everything above included
+        pairings=pairings,
+        groups=groups,
+        suggestions=suggestions,
+        unmatched=left_out,
+        mentor_load={m.id: int(load[j]) for j, m in enumerate(problem.pool.mentors)},
+        metrics=metrics,
+    )
+
+
+def _infeasible(
+    problem: Problem,
+    conflicts: list[Conflict],
+    started: float,
+    language: str,
+    engine: str | None = None,
+) -> MatchResponse:
+    request = problem.request
+    return MatchResponse(
+        status="infeasible",
+        objective=0.0,
+        bound=0.0,
+        gap=0.0,
+        engine=engine or engine_for(request.program),
+        solve_seconds=round(time.perf_counter() - started, 4),
+        pairings=[],
+        groups=[],
+        suggestions={},
+        unmatched=everyone_unmatched(problem, language),
+        mentor_load={m.id: 0 for m in request.mentors},
+        metrics=compute_metrics(request, []),
+        conflicts=conflicts,
+    )

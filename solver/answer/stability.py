@@ -1,0 +1,142 @@
+"""Blocking pairs: a mentor and a mentee who would both rather be together.
+
+A pair (mentee i, mentor j), eligible and not made, blocks when i is unpaired
+or ranks j above its mentor, and j has room or ranks i above one of its
+mentees. Orders are the stated preferences, then the score, then id order.
+Pinned pairs are the manager's decision: they never block and cannot be
+displaced, but they do fill their mentor's places.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from solver.encode.instance import Instance
+from solver.encode.orders import mentee_keys, mentor_keys, wishes
+from solver.encode.problem import Problem
+from solver.encode.quantise import SCORE_SCALE
+from solver.encode.usable import Usable, pair_gains
+from solver.rules.program.side import Stability
+from solver.runtime import BLOCK, in_blocks
+
+UNRANKED = np.iinfo(np.int64).max
+
+
+def count_blocking_pairs(inst: Instance, stability: Stability, assignment: np.ndarray) -> int:
+    """How many pairs block the assignment (free mentees and places only)."""
+    return count_blocking_pairs_lazily(
+        inst, stability.mentee_rank, lambda arcs: stability.mentor_rank[arcs], assignment
+    )
+
+
+def count_blocking_pairs_lazily(
+    inst: Instance,
+    mentee_key: np.ndarray,
+    mentor_keys_of: Callable[[np.ndarray], np.ndarray],
+    assignment: np.ndarray,
+) -> int:
+    """The same count, with the mentors' orders built only where they can matter: on the
+    arcs made and on the arcs whose mentee would rather take them (few, at scale)."""
+    if len(inst.rows) == 0:
+        return 0
+    made = assignment[inst.rows] == inst.cols
+    current = np.full(inst.n_mentees, UNRANKED, dtype=np.int64)
+    current[inst.rows[made]] = mentee_key[made]
+    mentee_wants = mentee_key < current[inst.rows]
+    needed = np.nonzero(mentee_wants | made)[0]
+    mentor_key = mentor_keys_of(needed)
+    cols, made_needed = inst.cols[needed], made[needed]
+    load = np.bincount(inst.cols[made], minlength=inst.n_mentors)
+    worst = np.full(inst.n_mentors, -1, dtype=np.int64)
+    np.maximum.at(worst, cols[made_needed], mentor_key[made_needed])
+    mentor_wants = (load[cols] < inst.capacity[cols]) | (mentor_key < worst[cols])
+    return int((~made_needed & mentee_wants[needed] & mentor_wants).sum())
+
+
+def _stated_keys(problem: Problem) -> tuple[np.ndarray, np.ndarray]:
+    """Row-major keys of the pairs listed by their mentee, and of those listed by their
+    mentor, each sorted."""
+    m = problem.score.shape[1]
+    pool = problem.pool
+    by_mentee = wishes(pool.mentees, pool.mentor_index)
+    by_mentor = wishes(pool.mentors, pool.mentee_index)
+    return (
+        np.unique(np.array([i * m + j for i, j, _ in by_mentee], dtype=np.int64)),
+        np.unique(np.array([i * m + j for j, i, _ in by_mentor], dtype=np.int64)),
+    )
+
+
+def blocking_pairs(problem: Problem, usable: Usable, assignment: np.ndarray) -> int:
+    """How many usable pairs block the assignment, counted as `count_blocking_pairs_lazily`
+    counts them. Pairs nobody listed compare by score, then index, and are counted block
+    by block from the score matrix; listed pairs (few) are counted on arcs with the full
+    orders, as are the mentees whose own mentor is a listed one."""
+    n, m = problem.score.shape
+    by_mentee, by_mentor = _stated_keys(problem)
+    stated = np.union1d(by_mentee, by_mentor)
+    matched = np.nonzero(assignment >= 0)[0]
+    made = matched[usable.mask[matched, assignment[matched]]]
+    made_keys = made * m + assignment[made]
+    made_gain = pair_gains(problem, made_keys).astype(np.float64)
+    made_listed = np.isin(made_keys, by_mentee)  # in its mentee's order
+    made_chosen = np.isin(made_keys, by_mentor)  # in its mentor's order
+    # Each mentee's own pair (score, mentor); nobody's: every usable pair is better.
+    current_gain, current_col = np.full(n, -np.inf), np.zeros(n, dtype=np.int64)
+    current_gain[made], current_col[made] = made_gain, assignment[made]
+    # A mentee on a listed pair prefers no unlisted one: left to the exact count.
+    plain_rows = np.ones(n, dtype=bool)
+    plain_rows[made[made_listed]] = False
+    # Each mentor's least preferred mentee among unlisted pairs; a listed one ranks
+    # before every unlisted pair, so then only room can make the mentor want one.
+    load = np.bincount(assignment[made], minlength=m)
+    room = load < usable.capacity
+    worst_gain, worst_row = np.full(m, np.inf), np.full(m, -1, dtype=np.int64)
+    plain = np.nonzero(~made_chosen)[0]
+    order = plain[np.lexsort((-made[plain], made_gain[plain]))]  # lowest score, last row
+    mentors = assignment[made[order]]
+    _, first_of = np.unique(mentors, return_index=True)
+    worst_gain[mentors[first_of]] = made_gain[order[first_of]]
+    worst_row[mentors[first_of]] = made[order[first_of]]
+    rows_of = np.arange(BLOCK, dtype=np.int64)[:, None]
+    columns = np.arange(m, dtype=np.int64)[None, :]
+
+    def block(first: int) -> int:
+        last = min(first + BLOCK, n)
+        gain = np.rint(problem.score[first:last] * SCORE_SCALE)
+        cg, cc = current_gain[first:last, None], current_col[first:last, None]
+        mentee_wants = (gain > cg) | ((gain == cg) & (columns < cc))
+        rows = rows_of[: last - first] + first
+        mentor_wants = (gain > worst_gain) | ((gain == worst_gain) & (rows < worst_row))
+        mentor_wants |= room
+        mentee_wants &= mentor_wants
+        mentee_wants &= usable.mask[first:last]
+        mentee_wants &= plain_rows[first:last, None]
+        lo, hi = np.searchsorted(stated, [first * m, last * m])
+        mentee_wants.flat[stated[lo:hi] - first * m] = False
+        return int(np.count_nonzero(mentee_wants))
+
+    count = sum(in_blocks(block, range(0, n, BLOCK)))
+    return count + _listed_blocking(problem, usable, assignment, stated, made_keys)
+
+
+def _listed_blocking(
+    problem: Problem,
+    usable: Usable,
+    assignment: np.ndarray,
+    stated: np.ndarray,
+    made_keys: np.ndarray,
+) -> int:
+    """Blocking pairs among the listed ones, on arcs: the listed usable pairs and those made."""
+    n, m = problem.score.shape
+    listed = stated[usable.mask.flat[stated]] if len(stated) else stated
+    keys = np.union1d(listed, made_keys)
+    rows, cols, gain = keys // m, keys % m, pair_gains(problem, keys)
+    inst = Instance(n, m, rows, cols, gain, usable.capacity, problem.volunteer, problem.waiting)
+    return count_blocking_pairs_lazily(
+        inst,
+        mentee_keys(problem, rows, cols, gain),
+        lambda arcs: mentor_keys(problem, rows[arcs], cols[arcs], gain[arcs]),
+        assignment,
+    )

@@ -1,0 +1,73 @@
+"""Checks that need the whole request (unique ids, references that exist), and the error
+that names each problem's location so the API can answer 422 pointing at the field."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from solver.contract.request import Loc, MatchRequest
+
+TOP_LEVEL_ATTRIBUTES = ("department", "site", "job_family")
+
+
+def attribute_errors(request: MatchRequest) -> list[tuple[Loc, str]]:
+    """Diversity rules must name an attribute that at least one participant has."""
+    known = set(TOP_LEVEL_ATTRIBUTES)
+    for person in [*request.mentors, *request.mentees]:
+        known |= person.attributes.keys()
+    errors: list[tuple[Loc, str]] = []
+    diversity = request.program.diversity
+    for rule in ("cross", "max_same_per_mentor", "balance"):
+        for attribute in getattr(diversity, rule):
+            if attribute not in known:
+                message = f"unknown attribute {attribute!r}: no participant has it"
+                errors.append((("program", "diversity", rule, attribute), message))
+    return errors
+
+
+def reference_errors(request: MatchRequest) -> list[tuple[Loc, str]]:
+    """Every cross-field problem of a request: duplicate ids and references to unknown ids."""
+    errors: list[tuple[Loc, str]] = attribute_errors(request)
+    sides = {"mentors": request.mentors, "mentees": request.mentees}
+    ids = {}
+    for side, people in sides.items():
+        seen: set[str] = set()
+        for i, person in enumerate(people):
+            if person.id in seen:
+                errors.append(((side, i, "id"), f"duplicate id {person.id!r} in {side}"))
+            seen.add(person.id)
+        ids[side] = seen
+    other = {"mentors": ids["mentees"], "mentees": ids["mentors"]}
+    for side, people in sides.items():
+        for i, person in enumerate(people):
+            for field in ("preferences", "avoid"):
+                for j, ref in enumerate(getattr(person, field)):
+                    if ref not in other[side]:
+                        errors.append(((side, i, field, j), f"unknown id {ref!r}"))
+    program = request.program
+    pair_lists: dict[str, list[Any]] = {"pinned": program.pinned, "forbidden": program.forbidden}
+    pair_lists["scores"] = program.scores or []
+    for field, pairs in pair_lists.items():
+        seen_pairs: set[tuple[str, str]] = set()
+        for i, pair in enumerate(pairs):
+            if pair.mentor not in ids["mentors"]:
+                errors.append((("program", field, i, "mentor"), f"unknown mentor {pair.mentor!r}"))
+            if pair.mentee not in ids["mentees"]:
+                errors.append((("program", field, i, "mentee"), f"unknown mentee {pair.mentee!r}"))
+            key = (pair.mentor, pair.mentee)
+            if key in seen_pairs:
+                errors.append(((("program", field, i)), f"pair {key} listed twice"))
+            seen_pairs.add(key)
+    return errors
+
+
+log = logging.getLogger(__name__)
+
+
+class InvalidRequest(ValueError):
+    """A request that cannot be solved as written; `errors` name each field and the problem."""
+
+    def __init__(self, errors: list[tuple[Loc, str]]) -> None:
+        super().__init__("; ".join(msg for _, msg in errors))
+        self.errors = errors

@@ -1,0 +1,188 @@
+"""From a request to arrays (`Problem`) and from a problem to what an engine sees (`Instance`).
+
+Engines see only `Instance`: candidate arcs, integer gains, capacities and
+mentee priorities. Scores are floats in [0, 1]; engines work on integers, so
+each score is quantised to `SCORE_SCALE` steps (1e-9). The optimum found is
+exact for scores at that resolution — far below any difference a manager sees,
+unlike a cast such as `int(100 * score)`, which merges scores 0.01 apart.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+
+from solver.encode.keys import found_in
+from solver.encode.orders import stability
+from solver.encode.problem import Problem, free_places
+from solver.encode.quantise import quantise
+from solver.rules.program.side import Balance, CrossShare, SameCap, Side, Stability
+
+
+@dataclass(frozen=True)
+class Instance:
+    """What an engine solves: arcs between free mentees and mentors with room."""
+
+    n_mentees: int
+    n_mentors: int
+    rows: np.ndarray  # mentee of each candidate arc
+    cols: np.ndarray  # mentor of each candidate arc
+    gain: np.ndarray  # int64, quantised score of each arc
+    capacity: np.ndarray  # places left per mentor once pins are placed
+    volunteer: np.ndarray
+    waiting: np.ndarray
+    side: Side = field(default_factory=Side)
+    pinned_load: np.ndarray | None = None  # pinned mentees per mentor
+    pinned_min_gain: int | None = None  # the lowest gain among pinned pairs
+
+    def side_pinned_per_mentor(self) -> np.ndarray:
+        if self.pinned_load is None:
+            return np.zeros(self.n_mentors, dtype=np.int64)
+        return self.pinned_load
+
+    def subset(self, keep: np.ndarray) -> Instance:
+        """The same instance on fewer arcs (a boolean mask over arcs, order kept)."""
+        side = self.side
+        cross = [replace(c, crosses=c.crosses[keep], known=c.known[keep]) for c in side.cross]
+        stability = None
+        if side.stability is not None:
+            stability = Stability(
+                side.stability.mentee_rank[keep], side.stability.mentor_rank[keep]
+            )
+        return replace(
+            self,
+            rows=self.rows[keep],
+            cols=self.cols[keep],
+            gain=self.gain[keep],
+            side=replace(side, cross=cross, stability=stability),
+        )
+
+
+def instance(problem: Problem) -> Instance:
+    """The free part of the problem: mentees not pinned, mentors' places left after pins."""
+    free, capacity = free_places(problem)
+    candidates = problem.eligible & free[:, None] & (capacity > 0)[None, :]
+    rows, cols = np.nonzero(candidates)
+    rows, cols = rows.astype(np.int64), cols.astype(np.int64)
+    gain = quantise(problem.score[rows, cols])
+    pinned_gains = [int(quantise(problem.score[i, j])) for i, j in problem.pins]
+    return Instance(
+        n_mentees=len(free),
+        n_mentors=len(capacity),
+        rows=rows,
+        cols=cols,
+        gain=gain,
+        capacity=np.maximum(capacity, 0),
+        volunteer=problem.volunteer,
+        waiting=problem.waiting,
+        side=side_rules(problem, rows, cols, gain),
+        pinned_load=problem.capacity - capacity,
+        pinned_min_gain=min(pinned_gains) if pinned_gains else None,
+    )
+
+
+def bonus_pairs(
+    problem: Problem, bonus: dict[tuple[str, str], float]
+) -> tuple[np.ndarray, np.ndarray]:
+    """The row-major keys (mentee × mentors + mentor, increasing) of the (mentor id, mentee
+    id) pairs of a bonus that name people of the pool, and their extra gain in gain units."""
+    mentees, mentors = problem.pool.mentee_index, problem.pool.mentor_index
+    found = {
+        mentees[mentee] * len(mentors) + mentors[mentor]: extra
+        for (mentor, mentee), extra in bonus.items()
+        if mentee in mentees and mentor in mentors
+    }
+    keys = np.array(sorted(found), dtype=np.int64)
+    return keys, quantise(np.array([found[k] for k in keys.tolist()], dtype=np.float64))
+
+
+def with_bonus(inst: Instance, problem: Problem, bonus: dict[tuple[str, str], float]) -> Instance:
+    """Extra gain on some (mentor id, mentee id) arcs, in score units: re-matching rewards
+    the current pairs so that a change must gain more than its penalty."""
+    if not bonus:
+        return inst
+    keys = inst.rows * inst.n_mentors + inst.cols  # increasing: arcs are in row-major order
+    wanted, extra = bonus_pairs(problem, bonus)
+    at, hit = found_in(keys, wanted)
+    gain = inst.gain.copy()
+    gain[at[hit]] += extra[hit]
+    return replace(inst, gain=gain)
+
+
+def side_rules(problem: Problem, rows: np.ndarray, cols: np.ndarray, gain: np.ndarray) -> Side:
+    """The program's rules beyond the assignment, over the instance's arcs."""
+    program = problem.request.program
+    diversity = program.diversity
+    pins = problem.pins
+    cross = []
+    for attribute, share in diversity.cross.items():
+        e, m = problem.pool.attribute_codes(attribute)
+        known = (e[rows] >= 0) & (m[cols] >= 0)
+        pinned_known = [(i, j) for i, j in pins if e[i] >= 0 and m[j] >= 0]
+        pinned_cross = sum(1 for i, j in pinned_known if e[i] != m[j])
+        differ = known & (e[rows] != m[cols])
+        cross.append(CrossShare(attribute, share, differ, known, pinned_cross, len(pinned_known)))
+    same = []
+    for attribute, k in diversity.max_same_per_mentor.items():
+        e, _ = problem.pool.attribute_codes(attribute)
+        pinned: dict[tuple[int, int], int] = {}
+        for i, j in pins:
+            if e[i] >= 0:
+                pinned[(j, int(e[i]))] = pinned.get((j, int(e[i])), 0) + 1
+        same.append(SameCap(attribute, k, e, pinned))
+    balance = []
+    for attribute, wanted in diversity.balance.items():
+        if wanted:
+            e, _ = problem.pool.attribute_codes(attribute)
+            values = int(e.max(initial=-1)) + 1
+            pinned_count = np.bincount([e[i] for i, _ in pins if e[i] >= 0], minlength=values)
+            balance.append(Balance(attribute, e, np.zeros(values, dtype=np.int64), pinned_count))
+    return Side(
+        cross=cross,
+        same=same,
+        balance=balance,
+        group_min=program.group.min_size if program.format == "group" else None,
+        stability=stability(problem, rows, cols, gain) if program.stable else None,
+        fair=program.objective == "fair",
+    )
+
+
+@dataclass(frozen=True)
+class Solution:
+    """An engine's answer: each mentee's mentor (-1 for none) and how sure it is."""
+
+    assignment: np.ndarray
+    proven: bool
+    gain_bound: int | None = None  # an upper bound on the total gain, when not proven
+    feasible: bool = True  # False: no assignment satisfies the rules (proven) or none found
+
+
+def priority_class(inst: Instance) -> np.ndarray:
+    """Each mentee's rank in the lexicographic order: volunteers first, then longest waiting.
+
+    Rank 1 is the lowest class. Matching mentees by these ranks alone gives the
+    lexicographic optimum of the contract (volunteers, then count, then waiting).
+    """
+    keys = inst.volunteer.astype(np.int64) * (int(inst.waiting.max(initial=0)) + 1) + inst.waiting
+    _, rank = np.unique(keys, return_inverse=True)
+    return rank.astype(np.int64) + 1
+
+
+def lexicographic_key(inst: Instance, assignment: np.ndarray) -> tuple[int, int, int, int]:
+    """(matched volunteers, matched, waiting served, total gain) of an assignment."""
+    matched = assignment >= 0
+    gains = dict(
+        zip(
+            zip(inst.rows.tolist(), inst.cols.tolist(), strict=True),
+            inst.gain.tolist(),
+            strict=True,
+        )
+    )
+    total = sum(gains[(i, int(assignment[i]))] for i in np.nonzero(matched)[0].tolist())
+    return (
+        int(inst.volunteer[matched].sum()),
+        int(matched.sum()),
+        int(inst.waiting[matched].sum()),
+        total,
+    )

@@ -1,0 +1,28 @@
+"""Pairs as row-major keys (mentee × mentors + mentor): sorted-key lookups and unions."""
+
+from __future__ import annotations
+
+import logging
+
+import numpy as np
+
+
+def found_in(ordered: np.ndarray, wanted: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Where each wanted value is in an increasing array, and whether it is there: `at`
+    (clipped to the array, meaningful where `hit`) and `hit`."""
+    if len(ordered) == 0:
+        return np.zeros(len(wanted), dtype=np.int64), np.zeros(len(wanted), dtype=bool)
+    at = np.minimum(np.searchsorted(ordered, wanted), len(ordered) - 1)
+    return at, ordered[at] == wanted
+
+
+log = logging.getLogger(__name__)
+
+
+def distinct(parts: list[np.ndarray]) -> np.ndarray:
+    """The keys of all parts, sorted, without repeats (a sort: numpy's hashing `unique`
+    was slower on these int64 keys)."""
+    if not parts:
+        return np.zeros(0, dtype=np.int64)
+    merged = np.sort(np.concatenate(parts))
+    return merged[np.r_[True, merged[1:] != merged[:-1]]] if len(merged) else merged

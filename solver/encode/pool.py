@@ -1,0 +1,125 @@
+"""Participants turned into numpy arrays, once, for every criterion and rule.
+
+Rows of every pair matrix are mentees, columns are mentors. List fields are
+compared as whole items after normalisation (case, hyphens, spacing): "AI"
+matches "ai" and "A.I." does not match "retail" — there is no substring luck.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+
+from solver.contract.request import Participant
+from solver.rules.items import item_set, normalise, utc_offset_hours
+
+
+def incidence(
+    left: Sequence[Sequence[str]], right: Sequence[Sequence[str]]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Two 0/1 float32 matrices over one shared vocabulary (rows: people, columns: items)."""
+    vocabulary: dict[str, int] = {}
+    seen: dict[tuple[str, ...], list[int]] = {}  # people often list the same items
+
+    def code(items: Sequence[str]) -> list[int]:
+        key = tuple(items)
+        if key not in seen:
+            seen[key] = [vocabulary.setdefault(k, len(vocabulary)) for k in item_set(key)]
+        return seen[key]
+
+    rows = [[code(x) for x in lists] for lists in (left, right)]
+    matrices = []
+    for coded in rows:
+        matrix = np.zeros((len(coded), max(len(vocabulary), 1)), dtype=np.float32)
+        people = np.repeat(np.arange(len(coded)), [len(columns) for columns in coded])
+        matrix[people, [k for columns in coded for k in columns]] = 1.0  # one assignment
+        matrices.append(matrix)
+    return matrices[0], matrices[1]
+
+
+def optional_floats(values: Iterable[float | None]) -> np.ndarray:
+    """A float array with NaN where the value is missing."""
+    return np.array([np.nan if v is None else float(v) for v in values], dtype=np.float64)
+
+
+def codes(values_a: Iterable[str | None], values_b: Iterable[str | None]) -> tuple[np.ndarray, ...]:
+    """Category codes over one shared vocabulary (normalised); -1 where missing."""
+    vocabulary: dict[str, int] = {}
+    coded = []
+    for values in (values_a, values_b):
+        out = [
+            -1
+            if not v or not normalise(v)
+            else vocabulary.setdefault(normalise(v), len(vocabulary))
+            for v in values
+        ]
+        coded.append(np.array(out, dtype=np.int64))
+    return tuple(coded)
+
+
+class Pool:
+    """Both sides of a request as arrays, built once in vectorised passes."""
+
+    def __init__(self, mentors: Sequence[Participant], mentees: Sequence[Participant]) -> None:
+        self.mentors = list(mentors)
+        self.mentees = list(mentees)
+        self.mentor_index = {p.id: j for j, p in enumerate(self.mentors)}
+        self.mentee_index = {p.id: i for i, p in enumerate(self.mentees)}
+        e, m = self.mentees, self.mentors
+        self.goals, self.skills = incidence([p.goals for p in e], [p.skills for p in m])
+        self.languages_e, self.languages_m = incidence(
+            [p.languages for p in e], [p.languages for p in m]
+        )
+        self.interests_e, self.interests_m = incidence(
+            [p.interests for p in e], [p.interests for p in m]
+        )
+        self.slots_e, self.slots_m = incidence(
+            [p.availability for p in e], [p.availability for p in m]
+        )
+        self.seniority_e = optional_floats(p.seniority for p in e)
+        self.seniority_m = optional_floats(p.seniority for p in m)
+        self.offset_e = optional_floats(
+            utc_offset_hours(p.timezone) if p.timezone else None for p in e
+        )
+        self.offset_m = optional_floats(
+            utc_offset_hours(p.timezone) if p.timezone else None for p in m
+        )
+        self.department_e, self.department_m = codes(
+            [p.department for p in e], [p.department for p in m]
+        )
+
+    MENTEE_ARRAYS = (
+        "goals",
+        "languages_e",
+        "interests_e",
+        "slots_e",
+        "seniority_e",
+        "offset_e",
+        "department_e",
+    )
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return len(self.mentees), len(self.mentors)
+
+    def mentee_rows(self, first: int, last: int) -> Pool:
+        """The same pool for mentees first..last-1 only (views, no copy): scoring in blocks
+        keeps every temporary matrix small."""
+        part = copy.copy(self)
+        part.mentees = self.mentees[first:last]
+        part.mentee_index = {p.id: i for i, p in enumerate(part.mentees)}
+        for name in self.MENTEE_ARRAYS:
+            setattr(part, name, getattr(self, name)[first:last])
+        return part
+
+    def attribute_codes(self, attribute: str) -> tuple[np.ndarray, np.ndarray]:
+        """Codes of a top-level field (department, site, job_family) or an `attributes` key."""
+        top_level = attribute in ("department", "site", "job_family")
+
+        def value(p: Participant) -> str | None:
+            return getattr(p, attribute) if top_level else p.attributes.get(attribute)
+
+        coded = codes([value(p) for p in self.mentees], [value(p) for p in self.mentors])
+        return coded[0], coded[1]

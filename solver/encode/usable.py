@@ -1,0 +1,32 @@
+"""Which pairs an engine may make once pins are placed, read straight from the problem's arrays."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from solver.encode.problem import Problem, free_places
+from solver.encode.quantise import quantise
+
+
+@dataclass(frozen=True)
+class Usable:
+    """Which pairs an engine may make: eligible, mentee not pinned, mentor with room."""
+
+    mask: np.ndarray  # mentees × mentors
+    capacity: np.ndarray  # places left per mentor once pins are placed
+    pinned_load: np.ndarray
+
+
+def usable_pairs(problem: Problem) -> Usable:
+    free, capacity = free_places(problem)
+    mask = problem.eligible & free[:, None]
+    mask &= (capacity > 0)[None, :]
+    return Usable(mask, np.maximum(capacity, 0), problem.capacity - capacity)
+
+
+def pair_gains(problem: Problem, keys: np.ndarray) -> np.ndarray:
+    """Quantised gains of the pairs with these row-major keys."""
+    m = problem.score.shape[1]
+    return quantise(problem.score[keys // m, keys % m])

@@ -1,0 +1,101 @@
+"""Node potentials that prove a flow's answer optimal: Bellman-Ford on the residual graph of the
+one-circulation form of the two flows."""
+
+from __future__ import annotations
+
+import logging
+
+import numpy as np
+
+from solver.encode.instance import Instance, priority_class
+
+log = logging.getLogger(__name__)
+
+
+MAX_SWEEPS = 5_000  # Bellman–Ford sweeps before giving up the proof
+
+
+def potentials(
+    inst: Instance,
+    keep: np.ndarray,
+    assignment: np.ndarray,
+    start: np.ndarray | None = None,
+    largest: int | None = None,
+) -> np.ndarray | None:
+    """Node potentials proving the assignment optimal on the kept arcs, or None (no proof).
+
+    `start` (the potentials of a previous, nearby answer) only speeds Bellman–Ford up: any
+    fixpoint of its relaxations is a proof, wherever it started."""
+    n, m = inst.n_mentees, inst.n_mentors
+    source, sink = n + m, n + m + 1
+    rank = priority_class(inst)
+    # `largest`: a bound on |gain| over every pair the proof covers, kept or not.
+    max_gain = int(np.abs(inst.gain).max(initial=0)) if largest is None else largest
+    weight = 2 * (n + 1) * (max_gain + 1)  # W: more than any gain a cycle can make
+    big = weight * (int(rank.max(initial=0)) + 2)
+    lowest = 0 if start is None else int(start.min(initial=0))
+    floor = lowest - 4 * big  # a fixpoint stays above: a simple path costs more than -3 BIG
+    if floor - 2 * big < -(2**62):
+        return None  # beyond this, int64 could overflow
+    rows, cols, gain = inst.rows[keep], inst.cols[keep], inst.gain[keep]
+    used = assignment[rows] == cols
+    matched = assignment >= 0
+    load = np.bincount(assignment[matched], minlength=m)
+    mentees, mentors = np.arange(n), n + np.arange(m)
+    room, busy = load < inst.capacity, load > 0
+    tails = [
+        np.where(used, n + cols, rows),
+        np.where(matched, mentees, source),
+        mentors[room],
+        np.full(int(busy.sum()), sink),
+        np.array([sink] + ([source] if matched.any() else [])),
+    ]
+    heads = [
+        np.where(used, rows, n + cols),
+        np.where(matched, source, mentees),
+        np.full(int(room.sum()), sink),
+        mentors[busy],
+        np.array([source] + ([sink] if matched.any() else [])),
+    ]
+    costs = [
+        np.where(used, gain, -gain),
+        np.where(matched, weight * rank, -weight * rank),
+        np.zeros(int(room.sum()), dtype=np.int64),
+        np.zeros(int(busy.sum()), dtype=np.int64),
+        np.array([-big] + ([big] if matched.any() else []), dtype=np.int64),
+    ]
+    tail, head, cost = (np.concatenate(part).astype(np.int64) for part in (tails, heads, costs))
+    distance = np.zeros(n + m + 2, dtype=np.int64) if start is None else start.copy()
+    return _relax(tail, head, cost, distance, floor)
+
+
+def _relax(
+    tail: np.ndarray, head: np.ndarray, cost: np.ndarray, distance: np.ndarray, floor: int
+) -> np.ndarray | None:
+    """Bellman–Ford to a fixpoint, `distance[head] <= distance[tail] + cost` on every arc, or
+    None (a negative cycle). Each sweep relaxes only the arcs leaving a node that moved in
+    the last one: all of them at first, few of them after (the long tail of sweeps)."""
+    nodes = len(distance)
+    order = np.argsort(tail, kind="stable")
+    tail, head, cost = tail[order], head[order], cost[order]
+    first = np.searchsorted(tail, np.arange(nodes + 1))
+    moved = np.ones(nodes, dtype=bool)
+    for _ in range(MAX_SWEEPS):
+        active = np.nonzero(moved)[0]
+        if len(active) == nodes:
+            arcs = np.arange(len(tail))
+        else:
+            counts = first[active + 1] - first[active]
+            offsets = np.repeat(first[active] - np.cumsum(counts) + counts, counts)
+            arcs = offsets + np.arange(int(counts.sum()))
+        reach = distance[tail[arcs]] + cost[arcs]
+        better = reach < distance[head[arcs]]
+        if not better.any():
+            return distance
+        targets, reach = head[arcs][better], reach[better]
+        moved[:] = False
+        np.minimum.at(distance, targets, reach)
+        moved[targets] = True
+        if distance.min() < floor:
+            return None  # only a negative cycle goes this low: not optimal on the kept arcs
+    return None

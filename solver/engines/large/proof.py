@@ -1,0 +1,222 @@
+"""Large plain requests straight from the score matrix: few arcs built, every pair proven.
+
+A dense 10,000 × 3,400 pool has 34 M pairs. Listing them as arcs (ids, gains,
+keys) costs more than solving. For requests without side rules the problem's
+own score matrix and eligibility mask are enough, read in blocks of mentees:
+
+1. candidates: each mentee's best `PER_MENTEE` usable mentors and each mentor's
+   best `PER_MENTOR` mentees, found block by block (partitions, no sort);
+2. the lexicographic optimum on those arcs only (the usual two flows);
+3. the proof of `solver.sparse`: node potentials of the one-circulation form,
+   then every usable pair's reduced cost, block by block straight from the
+   scores (no arc list); pairs that fail join the candidates and step 2 runs
+   again. `proven` only ever comes from a pass that found no failing pair.
+   The first pass also adds the pairs that nearly fail (reduced cost below
+   `NEAR`): the next potentials differ, and those pairs are the ones that
+   would fail then. At 10,000 × 3,400 that is two rounds instead of three.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+import numpy as np
+
+from solver.encode.instance import Instance, priority_class
+from solver.encode.keys import distinct, found_in
+from solver.encode.problem import Problem
+from solver.encode.quantise import SCORE_SCALE
+from solver.encode.usable import Usable
+from solver.engines.flow import class_counts, score_flow
+from solver.engines.large.candidates import _around
+from solver.engines.large.pairs import Bonus, Penalty, arcs_instance
+from solver.engines.large.potentials import potentials
+from solver.runtime import in_blocks
+
+log = logging.getLogger(__name__)
+
+
+ROUNDS = 6
+
+
+NEAR = SCORE_SCALE // 100  # the first proof also adds pairs whose reduced cost is below this
+
+
+PROOF_BLOCK = 128  # mentees per block of the proof: its buffers stay in cache
+
+
+def failing_pairs(
+    problem: Problem,
+    usable: Usable,
+    distance: np.ndarray,
+    assignment: np.ndarray,
+    shift: np.ndarray | None = None,
+    penalty: Penalty | None = None,
+    near: int = 0,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Keys of the usable pairs with a reduced cost −gain + π(mentee) − π(mentor) below
+    `near` (pairs made left out), and which of them fail: a negative reduced cost.
+
+    Arcs the flow could use never fail (potentials are a fixpoint on them), pairs made are
+    not arcs i → j, so only pairs left out can. With `shift` (how far each potential moved
+    since a pass that found every pair below `near`, or below a larger one), a pair's
+    reduced cost moved by shift(mentee) − shift(mentor): only pairs where that is negative
+    are read."""
+    n, m = problem.score.shape
+    exact = np.abs(distance).max(initial=0) < 2**52  # differences exact in float64
+    mentee, mentor = distance[:n], distance[n : n + m]
+    if exact:
+        mentee, mentor = mentee.astype(np.float64), mentor.astype(np.float64)
+    rows, every = np.arange(n), np.arange(m)
+    if shift is not None:
+        by_mentor = shift[n : n + m]
+        rows = np.nonzero(shift[:n] < by_mentor.max(initial=0))[0]
+        rows = rows[np.argsort(shift[rows], kind="stable")]  # lowest shift first
+        by_mentee = shift[rows]
+        by_shift = np.argsort(-by_mentor, kind="stable")  # highest shift first
+        ranked = -by_mentor[by_shift]  # increasing
+
+    def columns_for(first: int) -> np.ndarray:
+        if shift is None:
+            return every
+        lowest = by_mentee[first]  # the chunk's columns: shift above its lowest mentee's
+        return np.sort(by_shift[: np.searchsorted(ranked, -lowest, side="left")])
+
+    def chunk(first: int) -> tuple[np.ndarray, np.ndarray]:
+        rows_of = np.sort(rows[first : first + PROOF_BLOCK])
+        wanted = columns_for(first)
+        gain = _block_gain(problem, rows_of, wanted, penalty, exact)
+        return _failing(usable, mentee, mentor, assignment, rows_of, wanted, gain, near)
+
+    found = in_blocks(chunk, range(0, len(rows), PROOF_BLOCK))
+    keys = np.concatenate([part[0] for part in found]) if found else np.zeros(0, np.int64)
+    failing = np.concatenate([part[1] for part in found]) if found else np.zeros(0, bool)
+    order = np.argsort(keys, kind="stable")  # blocks of distinct pairs: no repeats
+    return keys[order], failing[order]
+
+
+def _cells(matrix: np.ndarray, rows: np.ndarray, columns: np.ndarray) -> np.ndarray:
+    """matrix[rows × columns] (both increasing): a view when the rows run on and every
+    column is wanted (the first proof pass), a copy otherwise."""
+    if len(rows) and len(columns) == matrix.shape[1] and rows[-1] - rows[0] == len(rows) - 1:
+        return matrix[rows[0] : rows[-1] + 1]
+    return matrix[np.ix_(rows, columns)]
+
+
+def _block_gain(
+    problem: Problem,
+    rows: np.ndarray,
+    columns: np.ndarray,
+    penalty: Penalty | None,
+    exact: bool,
+) -> np.ndarray:
+    """Quantised gains of rows × columns (both increasing), as float64 (exact integers) or
+    int64 when the potentials are too large for float64."""
+    gain = np.rint(_cells(problem.score, rows, columns) * SCORE_SCALE)
+    if not exact:
+        gain = gain.astype(np.int64)
+    if penalty is not None:
+        gain += penalty.of(rows[:, None], columns[None, :])
+    return gain
+
+
+def _failing(
+    usable: Usable,
+    mentee: np.ndarray,
+    mentor: np.ndarray,
+    assignment: np.ndarray,
+    rows: np.ndarray,
+    columns: np.ndarray,
+    gain: np.ndarray,
+    near: int = 0,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Keys of the pairs among rows × columns (both increasing) with a reduced cost below
+    `near`, and which of them fail (below 0), given their gains (overwritten)."""
+    m = len(usable.capacity)
+    mask = _cells(usable.mask, rows, columns)
+    gain += mentor[columns][None, :]
+    gain -= mentee[rows][:, None]
+    failing = gain > -near  # reduced cost −gain + π(i) − π(j) < near
+    failing &= mask
+    at, hit = found_in(columns, assignment[rows])  # -1 (unmatched) is no column
+    failing[np.nonzero(hit)[0], at[hit]] = False  # pairs made: not arcs i → j
+    r, c = np.nonzero(failing)
+    return rows[r] * m + columns[c], gain[r, c] > 0
+
+
+@dataclass
+class Proof:
+    """What the rounds end with: the arcs, the class counts and, when proven, the answer."""
+
+    keys: np.ndarray
+    counts: np.ndarray | None
+    inst: Instance | None = None
+    assignment: np.ndarray | None = None
+
+
+def prove(
+    problem: Problem,
+    usable: Usable,
+    start: Proof,
+    penalty: Penalty | None = None,
+    bonus: Bonus | None = None,
+) -> Proof:
+    """Rounds of flow and proof from the start's arcs (and class counts, if known): the
+    proven optimum of the gains (plus the penalty or the bonus, whose pairs must be among
+    the start's arcs), or the arcs reached without a proof.
+
+    How many mentees of each priority class are matched is found by a flow in the first
+    round (or given) and kept after: the proof covers those counts too (a better count
+    shows as a negative cycle), and when they fail (no proof, or given counts that cannot
+    be routed) they are found again on the arcs of that round. The proven counts are in
+    the result."""
+    keys, counts = start.keys, start.counts
+    distance, shift = None, None
+    largest = SCORE_SCALE + (0 if penalty is None else penalty.largest)
+    largest += 0 if bonus is None else bonus.largest
+    for round_ in range(ROUNDS):
+        inst = arcs_instance(problem, usable, keys, penalty, bonus)
+        classes = priority_class(inst)
+        fresh = counts is None
+        if counts is None:
+            counts = class_counts(inst, classes)
+        assignment, found = _optimum(inst, classes, counts, distance, largest)
+        if found is None and not fresh:  # the counts may have changed: find them again
+            counts = class_counts(inst, classes)
+            assignment, found = _optimum(inst, classes, counts, distance, largest)
+        if found is None:
+            log.info("large: no proof (round %d, arcs %d)", round_, len(keys))
+            return Proof(keys, None)
+        shift = None if distance is None else found - distance
+        distance = found
+        near = NEAR if shift is None else 0  # later passes: pairs that moved below 0
+        found, negative = failing_pairs(problem, usable, distance, assignment, shift, penalty, near)
+        # Arcs never fail: the potentials are a fixpoint on them, with their bonus, which
+        # the matrix the pass reads does not hold.
+        negative &= ~found_in(keys, found)[1]
+        failing = found[negative]
+        log.info(
+            "large round=%d arcs=%d failing=%d near=%d", round_, len(keys), len(failing), len(found)
+        )
+        if len(failing) == 0:
+            return Proof(keys, counts, inst, assignment)
+        added = np.concatenate([found, _around(problem, usable, failing, penalty)])
+        keys = distinct([keys, added])
+    return Proof(keys, counts)
+
+
+def _optimum(
+    inst: Instance,
+    classes: np.ndarray,
+    counts: np.ndarray,
+    start: np.ndarray | None,
+    largest: int,
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """The best assignment with these class counts on the instance's arcs, and potentials
+    proving it optimal there (None: no proof); `largest` bounds every pair's |gain|."""
+    assignment = score_flow(inst, classes, counts, inst.gain)
+    if assignment is None:
+        return np.full(inst.n_mentees, -1, dtype=np.int64), None
+    everything = np.ones(len(inst.rows), dtype=bool)
+    return assignment, potentials(inst, everything, assignment, start, largest)

@@ -1,0 +1,341 @@
+"""Soft criteria: how well a mentor suits a mentee, each a value in [0, 1].
+
+Each criterion is one registered pair of functions: `matrix` scores every
+(mentee, mentor) pair at once from the arrays of a `Pool`; `evidence` scores one
+pair from the participants themselves and says why, in a message key and its
+parameters. The two are independent implementations of the same sentence, so
+each checks the other in the tests. Missing data never excludes a pair: it
+earns no points.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from solver.contract.request import Participant
+from solver.encode.pool import Pool
+from solver.rules.items import hours_apart, item_set, normalise
+
+SENIORITY_FULL_GAP = 5.0  # years more experience that earn the full seniority value
+
+
+TIMEZONE_ZERO_GAP = 12.0  # hours apart that earn nothing
+
+
+@dataclass(frozen=True)
+class Evidence:
+    value: float
+    key: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Criterion:
+    name: str
+    matrix: Callable[[Pool], np.ndarray]
+    evidence: Callable[[Participant, Participant], Evidence]
+    # (mentee field, mentor field): the only data `evidence` reads, so equal fields give
+    # equal evidence; None when it reads more (ids, for preferences).
+    reads: tuple[str, str] | None = None
+    # True when `evidence` depends only on `_common` of those two lists: the items they
+    # share (as the mentee wrote them, in the mentee's order) and how many each lists.
+    common: bool = False
+    # Otherwise, a cheaper function of the pair that determines the evidence, if any.
+    key: Callable[[Participant, Participant], object] | None = None
+
+
+def _share(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
+    """numerator / denominator in float64, 0 where the denominator is 0.
+
+    Counts come from float32 products, exact for small integers; dividing them
+    in float32 would err by 1e-8 and split equal scores at the 1e-9 quantum.
+    A zero denominator always has a zero numerator here (no items, nothing in
+    common), so dividing by max(denominator, 1) gives the 0 in one pass.
+    """
+    share = numerator.astype(np.float64)
+    share /= np.maximum(denominator, 1).astype(np.float64)
+    return share
+
+
+def _common(a: list[str], b: list[str]) -> tuple[list[str], dict[str, str], dict[str, str]]:
+    left, right = item_set(a), item_set(b)
+    return [text for key, text in left.items() if key in right], left, right
+
+
+def goals_matrix(pool: Pool) -> np.ndarray:
+    """The share of the mentee's goals that the mentor's skills cover."""
+    covered = pool.goals @ pool.skills.T
+    return _share(covered, pool.goals.sum(axis=1, keepdims=True))
+
+
+def goals_evidence(mentor: Participant, mentee: Participant) -> Evidence:
+    covered, goals, _ = _common(mentee.goals, mentor.skills)
+    if not goals:
+        return Evidence(0.0, "goals.no_goals")
+    if not covered:
+        return Evidence(0.0, "goals.covers_none", {"of": len(goals)})
+    value = len(covered) / len(goals)
+    return Evidence(value, "goals.covers", {"n": len(covered), "of": len(goals), "items": covered})
+
+
+def any_shared(mine: np.ndarray, theirs: np.ndarray) -> np.ndarray:
+    """Mentees' 0/1 item rows against mentors' (or distinct mentor rows): 1 if any shared."""
+    return ((mine @ theirs.T) > 0).astype(np.float64)
+
+
+def languages_matrix(pool: Pool) -> np.ndarray:
+    """Full points when mentor and mentee share at least one language."""
+    return any_shared(pool.languages_e, pool.languages_m)
+
+
+def languages_evidence(mentor: Participant, mentee: Participant) -> Evidence:
+    shared, mine, theirs = _common(mentee.languages, mentor.languages)
+    if not mine or not theirs:
+        return Evidence(0.0, "languages.unknown")
+    if not shared:
+        return Evidence(0.0, "languages.none")
+    return Evidence(1.0, "languages.shared", {"items": shared})
+
+
+def jaccard(mine: np.ndarray, theirs: np.ndarray) -> np.ndarray:
+    """Shared items over all items of the two rows together, every row pair."""
+    shared = mine @ theirs.T
+    union = mine.sum(axis=1, keepdims=True) + theirs.sum(axis=1) - shared
+    return _share(shared, union)
+
+
+def interests_matrix(pool: Pool) -> np.ndarray:
+    """Shared interests over all their interests together (Jaccard)."""
+    return jaccard(pool.interests_e, pool.interests_m)
+
+
+def interests_evidence(mentor: Participant, mentee: Participant) -> Evidence:
+    shared, mine, theirs = _common(mentee.interests, mentor.interests)
+    union = len(set(mine) | set(theirs))
+    if not shared:
+        return Evidence(0.0, "interests.none")
+    return Evidence(len(shared) / union, "interests.shared", {"n": len(shared), "items": shared})
+
+
+def availability_matrix(pool: Pool) -> np.ndarray:
+    """Common slots over the slots of whichever of the two is less available."""
+    common = pool.slots_e @ pool.slots_m.T
+    smaller = np.minimum(pool.slots_e.sum(axis=1, keepdims=True), pool.slots_m.sum(axis=1))
+    return _share(common, smaller)
+
+
+def availability_evidence(mentor: Participant, mentee: Participant) -> Evidence:
+    common, mine, theirs = _common(mentee.availability, mentor.availability)
+    if not mine or not theirs:
+        return Evidence(0.0, "availability.unknown")
+    value = len(common) / min(len(mine), len(theirs))
+    if not common:
+        return Evidence(0.0, "availability.none")
+    return Evidence(value, "availability.common", {"n": len(common), "items": common})
+
+
+def closeness(mine: np.ndarray, theirs: np.ndarray) -> np.ndarray:
+    """Mentees' UTC offsets against mentors' (or distinct offsets): 1 same, 0 at 12 h."""
+    gap = np.abs(mine[:, None] - theirs[None, :]) % 24
+    gap = np.minimum(gap, 24 - gap)
+    return np.nan_to_num(1 - gap / TIMEZONE_ZERO_GAP, nan=0.0)
+
+
+def timezone_matrix(pool: Pool) -> np.ndarray:
+    """Full points in the same time zone, none at 12 hours apart."""
+    return closeness(pool.offset_e, pool.offset_m)
+
+
+def timezone_evidence(mentor: Participant, mentee: Participant) -> Evidence:
+    if not mentor.timezone or not mentee.timezone:
+        return Evidence(0.0, "timezone.unknown")
+    gap = hours_apart(mentee.timezone, mentor.timezone)
+    value = 1 - gap / TIMEZONE_ZERO_GAP
+    if gap == 0:
+        return Evidence(value, "timezone.same")
+    return Evidence(value, "timezone.apart", {"hours": round(gap, 1)})
+
+
+def _years_ahead(gap: np.ndarray) -> np.ndarray:
+    return np.nan_to_num(np.clip(gap / SENIORITY_FULL_GAP, 0.0, 1.0), nan=0.0)
+
+
+def mentor_ahead(mine: np.ndarray, theirs: np.ndarray) -> np.ndarray:
+    """Mentees' years against mentors' (or distinct years): the mentor's lead, capped."""
+    return _years_ahead(theirs[None, :] - mine[:, None])
+
+
+def mentee_ahead(mine: np.ndarray, theirs: np.ndarray) -> np.ndarray:
+    """The same with the mentee's lead (reverse mentoring)."""
+    return _years_ahead(mine[:, None] - theirs[None, :])
+
+
+def seniority_matrix(pool: Pool) -> np.ndarray:
+    """The mentor's extra experience, full points from five years more."""
+    return mentor_ahead(pool.seniority_e, pool.seniority_m)
+
+
+def seniority_evidence(mentor: Participant, mentee: Participant) -> Evidence:
+    if mentor.seniority is None or mentee.seniority is None:
+        return Evidence(0.0, "seniority.unknown")
+    gap = mentor.seniority - mentee.seniority
+    value = min(max(gap / SENIORITY_FULL_GAP, 0.0), 1.0)
+    if gap == 0:
+        return Evidence(value, "seniority.same")
+    if gap < 0:
+        return Evidence(value, "seniority.less", {"years": round(-gap, 1)})
+    return Evidence(value, "seniority.more", {"years": round(gap, 1)})
+
+
+def reverse_seniority_matrix(pool: Pool) -> np.ndarray:
+    """Reverse mentoring: the mentee's extra experience, full points from five years more."""
+    return mentee_ahead(pool.seniority_e, pool.seniority_m)
+
+
+def reverse_seniority_evidence(mentor: Participant, mentee: Participant) -> Evidence:
+    if mentor.seniority is None or mentee.seniority is None:
+        return Evidence(0.0, "seniority.unknown")
+    gap = mentee.seniority - mentor.seniority
+    value = min(max(gap / SENIORITY_FULL_GAP, 0.0), 1.0)
+    if gap <= 0:
+        return Evidence(value, "seniority.reverse_not_junior", {"years": round(-gap, 1)})
+    return Evidence(value, "seniority.reverse", {"years": round(gap, 1)})
+
+
+def _rank_value(rank: int, length: int) -> float:
+    """First choice earns 1, the last of n choices earns 1/n."""
+    return 1 - rank / length
+
+
+def preference_values(pool: Pool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(mentee, mentor, value) of every stated wish, the mentees' first: each side's
+    ranked wishes are half of the value."""
+    found = [
+        (row, column, _rank_value(rank, len(mentee.preferences)) / 2)
+        for row, mentee in enumerate(pool.mentees)
+        for rank, mentor_id in enumerate(mentee.preferences)
+        if (column := pool.mentor_index.get(mentor_id)) is not None
+    ] + [
+        (row, column, _rank_value(rank, len(mentor.preferences)) / 2)
+        for column, mentor in enumerate(pool.mentors)
+        for rank, mentee_id in enumerate(mentor.preferences)
+        if (row := pool.mentee_index.get(mentee_id)) is not None
+    ]
+    rows, cols, values = zip(*found, strict=True) if found else ((), (), ())
+    return (
+        np.array(rows, dtype=np.int64),
+        np.array(cols, dtype=np.int64),
+        np.array(values, dtype=np.float64),
+    )
+
+
+def preferences_matrix(pool: Pool) -> np.ndarray:
+    """Ranked wishes of both sides, each side half of the value."""
+    value = np.zeros(pool.shape)
+    rows, cols, values = preference_values(pool)
+    np.add.at(value, (rows, cols), values)
+    return value
+
+
+def preferences_key(mentor: Participant, mentee: Participant) -> tuple[int, ...]:
+    """All the evidence depends on: each side's rank of the other (-1: not listed) and the
+    length of its list (0 when it does not list the other)."""
+    by_mentee = mentee.preferences.index(mentor.id) if mentor.id in mentee.preferences else -1
+    by_mentor = mentor.preferences.index(mentee.id) if mentee.id in mentor.preferences else -1
+    listed_e = len(mentee.preferences) if by_mentee >= 0 else 0
+    listed_m = len(mentor.preferences) if by_mentor >= 0 else 0
+    return by_mentee, listed_e, by_mentor, listed_m
+
+
+def preferences_evidence(mentor: Participant, mentee: Participant) -> Evidence:
+    by_mentee, listed_e, by_mentor, listed_m = preferences_key(mentor, mentee)
+    value = 0.0
+    if by_mentee >= 0:
+        value += _rank_value(by_mentee, listed_e) / 2
+    if by_mentor >= 0:
+        value += _rank_value(by_mentor, listed_m) / 2
+    key = {
+        (True, True): "preferences.both",
+        (True, False): "preferences.mentee",
+        (False, True): "preferences.mentor",
+        (False, False): "preferences.none",
+    }[(by_mentee >= 0, by_mentor >= 0)]
+    ranks = {"mentee_rank": max(by_mentee, 0) + 1, "mentor_rank": max(by_mentor, 0) + 1}
+    return Evidence(value, key, ranks)
+
+
+def crossing(mine: np.ndarray, theirs: np.ndarray) -> np.ndarray:
+    """Mentees' category codes against mentors' (or distinct codes): 1 if both known and
+    different."""
+    e, m = mine[:, None], theirs[None, :]
+    return ((e >= 0) & (m >= 0) & (e != m)).astype(np.float64)
+
+
+def department_matrix(pool: Pool) -> np.ndarray:
+    """Full points when the pair crosses departments."""
+    return crossing(pool.department_e, pool.department_m)
+
+
+def department_evidence(mentor: Participant, mentee: Participant) -> Evidence:
+    mine, theirs = normalise(mentor.department or ""), normalise(mentee.department or "")
+    if not mine or not theirs:  # blank is missing: it earns nothing and excludes nothing
+        return Evidence(0.0, "department.unknown")
+    params = {"mentor_department": mentor.department, "mentee_department": mentee.department}
+    if mine == theirs:
+        return Evidence(0.0, "department.same", params)
+    return Evidence(1.0, "department.cross", params)
+
+
+CRITERIA: dict[str, Criterion] = {
+    c.name: c
+    for c in (
+        Criterion("goals", goals_matrix, goals_evidence, ("goals", "skills"), common=True),
+        Criterion(
+            "languages", languages_matrix, languages_evidence, ("languages",) * 2, common=True
+        ),
+        Criterion(
+            "interests", interests_matrix, interests_evidence, ("interests",) * 2, common=True
+        ),
+        Criterion(
+            "availability",
+            availability_matrix,
+            availability_evidence,
+            ("availability",) * 2,
+            common=True,
+        ),
+        Criterion("timezone", timezone_matrix, timezone_evidence, ("timezone",) * 2),
+        Criterion("seniority", seniority_matrix, seniority_evidence, ("seniority",) * 2),
+        Criterion("preferences", preferences_matrix, preferences_evidence, key=preferences_key),
+        Criterion("department", department_matrix, department_evidence, ("department",) * 2),
+    )
+}
+
+
+# In reverse mentoring the junior mentors the senior: seniority runs the other way.
+REVERSE_CRITERIA: dict[str, Criterion] = {
+    **CRITERIA,
+    "seniority": Criterion(
+        "seniority", reverse_seniority_matrix, reverse_seniority_evidence, ("seniority",) * 2
+    ),
+}
+
+
+def criteria_for(program_format: str) -> dict[str, Criterion]:
+    return REVERSE_CRITERIA if program_format == "reverse" else CRITERIA
+
+
+def score_pair(
+    mentor: Participant, mentee: Participant, weights: dict[str, float], program_format: str
+) -> float:
+    """The same weighted mean for one pair, from the evidence functions."""
+    criteria = criteria_for(program_format)
+    active = {name: w for name, w in weights.items() if w > 0}
+    total = sum(active.values())
+    if not total:
+        return 0.0
+    value = sum(w * criteria[n].evidence(mentor, mentee).value for n, w in active.items())
+    return min(max(value / total, 0.0), 1.0)

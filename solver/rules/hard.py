@@ -1,0 +1,168 @@
+"""Hard rules: pairs that may never be made, whatever their score.
+
+Each rule is one function that returns the (mentee, mentor) pairs it excludes
+as a boolean matrix, or None when the program does not ask for it. A rule only
+applies where both people have the field it reads: missing data never excludes
+a pair. Mentor capacity and pins are not pair rules; the encoder handles them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+import numpy as np
+
+from solver.contract.request import Program
+from solver.encode.pool import Pool
+
+
+@dataclass(frozen=True)
+class RuleContext:
+    pool: Pool
+    program: Program
+    score: np.ndarray
+    scored: np.ndarray | None  # pairs listed in program.scores, when the caller scores
+
+
+Rule = Callable[[RuleContext], np.ndarray | None]
+
+
+def _pairs(pool: Pool, pairs: Iterable[tuple[str, str]]) -> np.ndarray:
+    """A mask with the given (mentor id, mentee id) pairs set."""
+    mask = np.zeros(pool.shape, dtype=bool)
+    for mentor_id, mentee_id in pairs:
+        j, i = pool.mentor_index.get(mentor_id), pool.mentee_index.get(mentee_id)
+        if i is not None and j is not None:
+            mask[i, j] = True
+    return mask
+
+
+def not_self(ctx: RuleContext) -> np.ndarray | None:
+    """Nobody is paired with themselves (the same id on both sides is one person)."""
+    pool = ctx.pool
+    return _pairs(pool, ((p.id, p.id) for p in pool.mentees if p.id in pool.mentor_index))
+
+
+def shared_language(ctx: RuleContext) -> np.ndarray | None:
+    """Mentor and mentee speak at least one common language."""
+    if not ctx.program.rules.shared_language:
+        return None
+    pool = ctx.pool
+    # People speak few distinct sets of languages: decide each pair of sets once.
+    sets_e, of_mentee = np.unique(pool.languages_e, axis=0, return_inverse=True)
+    sets_m, of_mentor = np.unique(pool.languages_m, axis=0, return_inverse=True)
+    both_known = (sets_e.sum(axis=1)[:, None] > 0) & (sets_m.sum(axis=1)[None, :] > 0)
+    apart = both_known & ((sets_e @ sets_m.T) == 0)
+    return np.take(apart[of_mentee.reshape(-1)], of_mentor.reshape(-1), axis=1)
+
+
+def different_department(ctx: RuleContext) -> np.ndarray | None:
+    """Mentor and mentee work in different departments."""
+    if not ctx.program.rules.different_department:
+        return None
+    e, m = ctx.pool.department_e[:, None], ctx.pool.department_m[None, :]
+    return (e >= 0) & (m >= 0) & (e == m)
+
+
+def _line_managers(pool: Pool) -> dict[str, list[str]]:
+    """Everyone's chain of managers, nearest first, from the manager_id of either list."""
+    manager = {}
+    for person in [*pool.mentors, *pool.mentees]:
+        if person.manager_id and person.id not in manager:
+            manager[person.id] = person.manager_id
+    chains = {}
+    for start in manager:
+        chain, current = [], manager.get(start)
+        while current is not None and current != start and current not in chain:
+            chain.append(current)
+            current = manager.get(current)
+        chains[start] = chain
+    return chains
+
+
+def no_reporting_line(ctx: RuleContext) -> np.ndarray | None:
+    """Nobody is paired with someone above or below them in their reporting line."""
+    if not ctx.program.rules.no_reporting_line:
+        return None
+    pool = ctx.pool
+    chains = _line_managers(pool)
+    pairs = [(boss, p.id) for p in pool.mentees for boss in chains.get(p.id, ())]
+    pairs += [(p.id, boss) for p in pool.mentors for boss in chains.get(p.id, ())]
+    return _pairs(pool, pairs)
+
+
+def min_seniority_gap(ctx: RuleContext) -> np.ndarray | None:
+    """The mentor has at least `min_seniority_gap` more years (reverse format: fewer)."""
+    gap_needed = ctx.program.rules.min_seniority_gap
+    if gap_needed is None:
+        return None
+    pool = ctx.pool
+    gap = pool.seniority_m[None, :] - pool.seniority_e[:, None]
+    if ctx.program.format == "reverse":
+        gap = -gap
+    return ~np.isnan(gap) & (gap < gap_needed)
+
+
+def max_timezone_gap_hours(ctx: RuleContext) -> np.ndarray | None:
+    """Mentor and mentee live at most `max_timezone_gap_hours` apart."""
+    limit = ctx.program.rules.max_timezone_gap_hours
+    if limit is None:
+        return None
+    pool = ctx.pool
+    gap = np.abs(pool.offset_e[:, None] - pool.offset_m[None, :]) % 24
+    gap = np.minimum(gap, 24 - gap)
+    return ~np.isnan(gap) & (gap > limit + 1e-9)
+
+
+def min_score(ctx: RuleContext) -> np.ndarray | None:
+    """No pair scores below `min_score`."""
+    threshold = ctx.program.rules.min_score
+    if threshold is None:
+        return None
+    return ctx.score < threshold - 1e-12
+
+
+def avoid(ctx: RuleContext) -> np.ndarray | None:
+    """Nobody is paired with someone on either one's avoid list."""
+    pool = ctx.pool
+    pairs = [(m, p.id) for p in pool.mentees for m in p.avoid]
+    pairs += [(p.id, e) for p in pool.mentors for e in p.avoid]
+    return _pairs(pool, pairs)
+
+
+def forbidden(ctx: RuleContext) -> np.ndarray | None:
+    """The program manager's forbidden pairs are never made."""
+    return _pairs(ctx.pool, ((f.mentor, f.mentee) for f in ctx.program.forbidden))
+
+
+def scores(ctx: RuleContext) -> np.ndarray | None:
+    """When the caller gives its own scores, only the listed pairs are candidates."""
+    return None if ctx.scored is None else ~ctx.scored
+
+
+HARD_RULES: dict[str, Rule] = {
+    rule.__name__: rule
+    for rule in (
+        not_self,
+        shared_language,
+        different_department,
+        no_reporting_line,
+        min_seniority_gap,
+        max_timezone_gap_hours,
+        min_score,
+        avoid,
+        forbidden,
+        scores,
+    )
+}
+
+
+def exclusions(ctx: RuleContext) -> dict[str, np.ndarray]:
+    """The pairs each active rule excludes, by rule name."""
+    found = {}
+    for name, rule in HARD_RULES.items():
+        mask = rule(ctx)
+        if mask is not None:
+            found[name] = mask
+    return found

@@ -1,0 +1,1 @@
+"""Program rules: rules over the whole pairing (diversity, groups, stability, fairness)."""

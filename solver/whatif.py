@@ -1,0 +1,186 @@
+"""What-if scenarios: one base request, named variants, every answer compared with the base.
+
+A variant is a JSON Merge Patch (RFC 7396) on the base request, plus the list
+operations a merge patch expresses badly: `add_mentors`, `add_mentees` and
+`remove` (ids, on either side; references to them in pins, forbidden pairs,
+scores, preferences and avoid lists go with them). Each variant is solved
+like a separate `/v1/match` call on the patched request, so its answer is
+exactly that call's answer; the comparison adds the change of each metric and
+the mentees who moved.
+"""
+
+from __future__ import annotations
+
+import copy
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from pydantic import ValidationError
+
+from solver import InvalidRequest, MatchRequest, MatchResponse, SolveOptions, match
+from solver.contract.whatif import (
+    Outcome,
+    PairChange,
+    ScenarioRequest,
+    ScenarioResponse,
+    Variant,
+    VariantOutcome,
+)
+from solver.roster import without_people
+
+Loc = tuple[str | int, ...]
+
+
+class VariantError(ValueError):
+    """A variant whose patched request is not a valid request; `errors` locate each problem."""
+
+    def __init__(self, errors: list[tuple[Loc, str]]) -> None:
+        super().__init__("; ".join(msg for _, msg in errors))
+        self.errors = errors
+
+
+def merge_patch(target: Any, patch: Any) -> Any:
+    """RFC 7396: objects merge key by key, null deletes, anything else replaces."""
+    if not isinstance(patch, dict):
+        return copy.deepcopy(patch)
+    merged = dict(target) if isinstance(target, dict) else {}
+    for key, value in patch.items():
+        if value is None:
+            merged.pop(key, None)
+        else:
+            merged[key] = merge_patch(merged.get(key), value)
+    return merged
+
+
+def variant_body(base: dict[str, Any], variant: Variant) -> dict[str, Any]:
+    """The request a variant stands for: patch, then additions, then removals."""
+    body = merge_patch(base, variant.patch)
+    body["mentors"] = [*body.get("mentors", []), *copy.deepcopy(variant.add_mentors)]
+    body["mentees"] = [*body.get("mentees", []), *copy.deepcopy(variant.add_mentees)]
+    if variant.remove:
+        body = without_people(body, set(variant.remove))
+    return body
+
+
+def validated(body: dict[str, Any]) -> MatchRequest:
+    """A variant's request body as a request; errors point into it."""
+    try:
+        return MatchRequest.model_validate(body)
+    except ValidationError as exc:
+        raise VariantError([(tuple(e["loc"]), e["msg"]) for e in exc.errors()]) from exc
+
+
+def outcome(name: str, response: MatchResponse) -> Outcome:
+    return Outcome(
+        name=name,
+        status=response.status,
+        objective=response.objective,
+        metrics=response.metrics,
+        unmatched=response.unmatched,
+        solve_seconds=response.solve_seconds,
+    )
+
+
+def flat_metrics(result: Outcome) -> dict[str, float]:
+    """Every number a manager compares, by one name: `match_rate`, `cross_share.department`…"""
+    metrics = result.metrics
+    flat: dict[str, float] = {
+        "objective": result.objective,
+        "match_rate": metrics.match_rate,
+        "matched_mentees": metrics.matched_mentees,
+        "matched_volunteers": metrics.matched_volunteers,
+        "mean_score": metrics.mean_score,
+        "min_score": metrics.min_score,
+        "first_choice_rate": metrics.first_choice_rate,
+        "blocking_pairs": metrics.blocking_pairs,
+        "unmatched": float(len(result.unmatched)),
+        "unmatched_mentees": float(sum(u.role == "mentee" for u in result.unmatched)),
+    }
+    flat |= {f"cross_share.{a}": v for a, v in metrics.cross_share.items()}
+    return flat
+
+
+def changed_pairs(base: MatchResponse, variant: MatchResponse) -> list[PairChange]:
+    """Mentees whose mentor differs between the base and the variant (newcomers included)."""
+    before = {p.mentee: p.mentor for p in base.pairings}
+    after = {p.mentee: p.mentor for p in variant.pairings}
+    mentees = sorted(before.keys() | after.keys())
+    return [
+        PairChange(mentee=e, before=before.get(e), after=after.get(e))
+        for e in mentees
+        if before.get(e) != after.get(e)
+    ]
+
+
+def compare(name: str, base: MatchResponse, variant: MatchResponse) -> VariantOutcome:
+    summary, reference = outcome(name, variant), outcome("base", base)
+    mine, theirs = flat_metrics(summary), flat_metrics(reference)
+    delta = {k: round(v - theirs[k], 6) for k, v in mine.items() if k in theirs}
+    return VariantOutcome(
+        **summary.model_dump(), delta=delta, changed_pairs=changed_pairs(base, variant)
+    )
+
+
+Solve = Callable[[MatchRequest], MatchResponse]
+
+
+def run_scenarios(
+    request: ScenarioRequest,
+    options: SolveOptions | None = None,
+    *,
+    workers: int = 2,
+    on_done: Callable[[str], None] | None = None,
+    admit: Callable[[Loc, dict[str, Any]], None] | None = None,
+) -> ScenarioResponse:
+    """Solve the base and every variant (`workers` at a time) and compare each with the base.
+
+    The base's `time_limit_s` is the budget of the whole run: each solve gets its share of
+    it (the time left spread over the solves still to run, `workers` at a time).
+    Raises VariantError (loc starts with "variants", k) or InvalidRequest (loc in "base").
+    `admit`, if given, sees each variant's body before it is validated (size limits).
+    """
+    options = options or SolveOptions()
+    base_body = request.base.model_dump(mode="json", exclude_unset=True)
+    requests = [request.base]
+    for k, variant in enumerate(request.variants):
+        body = variant_body(base_body, variant)
+        if admit is not None:
+            admit(("variants", k), body)
+        try:
+            requests.append(validated(body))
+        except VariantError as exc:
+            raise VariantError([(("variants", k, *loc), msg) for loc, msg in exc.errors]) from exc
+    budget = min(request.base.program.time_limit_s, options.max_time_limit_s)
+    deadline = time.monotonic() + budget
+    rounds = -(-len(requests) // max(workers, 1))
+    names = ["base", *(v.name for v in request.variants)]
+
+    def solve(index: int) -> MatchResponse:
+        left = max(deadline - time.monotonic(), 0.05)
+        share = left / max(rounds - index // max(workers, 1), 1)
+        capped = SolveOptions(
+            language=options.language,
+            num_workers=options.num_workers,
+            max_time_limit_s=max(share, 0.05),
+        )
+        try:
+            return match(requests[index], capped)
+        except InvalidRequest as exc:
+            where = ("base",) if index == 0 else ("variants", index - 1)
+            raise InvalidRequest([((*where, *loc), msg) for loc, msg in exc.errors]) from exc
+        finally:
+            if on_done is not None:
+                on_done(names[index])
+
+    with ThreadPoolExecutor(max_workers=max(workers, 1)) as pool:
+        responses = list(pool.map(solve, range(len(requests))))
+    base = responses[0]
+    return ScenarioResponse(
+        base=outcome("base", base),
+        variants=[
+            compare(variant.name, base, answer)
+            for variant, answer in zip(request.variants, responses[1:], strict=True)
+        ],
+    )
