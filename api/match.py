@@ -11,7 +11,7 @@ from api.observe import METRICS
 from api.problems import ProblemError
 from api.settings import Settings, get_settings
 from solver import InvalidRequest, MatchRequest, MatchResponse, SolveOptions, match
-from solver.answer.messages import negotiate
+from solver.messages import negotiate
 
 router = APIRouter(prefix="/v1", tags=["match"], dependencies=[Depends(authorised)])
 

@@ -23,7 +23,7 @@ from generator.pools import generate_pool
 from intake.csv_pool import ColumnMapping, CsvError, pairs_csv, read_pool
 from scenarios import files, rounds
 from solver import InvalidRequest, MatchRequest, MatchResponse, SolveOptions, match
-from solver.answer.messages import negotiate
+from solver.messages import negotiate
 from solver.whatif import VariantError, run_scenarios
 
 app = typer.Typer(help="binome: optimal, explained mentor–mentee matching.", no_args_is_help=True)

@@ -9,11 +9,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from solver.answer.infeasible import pin_conflicts
-from solver.answer.respond import _infeasible, _respond
+from solver.answer.respond import infeasible, respond
 from solver.contract.references import InvalidRequest, reference_errors
 from solver.contract.request import MatchRequest
 from solver.contract.response import MatchResponse
-from solver.dispatch import SolveOptions, _diagnose, _optimise, engine_errors
+from solver.dispatch import SolveOptions, diagnose, engine_errors, engine_for, optimise
 from solver.encode.instance import Solution
 from solver.encode.problem import Problem, encode
 from solver.runtime import COLLECTOR
@@ -50,17 +50,19 @@ def _match(
     problem = encode(request)
     conflicts = pin_conflicts(problem, options.language)
     if conflicts:
-        return _infeasible(problem, conflicts, started, options.language)
-    time_limit = min(program.time_limit_s, options.max_time_limit_s)
-    engine, inst, solution, blocking = _optimise(problem, options, bonus)
+        engine = engine_for(program, None, options.thresholds)
+        return infeasible(problem, conflicts, started, options.language, engine)
+    engine, inst, solution, blocking = optimise(problem, options, bonus)
     assignment = _with_pins(problem, solution)
     everyone = not (assignment < 0).any()
     if not solution.feasible and not solution.proven:
-        message = f"no pairing that keeps every rule was found within {time_limit} s"
+        message = (
+            f"no pairing that keeps every rule was found within {options.time_limit(program)} s"
+        )
         raise InvalidRequest([(("program", "time_limit_s"), message + "; allow more time")])
     if not solution.feasible or (program.rules.match_all_mentees and not everyone):
-        conflicts = _diagnose(problem, inst, assignment, options.language)
-        return _infeasible(problem, conflicts, started, options.language, engine)
+        conflicts = diagnose(problem, inst, assignment, options.language)
+        return infeasible(problem, conflicts, started, options.language, engine)
     log.info(
         "solved engine=%s mentors=%d mentees=%d arcs=%d matched=%d proven=%s",
         engine,
@@ -70,7 +72,7 @@ def _match(
         int((assignment >= 0).sum()),
         solution.proven,
     )
-    return _respond(
+    return respond(
         problem, assignment, solution, started, options.language, engine, blocking(assignment)
     )
 
@@ -91,7 +93,7 @@ def solve(request: MatchRequest, options: SolveOptions | None = None) -> Solved:
         raise InvalidRequest(errors)
     with COLLECTOR.paused():
         problem = encode(request)
-        engine, _, solution, _ = _optimise(problem, options or SolveOptions(), None)
+        engine, _, solution, _ = optimise(problem, options or SolveOptions(), None)
     assignment = _with_pins(problem, solution)
     matched = np.nonzero(assignment >= 0)[0]
     total = float(problem.score[matched, assignment[matched]].sum())

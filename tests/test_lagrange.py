@@ -11,6 +11,7 @@ import pytest
 
 from generator.pools import generate_pool
 from solver import MatchRequest, match, validate
+from solver.dispatch import Thresholds
 
 candidates = importlib.import_module("solver.engines.large.candidates")
 proof = importlib.import_module("solver.engines.large.proof")
@@ -22,8 +23,7 @@ match_module = importlib.import_module("solver.dispatch")
 
 @pytest.fixture
 def priced(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(match_module, "LARGE_FROM", 0)
-    monkeypatch.setattr(match_module, "LAGRANGE_FROM", 0)
+    monkeypatch.setattr(match_module, "THRESHOLDS", Thresholds(large_from=0, priced_share_from=0))
     monkeypatch.setattr(candidates, "PER_MENTEE", 3)
     monkeypatch.setattr(candidates, "PER_MENTOR", 2)
     monkeypatch.setattr(candidates, "BLOCK", 16)

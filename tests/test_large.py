@@ -14,6 +14,7 @@ from bench.rematch import rematch_body
 from generator.pools import generate_pool
 from solver import MatchRequest, match, validate
 from solver.contract.rematch import RematchRequest
+from solver.dispatch import SolveOptions, Thresholds
 from solver.encode.instance import instance, lexicographic_key, priority_class, with_bonus
 from solver.encode.problem import encode
 from solver.encode.quantise import SCORE_SCALE
@@ -39,7 +40,7 @@ def everything_large(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
         solved.append(found)
         return found
 
-    monkeypatch.setattr(match_module, "LARGE_FROM", 0)
+    monkeypatch.setattr(match_module, "THRESHOLDS", Thresholds(large_from=0))
     monkeypatch.setattr(match_module, "solve_large", spy)
     monkeypatch.setattr(candidates, "PER_MENTEE", 2)
     monkeypatch.setattr(candidates, "PER_MENTOR", 1)
@@ -51,12 +52,7 @@ def everything_large(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
 
 def _arc_path(request: Any, answer: Any = match) -> Any:
     """`answer(request)` (a match, or a re-match) with the large path turned off."""
-    saved = match_module.LARGE_FROM
-    match_module.LARGE_FROM = 10**12
-    try:
-        return answer(request)
-    finally:
-        match_module.LARGE_FROM = saved
+    return answer(request, SolveOptions(sizes=Thresholds(large_from=10**12)))
 
 
 @pytest.mark.parametrize("near", [0, proof.NEAR])  # 0: rounds add only failing pairs
@@ -75,7 +71,7 @@ def test_the_large_path_finds_the_optimum_of_every_pair(
     problem = encode(request)
     inst = instance(problem)
     _, solution = everything_large[-1]
-    best = solve_flow(inst, sparse=False).assignment
+    best = solve_flow(inst).assignment
     assert lexicographic_key(inst, solution.assignment) == lexicographic_key(inst, best)
 
 
@@ -91,7 +87,7 @@ def test_blocking_pairs_from_the_matrix_equal_the_count_on_every_arc(
     body["mentees"][5]["avoid"] = []
     problem = encode(MatchRequest.model_validate(body))
     usable = usable_module.usable_pairs(problem)
-    assignment = solve_flow(instance(problem), sparse=False).assignment
+    assignment = solve_flow(instance(problem)).assignment
     assignment[5] = 0
     expected = match_module._blocking_pairs(problem, instance(problem), assignment)
     for block in (1, 7, 1024):
@@ -238,7 +234,7 @@ def test_a_re_match_bonus_on_the_large_path_is_the_optimum_with_the_bonus(
     problem = encode(pool)
     inst = with_bonus(instance(problem), problem, bonuses[-1])
     _, solution = everything_large[-1]
-    best = solve_flow(inst, sparse=False).assignment
+    best = solve_flow(inst).assignment
     assert lexicographic_key(inst, solution.assignment) == lexicographic_key(inst, best)
     reference = _arc_path(request, rematch)
     assert answer.result.objective == pytest.approx(reference.result.objective, abs=1e-5)

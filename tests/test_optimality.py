@@ -15,8 +15,8 @@ from hypothesis import given, settings
 from scipy.optimize import linear_sum_assignment
 
 from solver import MatchRequest, MatchResponse, match, validate
+from solver.rules.by_pair import managers_of, pair_violations
 from solver.rules.criteria import score_pair
-from solver.validate import _managers, pair_violations
 from tests.pools import pools, random_pool
 
 Key = tuple[int, int, int, float]
@@ -35,7 +35,7 @@ def response_key(request: MatchRequest, response: MatchResponse) -> Key:
 
 def brute_force_key(request: MatchRequest) -> Key:
     """Every assignment of mentees to a mentor or none; the lexicographic best key."""
-    program, managers = request.program, _managers(request)
+    program, managers = request.program, managers_of(request)
     options: list[list[tuple[int, float] | None]] = []
     for mentee in request.mentees:
         choices: list[tuple[int, float] | None] = [None]
@@ -184,7 +184,6 @@ def test_flow_matches_brute_force_on_generated_pools(body: dict[str, Any]) -> No
 def test_class_counts_are_the_lexicographic_best_of_every_assignment(seed: int) -> None:
     from solver.encode.instance import Instance
     from solver.engines.flow import class_counts
-    from solver.rules.program.side import Side
 
     rng = np.random.default_rng(seed)
     n, m = 7, 3
@@ -200,7 +199,6 @@ def test_class_counts_are_the_lexicographic_best_of_every_assignment(seed: int) 
         capacity=capacity,
         volunteer=np.ones(n, dtype=bool),
         waiting=np.zeros(n, dtype=np.int64),
-        side=Side(),
         pinned_load=np.zeros(m, dtype=np.int64),
     )
     classes = rng.integers(1, 4, n).astype(np.int64)

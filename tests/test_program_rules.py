@@ -20,7 +20,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from solver import MatchRequest, MatchResponse, match, validate
-from solver.validate import _expected_score, _managers, count_blocking, pair_violations
+from solver.rules.by_pair import count_blocking, expected_score, managers_of, pair_violations
 from tests.pools import random_pool
 
 Pair = tuple[int, int, float]  # mentor index, mentee index, score
@@ -49,12 +49,12 @@ ENGINES = {
 
 
 def candidates(request: MatchRequest) -> list[list[Pair | None]]:
-    program, managers = request.program, _managers(request)
+    program, managers = request.program, managers_of(request)
     options: list[list[Pair | None]] = []
     for i, mentee in enumerate(request.mentees):
         choices: list[Pair | None] = [None]
         for j, mentor in enumerate(request.mentors):
-            score = _expected_score(request, mentor, mentee)  # the caller's, or the criteria's
+            score = expected_score(request, mentor, mentee)  # the caller's, or the criteria's
             if score is not None and not pair_violations(mentor, mentee, program, managers, score):
                 choices.append((j, i, score))
         options.append(choices)

@@ -1,6 +1,6 @@
 """The reduced solve (LP bound, reduced-cost fixing, exact search) loses no optimum.
 
-`reduce` only runs above REDUCE_FROM_PAIRS candidate pairs; here the threshold
+`reduce` only runs above `Thresholds.reduce_from` candidate pairs; here the threshold
 is lowered so that medium pools go through it, and its answer is compared with
 the general CP-SAT and PuLP models on the full candidate set.
 """
@@ -14,6 +14,7 @@ import pytest
 
 from generator.pools import generate_pool
 from solver import MatchRequest, match, validate
+from solver.dispatch import Thresholds
 
 # `solver.match` the attribute is the function; these are the modules
 engine_module = importlib.import_module("solver.dispatch")
@@ -28,7 +29,7 @@ def binding_share(body: dict[str, Any]) -> float:
 
 def solve(body: dict[str, Any], engine: str, reduce: bool, monkeypatch: Any) -> Any:
     threshold = 0 if reduce else 10**9
-    monkeypatch.setattr(engine_module, "REDUCE_FROM_PAIRS", threshold)
+    monkeypatch.setattr(engine_module, "THRESHOLDS", Thresholds(reduce_from=threshold))
     request = MatchRequest.model_validate(
         {**body, "program": {**body["program"], "engine": engine}}
     )

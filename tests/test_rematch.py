@@ -14,7 +14,7 @@ from api.main import app
 from solver import MatchRequest, match, validate
 from solver.contract.rematch import RematchRequest, RematchResponse
 from solver.rematch import _next_request, _verdicts, rematch
-from solver.validate import _expected_score, _managers, pair_violations
+from solver.rules.by_pair import expected_score, managers_of, pair_violations
 from tests.pools import random_pool
 
 client = TestClient(app)
@@ -170,13 +170,13 @@ def random_rematch(seed: int) -> RematchRequest:
 
 def assignments(request: MatchRequest) -> list[list[tuple[str, str, float]]]:
     """Every assignment that keeps pins, capacities and hard rules."""
-    program, managers = request.program, _managers(request)
+    program, managers = request.program, managers_of(request)
     pinned = {p.mentee: p.mentor for p in program.pinned}
     options = []
     for mentee in request.mentees:
         choices: list[tuple[str, str, float] | None] = [] if mentee.id in pinned else [None]
         for mentor in request.mentors:
-            score = _expected_score(request, mentor, mentee)
+            score = expected_score(request, mentor, mentee)
             if score is None or pair_violations(mentor, mentee, program, managers, score):
                 continue
             if mentee.id not in pinned or pinned[mentee.id] == mentor.id:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from solver.answer.messages import catalogue, render
 from solver.answer.suggestions import top_mentors
 from solver.contract.request import Participant
 from solver.contract.response import Reason, Suggestion, trusted
 from solver.encode.problem import Problem
+from solver.messages import catalogue, render
 from solver.rules.criteria import criteria_for
 from solver.rules.items import item_set
 

@@ -8,11 +8,12 @@ from collections import Counter, deque
 
 import numpy as np
 
-from solver.answer.messages import render
 from solver.answer.unmatched import _rule_counts
 from solver.contract.request import Program
 from solver.contract.response import Conflict
 from solver.encode.problem import Problem
+from solver.messages import render
+from solver.rules.program import owner
 
 LISTED = 5  # how many ids a sentence names before it stops listing
 
@@ -112,15 +113,23 @@ def coverage_conflicts(problem: Problem, assignment: np.ndarray, language: str) 
 log = logging.getLogger(__name__)
 
 
-def describe_rule(program: Program, rule: str, language: str) -> str:
+def describe_rule(program: Program, family: str, language: str) -> str:
     """What a rule family of the diagnosis demands, in the manager's words."""
-    family, _, attribute = rule.removeprefix("diversity.").partition(".")
-    if family == "cross":
-        share = round(100 * program.diversity.cross[attribute], 1)
-        return render(language, "rule.cross", share=share, attribute=attribute)
-    if family == "max_same_per_mentor":
-        k = program.diversity.max_same_per_mentor[attribute]
-        return render(language, "rule.max_same", k=k, attribute=attribute)
-    if family == "group":
-        return render(language, "rule.group_min", k=program.group.min_size)
-    return render(language, f"rule.{family}")
+    rule = owner(program, family)
+    if rule is not None:
+        return rule.describe(program, family, language)
+    return render(language, f"rule.{family}")  # capacity, match_all_mentees
+
+
+def core_conflicts(program: Program, core: list[str], language: str) -> list[Conflict]:
+    """A core of rule families that cannot hold together, one conflict per family."""
+    said = {family: describe_rule(program, family, language) for family in core}
+    conflicts = []
+    for family in core:
+        others = [said[other] for other in core if other != family]
+        if others:
+            detail = render(language, "conflict.core", rule=said[family], others=others)
+        else:
+            detail = render(language, "conflict.core_alone", rule=said[family])
+        conflicts.append(Conflict(rule=family, ids=[], detail=detail))
+    return conflicts

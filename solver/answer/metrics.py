@@ -4,32 +4,10 @@ from __future__ import annotations
 
 from collections import Counter
 
-from solver.contract.references import TOP_LEVEL_ATTRIBUTES
-from solver.contract.request import MatchRequest, Participant
+from solver.contract.request import MatchRequest, attribute_value
 from solver.contract.response import Metrics
 from solver.rules.items import normalise
-
-
-def attribute_value(person: Participant, attribute: str) -> str | None:
-    if attribute in TOP_LEVEL_ATTRIBUTES:
-        value: str | None = getattr(person, attribute)
-        return value
-    return person.attributes.get(attribute)
-
-
-def cross_counts(
-    request: MatchRequest, pairs: list[tuple[str, str, float]], attribute: str
-) -> tuple[int, int]:
-    """How many pairs differ on the attribute, and how many have it known on both sides."""
-    mentors = {p.id: p for p in request.mentors}
-    mentees = {p.id: p for p in request.mentees}
-    known = [
-        (attribute_value(mentors[m], attribute), attribute_value(mentees[e], attribute))
-        for m, e, _ in pairs
-    ]
-    known = [(a, b) for a, b in known if a and b and normalise(a) and normalise(b)]
-    crossing = sum(1 for a, b in known if normalise(a or "") != normalise(b or ""))
-    return crossing, len(known)
+from solver.rules.program.cross import cross_counts
 
 
 def cross_share(

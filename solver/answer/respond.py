@@ -11,7 +11,6 @@ from solver.answer.explain import Explainer
 from solver.answer.metrics import compute_metrics
 from solver.answer.unmatched import everyone_unmatched, unmatched
 from solver.contract.response import Conflict, Group, MatchResponse, Pairing, trusted
-from solver.dispatch import engine_for
 from solver.encode.instance import Solution
 from solver.encode.problem import Problem
 from solver.encode.quantise import SCORE_SCALE
@@ -19,7 +18,7 @@ from solver.encode.quantise import SCORE_SCALE
 log = logging.getLogger(__name__)
 
 
-def _pairings(problem: Problem, assignment: np.ndarray, explainer: Explainer) -> list[Pairing]:
+def pairings(problem: Problem, assignment: np.ndarray, explainer: Explainer) -> list[Pairing]:
     """Every pair made, best score first (ties by mentor id, then mentee id), explained."""
     pinned = set(problem.pins)
     matched = np.nonzero(assignment >= 0)[0]
@@ -47,7 +46,7 @@ def _pairings(problem: Problem, assignment: np.ndarray, explainer: Explainer) ->
     ]
 
 
-def _bound(problem: Problem, assignment: np.ndarray, solution: Solution, objective: float) -> float:
+def bound(problem: Problem, assignment: np.ndarray, solution: Solution, objective: float) -> float:
     """An upper bound on the total score: the proof, the engine's bound, or each mentee's best."""
     if solution.proven:
         return objective
@@ -60,7 +59,7 @@ def _bound(problem: Problem, assignment: np.ndarray, solution: Solution, objecti
     return round(pinned_total + float(best[free].sum()), 6)
 
 
-def _respond(
+def respond(
     problem: Problem,
     assignment: np.ndarray,
     solution: Solution,
@@ -71,27 +70,27 @@ def _respond(
 ) -> MatchResponse:
     request = problem.request
     explainer = Explainer(problem, language)
-    pairings = _pairings(problem, assignment, explainer)
+    made = pairings(problem, assignment, explainer)
     load = np.bincount(assignment[assignment >= 0], minlength=len(problem.pool.mentors))
-    objective = round(sum(p.score for p in pairings), 6)
-    bound = max(_bound(problem, assignment, solution, objective), objective)
+    objective = round(sum(p.score for p in made), 6)
+    upper = max(bound(problem, assignment, solution, objective), objective)
     by_mentor: dict[str, list[str]] = {}
-    for pairing in pairings:
+    for pairing in made:
         by_mentor.setdefault(pairing.mentor, []).append(pairing.mentee)
     groups = [Group(mentor=m, mentees=by_mentor[m]) for m in sorted(by_mentor)]
     suggestions = explainer.suggestions(assignment, load, request.program.suggestions)
     left_out = unmatched(problem, assignment, language)
     metrics = compute_metrics(
-        request, [(p.mentor, p.mentee, p.score) for p in pairings], blocking_pairs=blocking
+        request, [(p.mentor, p.mentee, p.score) for p in made], blocking_pairs=blocking
     )
     return MatchResponse(
         status="optimal" if solution.proven else "feasible",
         objective=objective,
-        bound=bound,
-        gap=round((bound - objective) / bound, 6) if bound > 0 else 0.0,
+        bound=upper,
+        gap=round((upper - objective) / upper, 6) if upper > 0 else 0.0,
         engine=engine,
         solve_seconds=round(time.perf_counter() - started, 4),  # everything above included
-        pairings=pairings,
+        pairings=made,
         groups=groups,
         suggestions=suggestions,
         unmatched=left_out,
@@ -100,12 +99,12 @@ def _respond(
     )
 
 
-def _infeasible(
+def infeasible(
     problem: Problem,
     conflicts: list[Conflict],
     started: float,
     language: str,
-    engine: str | None = None,
+    engine: str,
 ) -> MatchResponse:
     request = problem.request
     return MatchResponse(
@@ -113,7 +112,7 @@ def _infeasible(
         objective=0.0,
         bound=0.0,
         gap=0.0,
-        engine=engine or engine_for(request.program),
+        engine=engine,
         solve_seconds=round(time.perf_counter() - started, 4),
         pairings=[],
         groups=[],

@@ -18,13 +18,13 @@ from solver.encode.orders import mentee_keys, mentor_keys, wishes
 from solver.encode.problem import Problem
 from solver.encode.quantise import SCORE_SCALE
 from solver.encode.usable import Usable, pair_gains
-from solver.rules.program.side import Stability
+from solver.rules.program import Stable
 from solver.runtime import BLOCK, in_blocks
 
 UNRANKED = np.iinfo(np.int64).max
 
 
-def count_blocking_pairs(inst: Instance, stability: Stability, assignment: np.ndarray) -> int:
+def count_blocking_pairs(inst: Instance, stability: Stable, assignment: np.ndarray) -> int:
     """How many pairs block the assignment (free mentees and places only)."""
     return count_blocking_pairs_lazily(
         inst, stability.mentee_rank, lambda arcs: stability.mentor_rank[arcs], assignment

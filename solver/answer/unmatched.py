@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from solver.answer.messages import render
 from solver.answer.suggestions import top_mentors
 from solver.contract.response import Unmatched
 from solver.encode.problem import Problem
+from solver.messages import render
 
 NAMED = 3  # the best mentors named to a mentee left out for capacity
 

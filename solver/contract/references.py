@@ -6,9 +6,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from solver.contract.request import Loc, MatchRequest
-
-TOP_LEVEL_ATTRIBUTES = ("department", "site", "job_family")
+from solver.contract.request import TOP_LEVEL_ATTRIBUTES, Loc, MatchRequest
 
 
 def attribute_errors(request: MatchRequest) -> list[tuple[Loc, str]]:
@@ -18,7 +16,7 @@ def attribute_errors(request: MatchRequest) -> list[tuple[Loc, str]]:
         known |= person.attributes.keys()
     errors: list[tuple[Loc, str]] = []
     diversity = request.program.diversity
-    for rule in ("cross", "max_same_per_mentor", "balance"):
+    for rule in type(diversity).model_fields:  # each diversity rule is keyed by attribute
         for attribute in getattr(diversity, rule):
             if attribute not in known:
                 message = f"unknown attribute {attribute!r}: no participant has it"

@@ -180,6 +180,18 @@ class Program(Strict):
         return weights
 
 
+TOP_LEVEL_ATTRIBUTES = ("department", "site", "job_family")
+
+
+def attribute_value(person: Participant, attribute: str) -> str | None:
+    """A participant's value of a diversity attribute: a top-level field (department, site,
+    job_family) or an `attributes` key; None when they do not have it."""
+    if attribute in TOP_LEVEL_ATTRIBUTES:
+        value: str | None = getattr(person, attribute)
+        return value
+    return person.attributes.get(attribute)
+
+
 class MatchRequest(Strict):
     mentors: list[Participant] = Field(max_length=100_000)
     mentees: list[Participant] = Field(max_length=100_000)

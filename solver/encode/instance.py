@@ -9,20 +9,24 @@ unlike a cast such as `int(100 * score)`, which merges scores 0.01 apart.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
+from typing import TypeVar
 
 import numpy as np
 
 from solver.encode.keys import found_in
-from solver.encode.orders import stability
 from solver.encode.problem import Problem, free_places
 from solver.encode.quantise import quantise
-from solver.rules.program.side import Balance, CrossShare, SameCap, Side, Stability
+from solver.rules.program import ProgramRule
+from solver.rules.program import bind as program_rules
+
+R = TypeVar("R", bound=ProgramRule)
 
 
 @dataclass(frozen=True)
 class Instance:
-    """What an engine solves: arcs between free mentees and mentors with room."""
+    """What an engine solves: arcs between free mentees and mentors with room, and the
+    program's rules as arrays over those arcs."""
 
     n_mentees: int
     n_mentors: int
@@ -32,30 +36,30 @@ class Instance:
     capacity: np.ndarray  # places left per mentor once pins are placed
     volunteer: np.ndarray
     waiting: np.ndarray
-    side: Side = field(default_factory=Side)
+    rules: tuple[ProgramRule, ...] = ()
     pinned_load: np.ndarray | None = None  # pinned mentees per mentor
     pinned_min_gain: int | None = None  # the lowest gain among pinned pairs
 
-    def side_pinned_per_mentor(self) -> np.ndarray:
+    def pinned_per_mentor(self) -> np.ndarray:
         if self.pinned_load is None:
             return np.zeros(self.n_mentors, dtype=np.int64)
         return self.pinned_load
 
+    def all(self, rule: type[R]) -> list[R]:
+        """The bound rules of one kind (one per attribute for diversity rules)."""
+        return [bound for bound in self.rules if isinstance(bound, rule)]
+
+    def has(self, rule: type[ProgramRule]) -> bool:
+        return any(isinstance(bound, rule) for bound in self.rules)
+
     def subset(self, keep: np.ndarray) -> Instance:
         """The same instance on fewer arcs (a boolean mask over arcs, order kept)."""
-        side = self.side
-        cross = [replace(c, crosses=c.crosses[keep], known=c.known[keep]) for c in side.cross]
-        stability = None
-        if side.stability is not None:
-            stability = Stability(
-                side.stability.mentee_rank[keep], side.stability.mentor_rank[keep]
-            )
         return replace(
             self,
             rows=self.rows[keep],
             cols=self.cols[keep],
             gain=self.gain[keep],
-            side=replace(side, cross=cross, stability=stability),
+            rules=tuple(bound.subset(keep) for bound in self.rules),
         )
 
 
@@ -76,7 +80,7 @@ def instance(problem: Problem) -> Instance:
         capacity=np.maximum(capacity, 0),
         volunteer=problem.volunteer,
         waiting=problem.waiting,
-        side=side_rules(problem, rows, cols, gain),
+        rules=program_rules(problem, rows, cols, gain),
         pinned_load=problem.capacity - capacity,
         pinned_min_gain=min(pinned_gains) if pinned_gains else None,
     )
@@ -108,44 +112,6 @@ def with_bonus(inst: Instance, problem: Problem, bonus: dict[tuple[str, str], fl
     gain = inst.gain.copy()
     gain[at[hit]] += extra[hit]
     return replace(inst, gain=gain)
-
-
-def side_rules(problem: Problem, rows: np.ndarray, cols: np.ndarray, gain: np.ndarray) -> Side:
-    """The program's rules beyond the assignment, over the instance's arcs."""
-    program = problem.request.program
-    diversity = program.diversity
-    pins = problem.pins
-    cross = []
-    for attribute, share in diversity.cross.items():
-        e, m = problem.pool.attribute_codes(attribute)
-        known = (e[rows] >= 0) & (m[cols] >= 0)
-        pinned_known = [(i, j) for i, j in pins if e[i] >= 0 and m[j] >= 0]
-        pinned_cross = sum(1 for i, j in pinned_known if e[i] != m[j])
-        differ = known & (e[rows] != m[cols])
-        cross.append(CrossShare(attribute, share, differ, known, pinned_cross, len(pinned_known)))
-    same = []
-    for attribute, k in diversity.max_same_per_mentor.items():
-        e, _ = problem.pool.attribute_codes(attribute)
-        pinned: dict[tuple[int, int], int] = {}
-        for i, j in pins:
-            if e[i] >= 0:
-                pinned[(j, int(e[i]))] = pinned.get((j, int(e[i])), 0) + 1
-        same.append(SameCap(attribute, k, e, pinned))
-    balance = []
-    for attribute, wanted in diversity.balance.items():
-        if wanted:
-            e, _ = problem.pool.attribute_codes(attribute)
-            values = int(e.max(initial=-1)) + 1
-            pinned_count = np.bincount([e[i] for i, _ in pins if e[i] >= 0], minlength=values)
-            balance.append(Balance(attribute, e, np.zeros(values, dtype=np.int64), pinned_count))
-    return Side(
-        cross=cross,
-        same=same,
-        balance=balance,
-        group_min=program.group.min_size if program.format == "group" else None,
-        stability=stability(problem, rows, cols, gain) if program.stable else None,
-        fair=program.objective == "fair",
-    )
 
 
 @dataclass(frozen=True)

@@ -26,3 +26,13 @@ def distinct(parts: list[np.ndarray]) -> np.ndarray:
         return np.zeros(0, dtype=np.int64)
     merged = np.sort(np.concatenate(parts))
     return merged[np.r_[True, merged[1:] != merged[:-1]]] if len(merged) else merged
+
+
+def arcs_by(keys: np.ndarray) -> list[np.ndarray]:
+    """Arc indices grouped by key, groups in increasing key order (one vectorised sort, no
+    scan per key)."""
+    if len(keys) == 0:
+        return []
+    order = np.argsort(keys, kind="stable")
+    cuts = np.nonzero(np.diff(keys[order]))[0] + 1
+    return np.split(order, cuts)

@@ -9,7 +9,6 @@ from solver.contract.request import Participant
 from solver.encode.keys import found_in
 from solver.encode.problem import Problem
 from solver.encode.quantise import SCORE_SCALE
-from solver.rules.program.side import Stability
 
 UNLISTED = 255  # after every stated preference (lists hold at most 200 ids)
 
@@ -68,12 +67,3 @@ def mentor_keys(
     pool = problem.pool
     wished = [(i, j, rank) for j, i, rank in wishes(pool.mentors, pool.mentee_index)]
     return order_key(_positions(wished, rows, cols, len(pool.mentors)), gain, rows)
-
-
-def stability(problem: Problem, rows: np.ndarray, cols: np.ndarray, gain: np.ndarray) -> Stability:
-    """Both sides' strict orders over their arcs: stated preferences, then score, then id order.
-    The 'ranks' are order keys: only their order within one mentee's or mentor's arcs counts."""
-    return Stability(
-        mentee_rank=mentee_keys(problem, rows, cols, gain),
-        mentor_rank=mentor_keys(problem, rows, cols, gain),
-    )

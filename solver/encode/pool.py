@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 
-from solver.contract.request import Participant
+from solver.contract.request import Participant, attribute_value
 from solver.rules.items import item_set, normalise, utc_offset_hours
 
 
@@ -116,10 +116,8 @@ class Pool:
 
     def attribute_codes(self, attribute: str) -> tuple[np.ndarray, np.ndarray]:
         """Codes of a top-level field (department, site, job_family) or an `attributes` key."""
-        top_level = attribute in ("department", "site", "job_family")
-
-        def value(p: Participant) -> str | None:
-            return getattr(p, attribute) if top_level else p.attributes.get(attribute)
-
-        coded = codes([value(p) for p in self.mentees], [value(p) for p in self.mentors])
+        coded = codes(
+            [attribute_value(p, attribute) for p in self.mentees],
+            [attribute_value(p, attribute) for p in self.mentors],
+        )
         return coded[0], coded[1]

@@ -1,11 +1,13 @@
 """CP-SAT engine: one boolean per candidate pair, every program rule, lexicographic stages.
 
+Data → variables → constraints → stages. The constraints are the assignment (a mentee
+has at most one mentor, a mentor at most their places left) and every program rule's
+solver-neutral rows (`ProgramRule.linear`), with the rules' own integer variables.
 Each stage maximises one level and then pins its value for the next:
-[balance shortfall] → volunteers → matched → waiting served → objective
-(`total`: the sum of gains; `fair`: the lowest gain, then the sum). It is the
-engine for rules that break the network structure; a hint (the flow's answer,
-when it is feasible) warm-starts every stage. Large instances reach it only
-after `reduce` has shrunk their candidate set.
+[balance shortfall] → volunteers → matched → waiting served → [lowest score] → total.
+A hint (the flow's answer) warm-starts the first stage and each stage's answer the
+next. `dispatch` sends it requests whose rules break the network and that are small
+enough for a boolean per pair, or the pairs that survive the reduced LP's proof.
 """
 
 from __future__ import annotations
@@ -18,18 +20,11 @@ import numpy as np
 from ortools.sat.python import cp_model
 
 from solver.encode.instance import Instance, Solution
-from solver.encode.quantise import SCORE_SCALE
+from solver.encode.keys import arcs_by
+from solver.rules.program import Linear
+from solver.rules.program.base import NO_BOUND
 
 log = logging.getLogger(__name__)
-
-
-def arcs_by(keys: np.ndarray) -> list[np.ndarray]:
-    """Arc indices grouped by key (one vectorised sort, no scan per key)."""
-    if len(keys) == 0:
-        return []
-    order = np.argsort(keys, kind="stable")
-    cuts = np.nonzero(np.diff(keys[order]))[0] + 1
-    return np.split(order, cuts)
 
 
 @dataclass
@@ -48,88 +43,33 @@ def _add_assignment(model: cp_model.CpModel, x: list[cp_model.IntVar], inst: Ins
             model.add(sum(x[k] for k in arcs) <= int(inst.capacity[j]))
 
 
-def _add_diversity(model: cp_model.CpModel, x: list[cp_model.IntVar], inst: Instance) -> None:
-    side = inst.side
-    for cross in side.cross:
-        coef, rhs = cross.coefficients()
-        model.add(cp_model.LinearExpr.weighted_sum(x, coef.tolist()) >= rhs)
-    for same in side.same:
-        value = same.value[inst.rows]
-        known = np.nonzero(value >= 0)[0]
-        for arcs in arcs_by(inst.cols[known] * (int(value.max(initial=0)) + 1) + value[known]):
-            j, v = int(inst.cols[known[arcs[0]]]), int(value[known[arcs[0]]])
-            room = same.k - same.pinned.get((j, v), 0)
-            if len(arcs) > room:
-                model.add(sum(x[known[k]] for k in arcs) <= room)
+def own_variables(model: cp_model.CpModel, linear: Linear, name: str) -> list[cp_model.IntVar]:
+    """A rule's own integer variables, within their bounds."""
+    bounds = zip(linear.own_lower.tolist(), linear.own_upper.tolist(), strict=True)
+    return [model.new_int_var(low, high, f"{name}{a}") for a, (low, high) in enumerate(bounds)]
 
 
-def _add_groups(model: cp_model.CpModel, x: list[cp_model.IntVar], inst: Instance) -> None:
-    """Format group: a mentor gets no mentee or at least `min_size` (pins included)."""
-    minimum = inst.side.group_min
-    if not minimum or minimum <= 1:
-        return
-    pinned = inst.side_pinned_per_mentor()
-    for arcs in arcs_by(inst.cols):
-        j = int(inst.cols[arcs[0]])
-        load = sum(x[k] for k in arcs)
-        if pinned[j] > 0:
-            model.add(load >= max(minimum - int(pinned[j]), 0))
-            continue
-        opened = model.new_bool_var(f"open{j}")
-        model.add(load >= minimum).only_enforce_if(opened)
-        model.add(load == 0).only_enforce_if(~opened)
+def constraints(
+    model: cp_model.CpModel, variables: list[cp_model.IntVar], linear: Linear
+) -> list[cp_model.Constraint]:
+    """The rows of a rule over these variables (arcs first, then the rule's own)."""
+    found = []
+    bounds = zip(linear.lower.tolist(), linear.upper.tolist(), strict=True)
+    for (index, coef), (low, high) in zip(linear.by_row(), bounds, strict=True):
+        expression = cp_model.LinearExpr.weighted_sum([variables[v] for v in index], coef.tolist())
+        if low > -NO_BOUND and high < NO_BOUND:
+            found.append(model.add_linear_constraint(expression, low, high))
+        elif low > -NO_BOUND:
+            found.append(model.add(expression >= low))
+        else:
+            found.append(model.add(expression <= high))
+    return found
 
 
-def _add_stability(model: cp_model.CpModel, x: list[cp_model.IntVar], inst: Instance) -> None:
-    """No blocking pair: the arc is taken, its mentee has better, or its mentor is full."""
-    stability = inst.side.stability
-    if stability is None:
-        return
-    for arcs in arcs_by(inst.cols):
-        j = int(inst.cols[arcs[0]])
-        room = int(inst.capacity[j])
-        by_mentor = arcs[np.argsort(stability.mentor_rank[arcs])]
-        for position, a in enumerate(by_mentor.tolist()):
-            i = int(inst.rows[a])
-            mine = inst_arcs_of_mentee(inst, i)
-            better_mentors = mine[stability.mentee_rank[mine] < stability.mentee_rank[a]]
-            better_mentees = by_mentor[:position]
-            taken = [x[a], *(x[k] for k in better_mentors)]
-            model.add(room * sum(taken) + sum(x[k] for k in better_mentees) >= room)
-
-
-def inst_arcs_of_mentee(inst: Instance, i: int) -> np.ndarray:
-    start, stop = np.searchsorted(inst.rows, [i, i + 1])
-    return np.arange(start, stop)
-
-
-def _stages(model: cp_model.CpModel, x: list[cp_model.IntVar], inst: Instance) -> list[Stage]:
-    """The lexicographic levels, most important first, as expressions to maximise."""
-    stages = []
-    for balance in inst.side.balance:
-        value = balance.value[inst.rows]
-        shortfall = []
-        for v, target in enumerate(balance.target.tolist()):
-            missing = target - int(balance.pinned[v])
-            if missing <= 0:
-                continue
-            arcs = np.nonzero(value == v)[0]
-            gap = model.new_int_var(0, missing, f"short_{balance.attribute}_{v}")
-            model.add(gap >= missing - sum(x[k] for k in arcs))
-            shortfall.append(gap)
-        stages.append(Stage(f"balance {balance.attribute}", -sum(shortfall)))
-    weights = [inst.volunteer[inst.rows], np.ones(len(x), dtype=np.int64), inst.waiting[inst.rows]]
-    for name, w in zip(("volunteers", "matched", "waiting"), weights, strict=True):
-        stages.append(Stage(name, cp_model.LinearExpr.weighted_sum(x, w.astype(int).tolist())))
-    if inst.side.fair:
-        floor = model.new_int_var(0, SCORE_SCALE, "lowest_gain")
-        if inst.pinned_min_gain is not None:
-            model.add(floor <= inst.pinned_min_gain)
-        for k, var in enumerate(x):
-            model.add(floor + SCORE_SCALE * var <= int(inst.gain[k]) + SCORE_SCALE)
-        stages.append(Stage("lowest score", floor))
-    stages.append(Stage("total score", cp_model.LinearExpr.weighted_sum(x, inst.gain.tolist())))
-    return stages
+def _weighted(
+    variables: list[cp_model.IntVar], index: np.ndarray, coef: np.ndarray
+) -> cp_model.LinearExprT:
+    return cp_model.LinearExpr.weighted_sum([variables[v] for v in index], coef.tolist())
 
 
 def build(inst: Instance) -> tuple[cp_model.CpModel, list[cp_model.IntVar], list[Stage]]:
@@ -137,16 +77,43 @@ def build(inst: Instance) -> tuple[cp_model.CpModel, list[cp_model.IntVar], list
     model = cp_model.CpModel()
     x = [model.new_bool_var(f"x{k}") for k in range(len(inst.rows))]
     _add_assignment(model, x, inst)
-    _add_diversity(model, x, inst)
-    _add_groups(model, x, inst)
-    _add_stability(model, x, inst)
-    return model, x, _stages(model, x, inst)
+    first: list[Stage] = []
+    last: list[Stage] = []
+    for k, linear in enumerate(lin for rule in inst.rules for lin in rule.linear(inst)):
+        variables = x + own_variables(model, linear, f"r{k}_")
+        constraints(model, variables, linear)
+        for stage in linear.stages:
+            level = Stage(stage.name, _weighted(variables, stage.var, stage.coef))
+            (first if stage.before == "volunteers" else last).append(level)
+    core = [inst.volunteer[inst.rows], np.ones(len(x), dtype=np.int64), inst.waiting[inst.rows]]
+    stages = first + [
+        Stage(name, cp_model.LinearExpr.weighted_sum(x, w.astype(int).tolist()))
+        for name, w in zip(("volunteers", "matched", "waiting"), core, strict=True)
+    ]
+    total = Stage("total score", cp_model.LinearExpr.weighted_sum(x, inst.gain.tolist()))
+    return model, x, [*stages, *last, total]
 
 
-def _assignment(inst: Instance, chosen: np.ndarray) -> np.ndarray:
+def _assignment(inst: Instance, chosen: np.ndarray | None) -> np.ndarray:
     assignment = np.full(inst.n_mentees, -1, dtype=np.int64)
-    assignment[inst.rows[chosen]] = inst.cols[chosen]
+    if chosen is not None:
+        assignment[inst.rows[chosen]] = inst.cols[chosen]
     return assignment
+
+
+def _solver(time_limit_s: float, seed: int, num_workers: int) -> cp_model.CpSolver:
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = max(time_limit_s, 0.01)
+    solver.parameters.random_seed = seed
+    solver.parameters.num_workers = num_workers
+    return solver
+
+
+def _hint(model: cp_model.CpModel, x: list[cp_model.IntVar], start: np.ndarray | None) -> None:
+    model.clear_hints()
+    if start is not None:
+        for var, value in zip(x, start.tolist(), strict=True):
+            model.add_hint(var, value)
 
 
 def solve_cpsat(
@@ -159,37 +126,23 @@ def solve_cpsat(
 ) -> Solution:
     """The lexicographic optimum by CP-SAT, the best found when time runs out, or none."""
     model, x, stages = build(inst)
-    hinted = None if hint is None else hint[inst.rows] == inst.cols
     found = None  # only what CP-SAT itself proved feasible: a hint may break the side rules
+    start = None if hint is None else hint[inst.rows] == inst.cols
     deadline = time.monotonic() + time_limit_s
     for level, stage in enumerate(stages):
         model.maximize(stage.expression)
-        model.clear_hints()
-        start = found if found is not None else hinted
-        if start is not None:
-            for var, value in zip(x, start.tolist(), strict=True):
-                model.add_hint(var, value)
-        solver = cp_model.CpSolver()
-        solver.parameters.max_time_in_seconds = max(deadline - time.monotonic(), 0.01)
-        solver.parameters.random_seed = seed
-        solver.parameters.num_workers = num_workers
+        _hint(model, x, found if found is not None else start)
+        solver = _solver(deadline - time.monotonic(), seed, num_workers)
         status = solver.solve(model)
         log.debug("cpsat %s: %s in %.3fs", stage.name, solver.status_name(status), solver.wall_time)
         if status == cp_model.INFEASIBLE:
-            return Solution(
-                np.full(inst.n_mentees, -1, dtype=np.int64), proven=True, feasible=False
-            )
+            return Solution(_assignment(inst, None), proven=True, feasible=False)
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            break
+            return Solution(_assignment(inst, found), proven=False, feasible=found is not None)
         found = np.array([solver.boolean_value(v) for v in x], dtype=bool)
         if status == cp_model.FEASIBLE:
             last = level == len(stages) - 1
             bound = int(solver.best_objective_bound) if last else None
             return Solution(_assignment(inst, found), proven=False, gain_bound=bound)
         model.add(stage.expression == int(round(solver.objective_value)))
-    else:
-        assert found is not None
-        return Solution(_assignment(inst, found), proven=True)
-    if found is None:
-        return Solution(np.full(inst.n_mentees, -1, dtype=np.int64), proven=False, feasible=False)
-    return Solution(_assignment(inst, found), proven=False)
+    return Solution(_assignment(inst, found), proven=True)

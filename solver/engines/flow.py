@@ -1,33 +1,32 @@
 """The core engine: min-cost flow, exact and fast.
 
-Which mentees get matched is a transversal matroid: volunteers first, then as
-many as possible, then the longest waiting. Greedy over that order is optimal,
-and every optimal set has the same number of mentees of each priority class.
-So the lexicographic optimum takes two flows, both with small integer costs:
+Which mentees get matched is a matroid (a gammoid: the sets the network can route at
+once): volunteers first, then as many as possible, then the longest waiting. Greedy over
+that order is optimal, and every optimal set has the same number of mentees of each
+priority class. So the lexicographic optimum takes:
 
-1. a max-flow of min cost where a mentee's arc costs minus its priority class:
-   it fixes how many mentees of each class are matched;
-2. a min-cost flow that routes exactly those counts through one node per class
-   and maximises the total quantised score.
+1. max flows (no costs), from the top priority class down: a class's count is the max
+   flow from it and the classes above, less the flow from the classes above
+   (`class_counts`);
+2. one min-cost flow that routes exactly those counts through one node per class and
+   maximises the total quantised score (`score_flow`).
 
-`max_same_per_mentor` (one attribute) stays a network: a mentee reaches a
-mentor through a (mentor, value) node of capacity k. `fair` stays on the flow
-too: the highest score threshold that keeps the counts is found by bisection.
+`max_same_per_mentor` (one attribute) stays a network: a mentee reaches a mentor
+through a (mentor, value) node of capacity k. `fair` stays on the flow too: the highest
+score threshold that keeps the counts is found by bisection.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
+from functools import partial
 
 import numpy as np
 from ortools.graph.python import max_flow, min_cost_flow
 
 from solver.encode.instance import Instance, Solution, priority_class
-from solver.engines.large.arcs import applies, solve_sparse
-from solver.rules.program.side import Side
-
-FLOW_RULES = {"max_same_per_mentor", "fair"}
+from solver.rules.program import Balance, Fair, MaxSamePerMentor
 
 
 class FlowError(RuntimeError):
@@ -53,8 +52,8 @@ def _network(inst: Instance, keep: np.ndarray) -> list[tuple[np.ndarray, ...]]:
     rows, cols = inst.rows[keep], inst.cols[keep]
     heads = n + cols
     groups: list[tuple[np.ndarray, ...]] = []
-    if inst.side.same:
-        same = inst.side.same[0]
+    if inst.has(MaxSamePerMentor):
+        same = inst.all(MaxSamePerMentor)[0]
         value = same.value[rows]
         known = value >= 0
         width = int(same.value.max(initial=0)) + 1
@@ -64,8 +63,7 @@ def _network(inst: Instance, keep: np.ndarray) -> list[tuple[np.ndarray, ...]]:
         heads = heads.copy()
         heads[known] = first + inverse
         room = np.array(
-            [same.k - same.pinned.get((int(key // width), int(key % width)), 0) for key in nodes],
-            dtype=np.int64,
+            [same.room(int(key // width), int(key % width)) for key in nodes], dtype=np.int64
         )
         groups.append((first + np.arange(len(nodes)), n + nodes // width, np.maximum(room, 0)))
     groups.append((rows, heads, _ones(len(rows))))
@@ -182,17 +180,14 @@ def fair_floor(inst: Instance, threshold: int) -> int:
     return min(threshold, inst.pinned_min_gain)
 
 
-def solve_flow(inst: Instance, *, sparse: bool = True) -> Solution:
-    """The lexicographic optimum of an instance, proven by the flow's optimality (large
-    plain instances: on few candidates, proven for all by `sparse`)."""
+def solve_flow(inst: Instance) -> Solution:
+    """The lexicographic optimum of an instance, proven by the flow's optimality."""
     if len(inst.rows) == 0:
         return Solution(np.full(inst.n_mentees, -1, dtype=np.int64), proven=True)
-    if sparse and applies(inst) and (found := solve_sparse(inst)) is not None:
-        return found
     classes = priority_class(inst)
     counts = class_counts(inst, classes)
     keep = None
-    if inst.side.fair:
+    if inst.has(Fair):
         floor = fair_floor(inst, fair_threshold(inst, classes, counts))
         keep = inst.gain >= floor
     assignment = score_flow(inst, classes, counts, inst.gain, keep)
@@ -202,9 +197,10 @@ def solve_flow(inst: Instance, *, sparse: bool = True) -> Solution:
 
 
 def flow_relaxation(inst: Instance) -> Instance:
-    """The instance with only the rules a flow models (a warm start for other engines)."""
-    side = inst.side
-    return replace(inst, side=Side(same=side.same[:1], fair=side.fair))
+    """The instance with only the rules a flow models (a warm start for other engines): the
+    first max-same attribute and the fair objective."""
+    kept = inst.all(MaxSamePerMentor)[:1] + inst.all(Fair)
+    return replace(inst, rules=tuple(kept))
 
 
 def max_matched(inst: Instance, mentees: np.ndarray) -> int:
@@ -217,21 +213,10 @@ def max_matched(inst: Instance, mentees: np.ndarray) -> int:
     return int(class_counts(flow_relaxation(sub), classes).sum())
 
 
-def with_balance_targets(inst: Instance) -> Instance:
-    """Balance targets: each value's share of the mentees times the most that can be matched,
-    capped by how many of that value can be matched at all (as far as capacity allows)."""
-    if not inst.side.balance:
+def prepared(inst: Instance) -> Instance:
+    """The instance with what its rules need from flows (balance targets)."""
+    if not inst.has(Balance):
         return inst
-    pinned = int(inst.side_pinned_per_mentor().sum())
-    everyone = np.ones(inst.n_mentees, dtype=bool)
-    most = max_matched(inst, everyone) + pinned
-    balances = []
-    for balance in inst.side.balance:
-        targets = np.zeros(len(balance.pinned), dtype=np.int64)
-        for v in range(len(targets)):
-            mentees = balance.value == v
-            share = int(mentees.sum()) * most // max(inst.n_mentees, 1)
-            reachable = max_matched(inst, mentees) + int(balance.pinned[v])
-            targets[v] = min(share, reachable)
-        balances.append(replace(balance, target=targets))
-    return replace(inst, side=replace(inst.side, balance=balances))
+    return replace(
+        inst, rules=tuple(rule.prepare(inst, partial(max_matched, inst)) for rule in inst.rules)
+    )

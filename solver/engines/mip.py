@@ -1,7 +1,10 @@
 """MIP engine through PuLP (HiGHS, CBC when HiGHS is missing): every rule, lexicographic stages.
 
-PuLP builds models one variable at a time, so this engine is for requests that
-stay small (tens of thousands of candidate pairs at most); `auto` never picks it.
+The same model as CP-SAT: the assignment, every program rule's rows with its own
+integer variables, and the same stages. PuLP builds models one variable at a time, so
+this engine takes at most `Thresholds.mip_max_pairs` candidate pairs; `auto` picks it
+only for large requests with rules the reduced LP path proves (`dispatch`), where
+HiGHS's branch and bound runs on the pairs that survive the LP, not through PuLP.
 """
 
 from __future__ import annotations
@@ -13,8 +16,9 @@ import numpy as np
 import pulp
 
 from solver.encode.instance import Instance, Solution
-from solver.encode.quantise import SCORE_SCALE
-from solver.engines.cpsat import arcs_by
+from solver.encode.keys import arcs_by
+from solver.rules.program import Linear
+from solver.rules.program.base import NO_BOUND
 
 Expression: TypeAlias = pulp.LpAffineExpression
 
@@ -27,86 +31,58 @@ def _solver(time_limit_s: float) -> pulp.LpSolver:
     return pulp.PULP_CBC_CMD(msg=False, timeLimit=limit, gapRel=0, gapAbs=0.5, threads=1)
 
 
-def _weighted(x: list[pulp.LpVariable], weights: np.ndarray, arcs: np.ndarray) -> Expression:
-    return pulp.lpSum(int(weights[k]) * x[k] for k in arcs.tolist() if weights[k])
+def _weighted(variables: list[pulp.LpVariable], index: np.ndarray, coef: np.ndarray) -> Expression:
+    return pulp.lpSum(
+        int(c) * variables[v] for v, c in zip(index.tolist(), coef.tolist(), strict=True) if c
+    )
 
 
-def _constraints(problem: pulp.LpProblem, x: list[pulp.LpVariable], inst: Instance) -> None:
-    everything = np.arange(len(x))
+def _assignment_rows(problem: pulp.LpProblem, x: list[pulp.LpVariable], inst: Instance) -> None:
     for arcs in arcs_by(inst.rows):
         problem += pulp.lpSum(x[k] for k in arcs) <= 1
-    pinned = inst.side_pinned_per_mentor()
-    minimum = inst.side.group_min or 1
     for arcs in arcs_by(inst.cols):
-        j = int(inst.cols[arcs[0]])
-        load = pulp.lpSum(x[k] for k in arcs)
-        if minimum > 1 and pinned[j] == 0:
-            opened = problem.add_variable(f"open{j}", 0, 1, cat=pulp.LpBinary)
-            problem += load <= int(inst.capacity[j]) * opened
-            problem += load >= minimum * opened
-        else:
-            problem += load <= int(inst.capacity[j])
-            if minimum > 1:
-                problem += load >= max(minimum - int(pinned[j]), 0)
-    for cross in inst.side.cross:
-        coef, rhs = cross.coefficients()
-        problem += _weighted(x, coef, everything) >= rhs
-    for same in inst.side.same:
-        value = same.value[inst.rows]
-        known = np.nonzero(value >= 0)[0]
-        for arcs in arcs_by(inst.cols[known] * (int(value.max(initial=0)) + 1) + value[known]):
-            j, v = int(inst.cols[known[arcs[0]]]), int(value[known[arcs[0]]])
-            problem += pulp.lpSum(x[known[k]] for k in arcs) <= same.k - same.pinned.get((j, v), 0)
-    _stability(problem, x, inst)
+        problem += pulp.lpSum(x[k] for k in arcs) <= int(inst.capacity[int(inst.cols[arcs[0]])])
 
 
-def _stability(problem: pulp.LpProblem, x: list[pulp.LpVariable], inst: Instance) -> None:
-    stability = inst.side.stability
-    if stability is None:
-        return
-    mentee_arcs = {int(inst.rows[a[0]]): a for a in arcs_by(inst.rows)}
-    for arcs in arcs_by(inst.cols):
-        room = int(inst.capacity[int(inst.cols[arcs[0]])])
-        by_mentor = arcs[np.argsort(stability.mentor_rank[arcs])]
-        for position, a in enumerate(by_mentor.tolist()):
-            mine = mentee_arcs[int(inst.rows[a])]
-            better = mine[stability.mentee_rank[mine] < stability.mentee_rank[a]]
-            taken = pulp.lpSum([x[a], *(x[k] for k in better)])
-            problem += room * taken + pulp.lpSum(x[k] for k in by_mentor[:position]) >= room
+def _rule_rows(problem: pulp.LpProblem, variables: list[pulp.LpVariable], linear: Linear) -> None:
+    bounds = zip(linear.lower.tolist(), linear.upper.tolist(), strict=True)
+    for (index, coef), (low, high) in zip(linear.by_row(), bounds, strict=True):
+        expression = _weighted(variables, index, coef)
+        if low > -NO_BOUND:
+            problem += expression >= low
+        if high < NO_BOUND:
+            problem += expression <= high
 
 
-def _stages(problem: pulp.LpProblem, x: list[pulp.LpVariable], inst: Instance) -> list[Expression]:
-    everything = np.arange(len(x))
-    stages = []
-    for balance in inst.side.balance:
-        value = balance.value[inst.rows]
-        shortfall = []
-        for v, target in enumerate(balance.target.tolist()):
-            missing = target - int(balance.pinned[v])
-            if missing > 0:
-                gap = problem.add_variable(f"short_{balance.attribute}_{v}", 0, missing)
-                arcs = np.nonzero(value == v)[0]
-                problem += gap >= missing - pulp.lpSum(x[k] for k in arcs)
-                shortfall.append(gap)
-        stages.append(-pulp.lpSum(shortfall))
-    stages.append(_weighted(x, inst.volunteer[inst.rows].astype(np.int64), everything))
-    stages.append(pulp.lpSum(x))
-    stages.append(_weighted(x, inst.waiting[inst.rows], everything))
-    if inst.side.fair:
-        floor = problem.add_variable("lowest_gain", 0, inst.pinned_min_gain or SCORE_SCALE)
-        for k, var in enumerate(x):
-            problem += floor + SCORE_SCALE * var <= int(inst.gain[k]) + SCORE_SCALE
-        stages.append(pulp.lpSum([floor]))
-    stages.append(_weighted(x, inst.gain, everything))
-    return stages
+def _model(inst: Instance) -> tuple[pulp.LpProblem, list[pulp.LpVariable], list[Expression]]:
+    """Data → variables → constraints → stages (objectives)."""
+    problem = pulp.LpProblem("binome", pulp.LpMaximize)
+    x = [problem.add_variable(f"x{k}", 0, 1, cat=pulp.LpBinary) for k in range(len(inst.rows))]
+    _assignment_rows(problem, x, inst)
+    first: list[Expression] = []
+    last: list[Expression] = []
+    for r, linear in enumerate(lin for rule in inst.rules for lin in rule.linear(inst)):
+        bounds = zip(linear.own_lower.tolist(), linear.own_upper.tolist(), strict=True)
+        own = [
+            problem.add_variable(f"r{r}_{a}", low, high, cat=pulp.LpInteger)
+            for a, (low, high) in enumerate(bounds)
+        ]
+        _rule_rows(problem, x + own, linear)
+        for stage in linear.stages:
+            level = _weighted(x + own, stage.var, stage.coef)
+            (first if stage.before == "volunteers" else last).append(level)
+    every = np.arange(len(x))
+    core = [
+        _weighted(x, every, inst.volunteer[inst.rows].astype(np.int64)),
+        pulp.lpSum(x),
+        _weighted(x, every, inst.waiting[inst.rows]),
+    ]
+    return problem, x, [*first, *core, *last, _weighted(x, every, inst.gain)]
 
 
 def solve_mip(inst: Instance, *, time_limit_s: float) -> Solution:
     """The lexicographic optimum by MIP, the best found when time runs out, or none."""
-    problem = pulp.LpProblem("binome", pulp.LpMaximize)
-    x = [problem.add_variable(f"x{k}", 0, 1, cat=pulp.LpBinary) for k in range(len(inst.rows))]
-    _constraints(problem, x, inst)
-    stages = _stages(problem, x, inst)
+    problem, x, stages = _model(inst)
     deadline = time.monotonic() + time_limit_s
     chosen = np.zeros(len(x), dtype=bool)
     for level, objective in enumerate(stages):

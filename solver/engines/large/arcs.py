@@ -16,8 +16,9 @@ optimum. So:
 4. add the pairs that fail and solve again (a few rounds); with no proof, the
    caller solves on every pair as before. `proven` is only ever set by the proof.
 
-Only for requests without side rules (no fair, no diversity, no stability, no
-groups): those keep their own engines.
+Only for instances without program rules, given as arcs: the flow engine's answer on
+2 M arcs or more, and the flow relaxation that warm-starts CP-SAT at that size. Pools
+read from the score matrix (`plain.py`) never list every pair as an arc.
 """
 
 from __future__ import annotations
@@ -28,12 +29,10 @@ import numpy as np
 
 from solver.encode.instance import Instance, Solution
 from solver.encode.keys import found_in
+from solver.engines.flow import solve_flow
 from solver.engines.large.potentials import potentials
 
 log = logging.getLogger(__name__)
-
-
-SPARSE_FROM = 2_000_000  # candidate pairs from which the sparse proof pays
 
 
 PER_MENTEE = 24
@@ -48,11 +47,9 @@ ROUNDS = 4
 BLOCK = 2_048  # mentees per block when ranking candidates (bounds memory)
 
 
-def applies(inst: Instance) -> bool:
+def applies(inst: Instance, sparse_from: int) -> bool:
     """Large, and no rule beyond capacities and eligibility."""
-    side = inst.side
-    plain = not (side.cross or side.same or side.balance or side.fair or side.stability)
-    return len(inst.rows) >= SPARSE_FROM and plain and (side.group_min or 1) <= 1
+    return len(inst.rows) >= sparse_from and not inst.rules
 
 
 def _keys(inst: Instance) -> np.ndarray:
@@ -98,14 +95,20 @@ def candidates(inst: Instance) -> np.ndarray:
     return keep
 
 
+def flow_answer(inst: Instance, sparse_from: int) -> Solution:
+    """The flow's answer: on few candidates, proven for all, when the instance is plain and
+    has at least `sparse_from` arcs; on every arc otherwise."""
+    if applies(inst, sparse_from) and (found := solve_sparse(inst)) is not None:
+        return found
+    return solve_flow(inst)
+
+
 def solve_sparse(inst: Instance) -> Solution | None:
     """The proven lexicographic optimum found on few candidates, or None (solve on all)."""
-    from solver.engines.flow import solve_flow
-
     keep = candidates(inst)
     n = inst.n_mentees
     for round_ in range(ROUNDS):
-        assignment = solve_flow(inst.subset(keep), sparse=False).assignment
+        assignment = solve_flow(inst.subset(keep)).assignment
         distance = potentials(inst, keep, assignment)
         if distance is None:
             log.info("sparse: no proof (round %d, kept %d)", round_, int(keep.sum()))

@@ -12,12 +12,8 @@ from solver.encode.instance import Instance, bonus_pairs
 from solver.encode.keys import found_in
 from solver.encode.problem import Problem
 from solver.encode.usable import Usable, pair_gains
-from solver.rules.program.side import Side
 
 log = logging.getLogger(__name__)
-
-
-LARGE_FROM = 100_000  # usable pairs from which reading the matrix beats listing arcs
 
 
 @dataclass(frozen=True)
@@ -95,6 +91,5 @@ def arcs_instance(
         capacity=usable.capacity,
         volunteer=problem.volunteer,
         waiting=problem.waiting,
-        side=Side(),
         pinned_load=usable.pinned_load,
     )

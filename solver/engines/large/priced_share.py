@@ -42,7 +42,8 @@ from solver.engines.large.candidates import candidates
 from solver.engines.large.pairs import Penalty, arcs_instance
 from solver.engines.large.proof import Proof, prove
 from solver.engines.large.reduced_share import MIP_ABS_GAP
-from solver.rules.program.side import SHARE_SCALE
+from solver.rules.program import CrossShare
+from solver.rules.program.cross import SHARE_SCALE
 
 log = logging.getLogger(__name__)
 
@@ -96,14 +97,10 @@ class Share:
         return max(WIDEST // max(self.penalty(1).largest, 1), 1)
 
 
-def share_row(problem: Problem, attribute: str, share: float) -> Share:
-    """The integer row of `diversity.cross[attribute] = share` with the pins as constants."""
-    e, m = problem.pool.attribute_codes(attribute)
-    scaled = round(share * SHARE_SCALE)
-    known = [(i, j) for i, j in problem.pins if e[i] >= 0 and m[j] >= 0]
-    crossing = sum(1 for i, j in known if e[i] != m[j])
-    rhs = scaled * len(known) - SHARE_SCALE * crossing
-    return Share(e, m, SHARE_SCALE - scaled, -scaled, rhs)
+def share_row(problem: Problem, attribute: str) -> Share:
+    """The integer row of `diversity.cross[attribute]` with the pins as constants."""
+    kinds = CrossShare.kinds(problem, attribute)
+    return Share(kinds.mentee, kinds.mentor, kinds.crossing, kinds.same, kinds.rhs)
 
 
 def _flow(inst: Instance, counts: np.ndarray) -> np.ndarray | None:

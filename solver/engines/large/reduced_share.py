@@ -41,12 +41,11 @@ from solver.engines.flow import (
     flow_relaxation,
     score_flow,
 )
-from solver.rules.program.side import SHARE_SCALE, CrossShare
+from solver.rules.program import CrossShare, Fair, MaxSamePerMentor
+from solver.rules.program.base import NO_BOUND
+from solver.rules.program.cross import SHARE_SCALE
 
 log = logging.getLogger(__name__)
-
-
-REDUCIBLE = {"diversity.cross", "diversity.max_same_per_mentor", "objective: fair"}
 
 
 SAFETY = 1e-6  # score units kept beyond the reduced-cost threshold, for LP round-off
@@ -71,12 +70,12 @@ def _cross_value(
 
 def _best_cross(inst: Instance, counts: Counts, keep: np.ndarray) -> np.ndarray | None:
     """The assignment with the most share credit among arcs kept, or None if counts fail."""
-    coef, _ = inst.side.cross[0].coefficients()
+    coef, _ = inst.all(CrossShare)[0].coefficients()
     return score_flow(flow_relaxation(inst), counts.classes, counts.counts, coef, keep)
 
 
 def _reachable(inst: Instance, counts: Counts, keep: np.ndarray) -> bool:
-    cross = inst.side.cross[0]
+    cross = inst.all(CrossShare)[0]
     assignment = _best_cross(inst, counts, keep)
     _, rhs = cross.coefficients()
     return assignment is not None and _cross_value(cross, assignment, inst, keep) >= rhs
@@ -86,7 +85,7 @@ def _incumbent(
     inst: Instance, counts: Counts, keep: np.ndarray, deadline: float
 ) -> np.ndarray | None:
     """Bisection on the penalty of the share row: the best feasible flow solution found."""
-    cross = inst.side.cross[0]
+    cross = inst.all(CrossShare)[0]
     coef, rhs = cross.coefficients()
     relaxed = flow_relaxation(inst)
     plain = score_flow(relaxed, counts.classes, counts.counts, inst.gain, keep)
@@ -107,49 +106,57 @@ def _incumbent(
     return best
 
 
-def _model(inst: Instance, counts: Counts, keep: np.ndarray) -> highspy.HighsLp:
-    """The matching with its side rows as an LP over the kept arcs, built from arrays."""
+def _bound(values: np.ndarray, unit: int) -> np.ndarray:
+    """Row sides for HiGHS: divided by the rows' unit, ±NO_BOUND as infinite."""
+    side = values.astype(float) / unit
+    side[values >= NO_BOUND] = highspy.kHighsInf
+    side[values <= -NO_BOUND] = -highspy.kHighsInf
+    return side
+
+
+def _coordinates(inst: Instance, counts: Counts, keep: np.ndarray) -> tuple[list[np.ndarray], ...]:
+    """(rows, columns, values, lower, upper) parts of the LP: class counts (row c: class c,
+    0 is empty), one mentor per mentee, capacities, then the rules' rows over kept arcs."""
     rows, cols = inst.rows[keep], inst.cols[keep]
-    n_arcs = len(rows)
-    n, m, k = inst.n_mentees, inst.n_mentors, len(counts.counts)
-    entries = [counts.classes[rows], k + rows, k + n + cols]  # row c: class c (0 is empty)
-    values = [np.ones(n_arcs)] * 3
+    n_arcs, n, m, k = len(rows), inst.n_mentees, inst.n_mentors, len(counts.counts)
+    arcs = np.arange(n_arcs)
+    entry_rows = [counts.classes[rows], k + rows, k + n + cols]
+    entry_cols, entry_values = [arcs] * 3, [np.ones(n_arcs)] * 3
     lower = [counts.counts.astype(float), np.zeros(n), np.zeros(m)]
     upper = [counts.counts.astype(float), np.ones(n), inst.capacity.astype(float)]
-    next_row = k + n + m
-    for same in inst.side.same:
-        value = same.value[rows]
-        width = int(same.value.max(initial=0)) + 1
-        keys = np.where(value >= 0, cols * width + value, -1)
-        groups, inverse = np.unique(keys[keys >= 0], return_inverse=True)
-        index = np.full(n_arcs, -1)
-        index[keys >= 0] = next_row + inverse
-        entries.append(index)
-        values.append(np.ones(n_arcs))
-        room = [same.k - same.pinned.get((int(g // width), int(g % width)), 0) for g in groups]
-        lower.append(np.zeros(len(groups)))
-        upper.append(np.array(room, dtype=float))
-        next_row += len(groups)
-    for cross in inst.side.cross:
-        coef, rhs = cross.coefficients()
-        entries.append(np.where(coef[keep] != 0, next_row, -1))
-        values.append(coef[keep] / SHARE_SCALE)
-        lower.append(np.array([rhs / SHARE_SCALE]))
-        upper.append(np.array([highspy.kHighsInf]))
-        next_row += 1
-    index = np.stack(entries, axis=1)
-    value = np.stack(values, axis=1)
-    present = index >= 0
+    column = np.full(len(inst.rows), -1)
+    column[keep] = arcs
+    first = k + n + m
+    for linear in (lin for rule in inst.rules for lin in rule.linear(inst)):
+        if linear.family is None:
+            continue  # a level only (fair): handled by the score floor
+        chosen = column[linear.var] >= 0
+        entry_rows.append(first + linear.row[chosen])
+        entry_cols.append(column[linear.var[chosen]])
+        entry_values.append(linear.coef[chosen] / linear.unit)
+        lower.append(_bound(linear.lower, linear.unit))
+        upper.append(_bound(linear.upper, linear.unit))
+        first += linear.rows
+    return entry_rows, entry_cols, entry_values, lower, upper
+
+
+def _model(inst: Instance, counts: Counts, keep: np.ndarray) -> highspy.HighsLp:
+    """The matching with its side rows as an LP over the kept arcs, built from arrays."""
+    entry_rows, entry_cols, entry_values, lower, upper = _coordinates(inst, counts, keep)
+    row, col = np.concatenate(entry_rows), np.concatenate(entry_cols)
+    value = np.concatenate(entry_values)
+    order = np.lexsort((row, col))
+    n_arcs = int(keep.sum())
     lp = highspy.HighsLp()
-    lp.num_col_, lp.num_row_ = n_arcs, next_row
+    lp.num_col_, lp.num_row_ = n_arcs, int(sum(len(part) for part in lower))
     lp.sense_ = highspy.ObjSense.kMaximize
     lp.col_cost_ = inst.gain[keep] / SCORE_SCALE
     lp.col_lower_, lp.col_upper_ = np.zeros(n_arcs), np.ones(n_arcs)
     lp.row_lower_, lp.row_upper_ = np.concatenate(lower), np.concatenate(upper)
     lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-    lp.a_matrix_.start_ = np.r_[0, np.cumsum(present.sum(axis=1))].astype(np.int32)
-    lp.a_matrix_.index_ = index[present].astype(np.int32)
-    lp.a_matrix_.value_ = value[present]
+    lp.a_matrix_.start_ = np.searchsorted(col[order], np.arange(n_arcs + 1)).astype(np.int32)
+    lp.a_matrix_.index_ = row[order].astype(np.int32)
+    lp.a_matrix_.value_ = value[order].astype(float)
     return lp
 
 
@@ -207,7 +214,7 @@ def solve_reduced(
     inst: Instance, *, exact: str, time_limit_s: float, seed: int, num_workers: int
 ) -> Solution | None:
     """The proven optimum of a large request with one cross share, or None to fall back."""
-    if len(inst.side.cross) != 1 or len(inst.side.same) > 1 or len(inst.rows) == 0:
+    if len(inst.all(CrossShare)) != 1 or len(inst.all(MaxSamePerMentor)) > 1 or not len(inst.rows):
         return None
     deadline = time.monotonic() + time_limit_s
     classes = priority_class(inst)
@@ -216,7 +223,7 @@ def solve_reduced(
     if not _reachable(inst, counts, everything):
         return None  # the share changes how many can be matched: the general model decides
     keep = everything
-    if inst.side.fair:
+    if inst.has(Fair):
         threshold = fair_threshold(
             inst, classes, counts.counts, lambda kept: _reachable(inst, counts, kept)
         )

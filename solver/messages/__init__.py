@@ -7,24 +7,26 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from functools import lru_cache
 from importlib import resources
+from types import MappingProxyType
 from typing import Any
 
 DEFAULT_LANGUAGE = "en"
 
 
 def available_languages() -> list[str]:
-    files = resources.files("solver.answer").joinpath("messages").iterdir()
+    files = resources.files("solver.messages").iterdir()
     return sorted(f.name.removesuffix(".json") for f in files if f.name.endswith(".json"))
 
 
 @lru_cache(maxsize=16)
-def catalogue(language: str) -> dict[str, str]:
-    folder = resources.files("solver.answer").joinpath("messages")
-    text = folder.joinpath(f"{language}.json").read_text("utf-8")
+def catalogue(language: str) -> Mapping[str, str]:
+    """The templates of one language, read once; read-only, since every caller shares them."""
+    text = resources.files("solver.messages").joinpath(f"{language}.json").read_text("utf-8")
     templates: dict[str, str] = json.loads(text)
-    return templates
+    return MappingProxyType(templates)
 
 
 def negotiate(accept_language: str | None) -> str:
@@ -48,7 +50,7 @@ def negotiate(accept_language: str | None) -> str:
     return DEFAULT_LANGUAGE
 
 
-def _format(value: Any, templates: dict[str, str]) -> str:
+def _format(value: Any, templates: Mapping[str, str]) -> str:
     if isinstance(value, list | tuple):
         return templates["list_separator"].join(_format(v, templates) for v in value)
     if isinstance(value, float):

@@ -1,0 +1,82 @@
+"""`stable`: no blocking pair — no mentor and mentee who would both rather be together.
+
+Each side's order is its stated preferences, then the score, then id order (strict).
+A pair (mentee i, mentor j), eligible and not made, blocks when i is free or ranks j
+above its mentor, and j has room or ranks i above one of its mentees. Pinned pairs
+never block and cannot be displaced, but they fill their mentor's places.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, ClassVar
+
+import numpy as np
+
+from solver.encode.keys import arcs_by
+from solver.encode.orders import mentee_keys, mentor_keys
+from solver.messages import render
+from solver.rules.by_pair import count_blocking
+from solver.rules.program.base import NO_BOUND, Linear, ProgramRule, rows_of
+
+if TYPE_CHECKING:
+    from solver.contract.request import MatchRequest, Program
+    from solver.contract.response import MatchResponse
+    from solver.encode.instance import Instance
+    from solver.encode.problem import Problem
+
+
+@dataclass(frozen=True)
+class Stable(ProgramRule):
+    """Per arc, order keys (lower is preferred): the mentee's view of the mentor, and the
+    mentor's view of the mentee. Only their order within one person's arcs means anything."""
+
+    name: ClassVar[str] = "stable"
+    loc: ClassVar[tuple[str, ...]] = ("program", "stable")
+
+    mentee_rank: np.ndarray
+    mentor_rank: np.ndarray
+
+    @classmethod
+    def asked(cls, program: Program) -> bool:
+        return program.stable
+
+    @classmethod
+    def families(cls, program: Program) -> list[str]:
+        return [cls.name] if program.stable else []
+
+    @classmethod
+    def describe(cls, program: Program, family: str, language: str) -> str:
+        return render(language, "rule.stable")
+
+    @classmethod
+    def bind(
+        cls, problem: Problem, rows: np.ndarray, cols: np.ndarray, gain: np.ndarray
+    ) -> list[Stable]:
+        return [cls(mentee_keys(problem, rows, cols, gain), mentor_keys(problem, rows, cols, gain))]
+
+    @classmethod
+    def violations(cls, request: MatchRequest, response: MatchResponse) -> list[str]:
+        if request.program.stable and count_blocking(request, response):
+            return ["stable is set but the pairing has blocking pairs"]
+        return []
+
+    def subset(self, keep: np.ndarray) -> Stable:
+        return replace(self, mentee_rank=self.mentee_rank[keep], mentor_rank=self.mentor_rank[keep])
+
+    def linear(self, inst: Instance) -> list[Linear]:
+        """Per arc a = (i, j), with r the places j has left: r · (x_a + Σ x over the mentors
+        i prefers) + Σ x over the mentees j prefers ≥ r — the arc is taken, its mentee has
+        better, or its mentor is full of better mentees."""
+        mentee_arcs = {int(inst.rows[a[0]]): a for a in arcs_by(inst.rows)}
+        rows = []
+        for arcs in arcs_by(inst.cols):
+            room = int(inst.capacity[int(inst.cols[arcs[0]])])
+            by_mentor = arcs[np.argsort(self.mentor_rank[arcs], kind="stable")]
+            for position, a in enumerate(by_mentor.tolist()):
+                mine = mentee_arcs[int(inst.rows[a])]
+                better = mine[self.mentee_rank[mine] < self.mentee_rank[a]]
+                variables = np.concatenate([[a], better, by_mentor[:position]])
+                coef = np.r_[np.full(1 + len(better), room), np.ones(position)]
+                rows.append((variables, coef, room, NO_BOUND))
+        return [rows_of(self.name, rows)]
