@@ -307,6 +307,15 @@ def linked(page: Path, target: str) -> bool:
     return not anchor or file.suffix != ".md" or anchor in anchors(file)
 
 
+@pytest.mark.parametrize("index", [README, ROOT / "docs" / "README.md"], ids=["README", "docs"])
+def test_the_readme_and_the_docs_index_link_every_docs_page(index: Path) -> None:
+    linked_pages = {
+        (index.parent / target.partition("#")[0]).resolve() for target in relative_links(index)
+    }
+    pages = {page for page in PAGES if page.parent.name == "docs" and page.name != "README.md"}
+    assert sorted(str(p.relative_to(ROOT)) for p in pages - linked_pages) == []
+
+
 @pytest.mark.parametrize("page", PAGES, ids=[str(p.relative_to(ROOT)) for p in PAGES])
 def test_every_relative_link_points_at_a_file_in_the_repository(page: Path) -> None:
     assert [target for target in relative_links(page) if not linked(page, target)] == []
