@@ -1,4 +1,4 @@
-"""What stands between a request and a solve: the API key, the size limits, a free slot."""
+"""What stands between a request and a solve: the API key, the size limits, free slots."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Annotated, Any
 
-from fastapi import Depends, Header
+from fastapi import Depends, Header, Request
 
 from api.problems import ProblemError
 from api.settings import Settings, get_settings
@@ -39,48 +39,53 @@ def authorised(
 
 
 class SolveSlots:
-    """At most n solves at once; a request that finds no free slot is refused at once."""
+    """At most `size` solves at once, across every request; a request that finds no free
+    slot is refused at once (503), never queued."""
 
-    def __init__(self) -> None:
+    def __init__(self, size: int) -> None:
+        self.size = size
         self._lock = threading.Lock()
-        self._size = 0
         self._busy = 0
 
-    def try_take(self, size: int) -> bool:
+    def take(self, wanted: int = 1) -> int:
+        """Up to `wanted` free slots, taken now: how many (0 when none is free)."""
         with self._lock:
-            self._size = size
-            if self._busy >= size:
-                return False
-            self._busy += 1
-            return True
+            taken = max(0, min(wanted, self.size - self._busy))
+            self._busy += taken
+            return taken
 
-    def give_back(self) -> None:
+    def give_back(self, count: int = 1) -> None:
         with self._lock:
-            self._busy -= 1
+            self._busy -= count
 
     @property
     def busy(self) -> int:
         return self._busy
 
 
-SLOTS = SolveSlots()
+def get_slots(request: Request) -> SolveSlots:
+    """The solver slots of the application serving this request (a route dependency)."""
+    slots: SolveSlots = request.app.state.slots
+    return slots
 
 
 @contextmanager
-def solve_slot(settings: Settings) -> Iterator[None]:
-    """A free solver slot for the length of the solve, or 503 with Retry-After. Held only
-    around the solve, so it is free again before the answer is sent."""
-    if not SLOTS.try_take(settings.max_concurrent_solves):
+def solve_slots(slots: SolveSlots, settings: Settings, wanted: int = 1) -> Iterator[int]:
+    """Up to `wanted` solver slots for the length of the solves (how many were free), or
+    503 with Retry-After when none is. Held only around the solves, so they are free again
+    before the answer is sent."""
+    taken = slots.take(wanted)
+    if taken == 0:
         raise ProblemError(
             503,
             "Service busy",
-            f"all {settings.max_concurrent_solves} solver slots are taken; retry shortly",
+            f"all {slots.size} solver slots are taken; retry shortly",
             headers={"Retry-After": str(settings.retry_after_s)},
         )
     try:
-        yield
+        yield taken
     finally:
-        SLOTS.give_back()
+        slots.give_back(taken)
 
 
 def check_size(

@@ -6,7 +6,6 @@ from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.problems import PROBLEM_JSON, problem
-from api.settings import get_settings
 
 
 class BodyTooLarge(HTTPException):
@@ -17,14 +16,14 @@ class BodyTooLarge(HTTPException):
 class BodyLimit:
     """Checks Content-Length up front and counts the bytes of chunked bodies as they come."""
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app, self.limit = app, limit
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        limit = get_settings().max_body_bytes
+        limit = self.limit
         declared = dict(scope.get("headers") or []).get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > limit:
             response = problem(413, "Request too large", f"the body is larger than {limit} bytes")

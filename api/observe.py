@@ -122,15 +122,12 @@ class Metrics:
             return "\n".join(lines) + "\n"
 
 
-METRICS = Metrics()
-
-
 class Observe:
     """Gives each request an id (X-Request-ID, kept if the caller sent a sane one), logs one
     line when it ends and counts it."""
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
+    def __init__(self, app: ASGIApp, metrics: Metrics) -> None:
+        self.app, self.metrics = app, metrics
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -158,7 +155,7 @@ class Observe:
             seconds = time.perf_counter() - started
             route = scope.get("route")
             path = getattr(route, "path", None) or "unmatched"
-            METRICS.request(scope["method"], path, status, seconds)
+            self.metrics.request(scope["method"], path, status, seconds)
             fields = scope["state"].get("log_fields", {})
             log.info(
                 "request",

@@ -1,13 +1,16 @@
 """Service settings, from the environment (prefix BINOME_), injected into the routes.
 
-A nonsensical value (a limit of 0, an API key of 3 characters) stops the service at
+`create_app(settings)` keeps one `Settings` on the application; routes read it through
+the `get_settings` dependency, so a test builds an app with the settings it wants. A
+nonsensical value (a limit of 0, an API key of 3 characters) stops the service at
 start-up with the setting's name, rather than at the first request.
 """
 
 from __future__ import annotations
 
-from functools import lru_cache
+import os
 
+from fastapi import Request
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -19,6 +22,12 @@ class Settings(BaseSettings):
 
     max_time_limit_s: float = Field(60.0, gt=0, le=3600, description="Clamp on time_limit_s.")
     solver_threads: int = Field(1, ge=1, le=64, description="CP-SAT workers per request.")
+    block_threads: int = Field(
+        max(1, min(2, os.cpu_count() or 1)),
+        ge=1,
+        le=64,
+        description="Threads for the dense block loops of large pools (candidates, proof).",
+    )
     scenario_workers: int = Field(2, ge=1, le=64, description="Variants solved at once.")
     max_body_bytes: int = Field(32 * 2**20, ge=1024, le=2**31, description="Else 413.")
     max_participants: int = Field(30_000, ge=2, le=200_000, description="Mentors + mentees.")
@@ -26,7 +35,11 @@ class Settings(BaseSettings):
         40_000_000, ge=1, le=2_000_000_000, description="Mentors × mentees."
     )
     max_concurrent_solves: int = Field(
-        2, ge=1, le=256, description="Solves at once; beyond, 503 with Retry-After."
+        2,
+        ge=1,
+        le=256,
+        description="Solver slots: solves running at once (a what-if call holds one per solve "
+        "it runs at once); beyond, 503 with Retry-After.",
     )
     retry_after_s: int = Field(2, ge=1, le=3600, description="Retry-After of a 503.")
     api_keys: str = Field(
@@ -57,6 +70,7 @@ class Settings(BaseSettings):
         return [origin for origin in self.cors_origins.split(",") if origin]
 
 
-@lru_cache(maxsize=1)
-def get_settings() -> Settings:
-    return Settings()
+def get_settings(request: Request) -> Settings:
+    """The settings of the application serving this request (a route dependency)."""
+    settings: Settings = request.app.state.settings
+    return settings

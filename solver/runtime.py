@@ -1,83 +1,119 @@
-"""Loops over blocks of mentees, run on the machine's cores.
+"""Process state, made explicit: the block threads and the garbage-collector policy.
 
-The dense passes of large requests (candidates, the proof, blocking pairs,
-suggestions) read the score matrix a block of mentees at a time, and numpy
-releases the GIL inside each operation on a block: two threads do the same
-passes in about 0.6 of the time. Results come back in block order, so every
-answer is the one a single thread gives. Work given here must not itself call
-`in_blocks` (the pool is small and shared).
+Two things outlive a single solve, and both are here, each one documented object:
+
+- `BLOCK_THREADS`: the dense passes of large requests (candidates, the proof,
+  blocking pairs, suggestions) read the score matrix a block of mentees at a time, and
+  numpy releases the GIL inside each operation on a block: two threads do the same
+  passes in about 0.6 of the time. Results come back in block order, so every answer
+  is the one a single thread gives. Its size is a setting (`configure`; the service's
+  `BINOME_BLOCK_THREADS`). Work given to it must not itself call `in_blocks`.
+- `COLLECTOR`: Python's cyclic garbage collector, paused while solves run, never for
+  long (see `CollectorPause`).
 """
 
 from __future__ import annotations
 
 import gc
-import logging
 import os
 import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from typing import TypeVar
 
-log = logging.getLogger(__name__)
-
-
 BLOCK = 1024  # mentees per block: temporaries of a few tens of MB
-
 
 T = TypeVar("T")
 
 
-WORKERS = max(1, min(2, os.cpu_count() or 1))
+class BlockThreads:
+    """A small thread pool for loops over blocks, built on first use at its configured size."""
+
+    def __init__(self, size: int) -> None:
+        self._lock = threading.Lock()
+        self._size = max(1, size)
+        self._pool: ThreadPoolExecutor | None = None
+
+    @property
+    def size(self) -> int:
+        return self._size
+
+    def resize(self, size: int) -> None:
+        """From now on, `size` threads (the old pool finishes what it was given)."""
+        with self._lock:
+            old, self._pool, self._size = self._pool, None, max(1, size)
+        if old is not None:
+            old.shutdown(wait=False)
+
+    def map(self, work: Callable[[int], T], starts: Sequence[int]) -> list[T]:
+        """[work(start) for start in starts], on up to `size` threads, in order."""
+        if self._size == 1 or len(starts) < 2:
+            return [work(start) for start in starts]
+        with self._lock:
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(self._size, thread_name_prefix="binome-blocks")
+            pool = self._pool
+        return list(pool.map(work, starts))
 
 
-_lock = threading.Lock()
-
-
-_pool: ThreadPoolExecutor | None = None
-
-
-def _executor() -> ThreadPoolExecutor:
-    global _pool
-    with _lock:
-        if _pool is None:
-            _pool = ThreadPoolExecutor(WORKERS, thread_name_prefix="binome-blocks")
-        return _pool
+BLOCK_THREADS = BlockThreads(min(2, os.cpu_count() or 1))
 
 
 def in_blocks(work: Callable[[int], T], starts: Sequence[int]) -> list[T]:
-    """[work(start) for start in starts], on up to WORKERS threads, in order."""
-    if WORKERS == 1 or len(starts) < 2:
-        return [work(start) for start in starts]
-    return list(_executor().map(work, starts))
+    """[work(start) for start in starts], on the block threads, in order."""
+    return BLOCK_THREADS.map(work, starts)
 
 
-log = logging.getLogger(__name__)
+def configure(*, block_threads: int) -> None:
+    """Size the process's block threads (the service calls this with its settings)."""
+    BLOCK_THREADS.resize(block_threads)
 
 
-class _Collector:
-    """Python's cyclic garbage collector, paused while any solve runs (solves run in
-    threads). A large answer is hundreds of thousands of objects, none of them cyclic
-    garbage; scanning them again and again cost 0.6-0.9 s of a 10k x 3.4k answer. Cycles
-    made meanwhile are collected once the last solve ends."""
+class CollectorPause:
+    """Python's cyclic garbage collector, paused while solves run, never for long.
 
-    def __init__(self) -> None:
-        self.lock, self.running, self.restore = threading.Lock(), 0, False
+    Why pause: a large answer is hundreds of thousands of new objects, none of them cyclic
+    garbage; the collector scanning them again and again cost 0.6-0.9 s of a 10k × 3.4k
+    answer. Why not for long: under overlapping load some solve is always running, and a
+    pause held until the last one ends might never end. So whenever a solve starts or ends
+    while the collector has been paused for `max_pause_s` or more, one full collection
+    runs and the pause starts again; when the last solve ends, the collector is back on
+    (unless it was off before the first began). Solves run in threads: the count is
+    shared and locked."""
+
+    def __init__(self, max_pause_s: float = 5.0, clock: Callable[[], float] = time.monotonic):
+        self.max_pause_s, self.clock = max_pause_s, clock
+        self._lock = threading.Lock()
+        self.running, self.collections = 0, 0
+        self._restore, self._since = False, 0.0
 
     @contextmanager
     def paused(self) -> Iterator[None]:
-        with self.lock:
+        with self._lock:
             if self.running == 0:
-                self.restore = gc.isenabled()
+                self._restore, self._since = gc.isenabled(), self.clock()
                 gc.disable()
             self.running += 1
+            self._catch_up()
         try:
             yield
         finally:
-            with self.lock:
+            with self._lock:
                 self.running -= 1
-                if self.running == 0 and self.restore:
-                    gc.enable()
+                if self.running == 0:
+                    if self._restore:
+                        gc.enable()
+                else:
+                    self._catch_up()
+
+    def _catch_up(self) -> None:
+        """One full collection when the pause has lasted `max_pause_s` (lock held)."""
+        if self.clock() - self._since >= self.max_pause_s:
+            gc.collect()
+            self.collections += 1
+            self._since = self.clock()
 
 
-COLLECTOR = _Collector()
+COLLECTOR = CollectorPause()

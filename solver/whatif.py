@@ -19,7 +19,9 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from solver import InvalidRequest, MatchRequest, MatchResponse, SolveOptions, match
+from solver.contract.references import InvalidRequest
+from solver.contract.request import Loc, MatchRequest
+from solver.contract.response import MatchResponse
 from solver.contract.whatif import (
     Outcome,
     PairChange,
@@ -28,9 +30,9 @@ from solver.contract.whatif import (
     Variant,
     VariantOutcome,
 )
+from solver.dispatch import SolveOptions
+from solver.match import match
 from solver.roster import without_people
-
-Loc = tuple[str | int, ...]
 
 
 class VariantError(ValueError):

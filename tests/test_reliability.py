@@ -16,12 +16,13 @@ import pytest
 import schemathesis
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, settings
+from pydantic import ValidationError
 from schemathesis.checks import positive_data_acceptance
 
-from api.guards import SLOTS
+from api.app import create_app
 from api.main import app
 from api.observe import JsonLines
-from api.settings import get_settings
+from api.settings import Settings
 from tests.pools import random_pool
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,44 +35,36 @@ def client() -> TestClient:
     return TestClient(app)
 
 
-@pytest.fixture
-def configured(monkeypatch: pytest.MonkeyPatch) -> Iterator[pytest.MonkeyPatch]:
-    """Set BINOME_ variables for one test; the settings are read again, then restored."""
-    get_settings.cache_clear()
-    yield monkeypatch
-    monkeypatch.undo()
-    get_settings.cache_clear()
+def client_with(**settings: Any) -> TestClient:
+    """A client of a service built with these settings (the rest from the environment)."""
+    return TestClient(create_app(Settings(**settings)))
 
 
 def small() -> dict[str, Any]:
     return random_pool(7, n_mentees=6, n_mentors=3, mentor_capacity=2)
 
 
-def test_nonsensical_settings_stop_the_service_at_start_up() -> None:
-    for name, value in [("BINOME_MAX_BODY_BYTES", "0"), ("BINOME_API_KEYS", "short")]:
-        env = {**os.environ, name: value}
-        started = subprocess.run(
-            [sys.executable, "-c", "import api.main"],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
-        assert started.returncode != 0
-        assert name.removeprefix("BINOME_").lower() in started.stderr
+@pytest.mark.parametrize(
+    ("name", "value"), [("BINOME_MAX_BODY_BYTES", "0"), ("BINOME_API_KEYS", "short")]
+)
+def test_nonsensical_settings_stop_the_service_at_start_up(
+    name: str, value: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(name, value)
+    with pytest.raises(ValidationError, match=name.removeprefix("BINOME_").lower()):
+        create_app()
 
 
-def test_a_body_over_the_limit_is_a_413(client: TestClient, configured: Any) -> None:
-    configured.setenv("BINOME_MAX_BODY_BYTES", "2048")
+def test_a_body_over_the_limit_is_a_413() -> None:
+    client = client_with(max_body_bytes=2048)
     big = json.dumps({"mentors": [], "mentees": [{"id": f"e{k}"} for k in range(300)]})
     response = client.post("/v1/match", content=big, headers={"content-type": "application/json"})
     assert response.status_code == 413
     assert response.headers["content-type"] == "application/problem+json"
 
 
-def test_a_chunked_body_over_the_limit_is_a_413(client: TestClient, configured: Any) -> None:
-    configured.setenv("BINOME_MAX_BODY_BYTES", "2048")
+def test_a_chunked_body_over_the_limit_is_a_413() -> None:
+    client = client_with(max_body_bytes=2048)
 
     def chunks() -> Iterator[bytes]:
         yield b'{"mentors": [], "mentees": ['
@@ -88,39 +81,36 @@ def test_a_chunked_body_over_the_limit_is_a_413(client: TestClient, configured: 
 @pytest.mark.parametrize(
     ("variable", "value", "loc"),
     [
-        ("BINOME_MAX_PARTICIPANTS", "5", ["body", "mentees"]),
-        ("BINOME_MAX_CANDIDATE_PAIRS", "10", ["body", "mentors"]),
+        ("max_participants", 5, ["body", "mentees"]),
+        ("max_candidate_pairs", 10, ["body", "mentors"]),
     ],
 )
 def test_pools_beyond_the_limits_are_413s_naming_the_limit(
-    client: TestClient, configured: Any, variable: str, value: str, loc: list[str]
+    variable: str, value: int, loc: list[str]
 ) -> None:
-    configured.setenv(variable, value)
-    response = client.post("/v1/match", json=small())
+    response = client_with(**{variable: value}).post("/v1/match", json=small())
     assert response.status_code == 413
     assert response.json()["errors"][0]["loc"] == loc
-    assert value in response.json()["detail"]
+    assert str(value) in response.json()["detail"]
 
 
-def test_when_every_slot_is_busy_the_answer_is_503_at_once_and_service_recovers(
-    client: TestClient,
-) -> None:
-    size = get_settings().max_concurrent_solves
-    taken = [SLOTS.try_take(size) for _ in range(size)]
+def test_when_every_slot_is_busy_the_answer_is_503_at_once_and_service_recovers() -> None:
+    client = client_with(max_concurrent_solves=3, retry_after_s=7)
+    slots = client.app.state.slots  # type: ignore[attr-defined]
+    assert slots.take(5) == 3  # as many as there are
     try:
         busy = client.post("/v1/match", json=small())
         assert busy.status_code == 503
-        assert busy.headers["retry-after"] == str(get_settings().retry_after_s)
+        assert busy.headers["retry-after"] == "7"
         assert busy.headers["content-type"] == "application/problem+json"
     finally:
-        for _ in taken:
-            SLOTS.give_back()
+        slots.give_back(3)
     assert client.post("/v1/match", json=small()).status_code == 200
-    assert SLOTS.busy == 0
+    assert slots.busy == 0
 
 
-def test_with_api_keys_only_bearers_of_one_get_in(client: TestClient, configured: Any) -> None:
-    configured.setenv("BINOME_API_KEYS", f"{KEY}, another-key-0123456789")
+def test_with_api_keys_only_bearers_of_one_get_in() -> None:
+    client = client_with(api_keys=f"{KEY}, another-key-0123456789")
     missing = client.post("/v1/match", json=small())
     wrong = client.post("/v1/match", json=small(), headers={"Authorization": "Bearer nope"})
     right = client.post("/v1/match", json=small(), headers={"Authorization": f"Bearer {KEY}"})
@@ -256,32 +246,19 @@ def test_schemathesis_finds_no_5xx_and_answers_match_the_schema(case: Any) -> No
     case.call_and_validate(excluded_checks=[positive_data_acceptance])
 
 
-CORS = """
-from fastapi.testclient import TestClient
-from api.main import app
-preflight = {"Origin": "https://platform.example", "Access-Control-Request-Method": "POST"}
-answer = TestClient(app).options("/v1/match", headers=preflight)
-print(answer.headers.get("access-control-allow-origin"))
-"""
-
-
 @pytest.mark.parametrize(
-    ("origins", "allowed"), [("", "None"), ("https://platform.example", "https://platform.example")]
+    ("origins", "allowed"), [("", None), ("https://platform.example", "https://platform.example")]
 )
-def test_cors_is_off_unless_origins_are_configured(origins: str, allowed: str) -> None:
-    env = {**os.environ, "BINOME_CORS_ORIGINS": origins, "BINOME_LOG_FORMAT": "text"}
-    done = subprocess.run(
-        [sys.executable, "-c", CORS], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
-    )
-    assert done.returncode == 0, done.stderr[-1000:]
-    assert done.stdout.strip().splitlines()[-1] == allowed
+def test_cors_is_off_unless_origins_are_configured(origins: str, allowed: str | None) -> None:
+    preflight = {"Origin": "https://platform.example", "Access-Control-Request-Method": "POST"}
+    answer = client_with(cors_origins=origins).options("/v1/match", headers=preflight)
+    assert answer.headers.get("access-control-allow-origin") == allowed
 
 
-def test_a_variant_beyond_the_limits_is_a_413_naming_the_variant(
-    client: TestClient, configured: Any
-) -> None:
-    configured.setenv("BINOME_MAX_PARTICIPANTS", "10")
+def test_a_variant_beyond_the_limits_is_a_413_naming_the_variant() -> None:
     variant = {"name": "more", "add_mentees": [{"id": "n1"}, {"id": "n2"}]}
-    response = client.post("/v1/scenarios", json={"base": small(), "variants": [variant]})
+    response = client_with(max_participants=10).post(
+        "/v1/scenarios", json={"base": small(), "variants": [variant]}
+    )
     assert response.status_code == 413
     assert response.json()["errors"][0]["loc"] == ["body", "variants", 0, "mentees"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 
 from solver.answer.suggestions import top_mentors
@@ -10,7 +12,6 @@ from solver.contract.response import Reason, Suggestion, trusted
 from solver.encode.problem import Problem
 from solver.messages import catalogue, render
 from solver.rules.criteria import criteria_for
-from solver.rules.items import item_set
 
 EXPLAINED_REASONS = 2  # how many reasons the one-sentence explanation cites
 
@@ -48,7 +49,7 @@ class Explainer:
         self._criteria = criteria_for(problem.request.program.format)
         self._total = sum(problem.weights.values())
         self._codes: dict[str, tuple[list[int], list[int]]] = {}
-        self._items: dict[str, tuple[list[dict[str, str]], list[dict[str, str]]]] = {}
+        self._items: dict[str, tuple[list[Mapping[str, str]], list[Mapping[str, str]]]] = {}
         pool = problem.pool
         for name in problem.weights:
             criterion = self._criteria[name]
@@ -57,8 +58,8 @@ class Explainer:
             mentee_field, mentor_field = criterion.reads
             if criterion.common:
                 self._items[name] = (
-                    [item_set(getattr(p, mentee_field)) for p in pool.mentees],
-                    [item_set(getattr(p, mentor_field)) for p in pool.mentors],
+                    [pool.folding.item_set(getattr(p, mentee_field)) for p in pool.mentees],
+                    [pool.folding.item_set(getattr(p, mentor_field)) for p in pool.mentors],
                 )
             else:
                 self._codes[name] = (

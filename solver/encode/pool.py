@@ -13,20 +13,22 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 
 from solver.contract.request import Participant, attribute_value
-from solver.rules.items import item_set, normalise, utc_offset_hours
+from solver.rules.items import Folding, utc_offset_hours
 
 
 def incidence(
-    left: Sequence[Sequence[str]], right: Sequence[Sequence[str]]
+    left: Sequence[Sequence[str]], right: Sequence[Sequence[str]], folding: Folding | None = None
 ) -> tuple[np.ndarray, np.ndarray]:
     """Two 0/1 float32 matrices over one shared vocabulary (rows: people, columns: items)."""
+    folding = folding or Folding()
     vocabulary: dict[str, int] = {}
     seen: dict[tuple[str, ...], list[int]] = {}  # people often list the same items
 
     def code(items: Sequence[str]) -> list[int]:
         key = tuple(items)
         if key not in seen:
-            seen[key] = [vocabulary.setdefault(k, len(vocabulary)) for k in item_set(key)]
+            found = folding.item_set(key)
+            seen[key] = [vocabulary.setdefault(k, len(vocabulary)) for k in found]
         return seen[key]
 
     rows = [[code(x) for x in lists] for lists in (left, right)]
@@ -44,8 +46,11 @@ def optional_floats(values: Iterable[float | None]) -> np.ndarray:
     return np.array([np.nan if v is None else float(v) for v in values], dtype=np.float64)
 
 
-def codes(values_a: Iterable[str | None], values_b: Iterable[str | None]) -> tuple[np.ndarray, ...]:
+def codes(
+    values_a: Iterable[str | None], values_b: Iterable[str | None], folding: Folding | None = None
+) -> tuple[np.ndarray, ...]:
     """Category codes over one shared vocabulary (normalised); -1 where missing."""
+    normalise = (folding or Folding()).normalise
     vocabulary: dict[str, int] = {}
     coded = []
     for values in (values_a, values_b):
@@ -67,16 +72,17 @@ class Pool:
         self.mentees = list(mentees)
         self.mentor_index = {p.id: j for j, p in enumerate(self.mentors)}
         self.mentee_index = {p.id: i for i, p in enumerate(self.mentees)}
+        self.folding = folding = Folding()  # this request's item texts, gone with the pool
         e, m = self.mentees, self.mentors
-        self.goals, self.skills = incidence([p.goals for p in e], [p.skills for p in m])
+        self.goals, self.skills = incidence([p.goals for p in e], [p.skills for p in m], folding)
         self.languages_e, self.languages_m = incidence(
-            [p.languages for p in e], [p.languages for p in m]
+            [p.languages for p in e], [p.languages for p in m], folding
         )
         self.interests_e, self.interests_m = incidence(
-            [p.interests for p in e], [p.interests for p in m]
+            [p.interests for p in e], [p.interests for p in m], folding
         )
         self.slots_e, self.slots_m = incidence(
-            [p.availability for p in e], [p.availability for p in m]
+            [p.availability for p in e], [p.availability for p in m], folding
         )
         self.seniority_e = optional_floats(p.seniority for p in e)
         self.seniority_m = optional_floats(p.seniority for p in m)
@@ -87,7 +93,7 @@ class Pool:
             utc_offset_hours(p.timezone) if p.timezone else None for p in m
         )
         self.department_e, self.department_m = codes(
-            [p.department for p in e], [p.department for p in m]
+            [p.department for p in e], [p.department for p in m], folding
         )
 
     MENTEE_ARRAYS = (
@@ -119,5 +125,6 @@ class Pool:
         coded = codes(
             [attribute_value(p, attribute) for p in self.mentees],
             [attribute_value(p, attribute) for p in self.mentors],
+            self.folding,
         )
         return coded[0], coded[1]

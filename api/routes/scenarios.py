@@ -6,12 +6,16 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Response
 
-from api.guards import authorised, check_size, solve_slot
-from api.match import REFUSALS, refused, solve_options
+from api.guards import SolveSlots, authorised, check_size, get_slots, solve_slots
 from api.settings import Settings, get_settings
-from solver import InvalidRequest
-from solver.contract.whatif import ScenarioRequest, ScenarioResponse
-from solver.whatif import VariantError, run_scenarios
+from api.solving import REFUSALS, refused, solve_options
+from solver import (
+    InvalidRequest,
+    ScenarioRequest,
+    ScenarioResponse,
+    VariantError,
+    run_scenarios,
+)
 
 router = APIRouter(prefix="/v1", tags=["scenarios"], dependencies=[Depends(authorised)])
 
@@ -26,21 +30,24 @@ def post_scenarios(
     request: ScenarioRequest,
     response: Response,
     settings: Annotated[Settings, Depends(get_settings)],
+    slots: Annotated[SolveSlots, Depends(get_slots)],
     accept_language: Annotated[str | None, Header()] = None,
 ) -> ScenarioResponse:
     """Each variant (a JSON Merge Patch on the base, plus `add_mentors`, `add_mentees` and
     `remove`) is solved exactly as `/v1/match` would solve the patched request, within the
     base's time budget, and returned with its metrics, their change against the base, the
-    mentees who moved and the unmatched."""
+    mentees who moved and the unmatched. One solver slot is held per solve running at once
+    (up to `BINOME_SCENARIO_WORKERS`, as many as are free)."""
     check_size(request.base, settings, ("base",))
     options = solve_options(settings, accept_language)
     response.headers["Content-Language"] = options.language
+    solves = 1 + len(request.variants)
     try:
-        with solve_slot(settings):
+        with solve_slots(slots, settings, min(settings.scenario_workers, solves)) as workers:
             return run_scenarios(
                 request,
                 options,
-                workers=settings.scenario_workers,
+                workers=workers,
                 admit=lambda where, body: check_size(body, settings, where),
             )
     except (VariantError, InvalidRequest) as exc:

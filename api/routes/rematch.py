@@ -6,12 +6,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Request, Response
 
-from api.guards import authorised, check_size, solve_slot
-from api.match import REFUSALS, note, refused, solve_options
+from api.guards import SolveSlots, authorised, check_size, get_slots, solve_slots
 from api.settings import Settings, get_settings
-from solver import InvalidRequest
-from solver.contract.rematch import RematchRequest, RematchResponse
-from solver.rematch import rematch
+from api.solving import REFUSALS, note, refused, solve_options
+from solver import InvalidRequest, RematchRequest, RematchResponse, rematch
 
 router = APIRouter(prefix="/v1", tags=["rematch"], dependencies=[Depends(authorised)])
 
@@ -27,6 +25,7 @@ def post_rematch(
     http: Request,
     response: Response,
     settings: Annotated[Settings, Depends(get_settings)],
+    slots: Annotated[SolveSlots, Depends(get_slots)],
     accept_language: Annotated[str | None, Header()] = None,
 ) -> RematchResponse:
     """Well-rated pairs are kept, ended and badly rated pairs never re-form, leavers' pairs
@@ -37,7 +36,7 @@ def post_rematch(
     options = solve_options(settings, accept_language)
     response.headers["Content-Language"] = options.language
     try:
-        with solve_slot(settings):
+        with solve_slots(slots, settings):
             answer = rematch(request, options)
     except InvalidRequest as exc:
         raise refused(exc) from exc

@@ -1,0 +1,48 @@
+"""The application factory: `create_app(settings)` wires routers, guards and middleware.
+
+Everything a running service holds lives on the application it builds: its settings, its
+solver slots and its metrics (`app.state`). Two apps in one process share nothing but the
+solver's block threads (`solver.runtime`), which the last app built sizes.
+"""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+
+from api import problems
+from api.guards import SolveSlots
+from api.limits import BodyLimit
+from api.observe import Metrics, Observe, configure_logging
+from api.routes import health, match, rematch, scenarios
+from api.settings import Settings
+from solver import runtime
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """The service with these settings (default: from the BINOME_ environment, checked)."""
+    settings = settings or Settings()
+    configure_logging(settings.log_format)
+    runtime.configure(block_threads=settings.block_threads)
+    app = FastAPI(
+        title="binome",
+        version="0.1.0",
+        description="Optimisation-based mentor–mentee matching: provably optimal, fast, explained.",
+    )
+    app.state.settings = settings
+    app.state.slots = SolveSlots(settings.max_concurrent_solves)
+    app.state.metrics = Metrics()
+    problems.install(app)
+    for router in (match.router, scenarios.router, rematch.router, health.router):
+        app.include_router(router)
+    app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
+    if settings.origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.origins,
+            allow_methods=["GET", "POST"],
+            allow_headers=["Authorization", "Content-Type", "Accept-Language", "X-Request-ID"],
+        )
+    # outermost: every answer, refusals included, is logged and counted
+    app.add_middleware(Observe, metrics=app.state.metrics)
+    return app
