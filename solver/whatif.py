@@ -15,6 +15,7 @@ import copy
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from typing import Any
 
 from pydantic import ValidationError
@@ -128,6 +129,32 @@ def compare(name: str, base: MatchResponse, variant: MatchResponse) -> VariantOu
 Solve = Callable[[MatchRequest], MatchResponse]
 
 
+def variant_requests(
+    request: ScenarioRequest, admit: Callable[[Loc, dict[str, Any]], None] | None = None
+) -> list[MatchRequest]:
+    """The base request, then each variant's, validated; errors point into the variant.
+    `admit`, if given, sees each variant's body before it is validated (size limits)."""
+    base_body = request.base.model_dump(mode="json", exclude_unset=True)
+    requests = [request.base]
+    for k, variant in enumerate(request.variants):
+        body = variant_body(base_body, variant)
+        if admit is not None:
+            admit(("variants", k), body)
+        try:
+            requests.append(validated(body))
+        except VariantError as exc:
+            raise VariantError([(("variants", k, *loc), msg) for loc, msg in exc.errors]) from exc
+    return requests
+
+
+def _share_of_budget(deadline: float, solves: int, workers: int, index: int) -> float:
+    """The time a solve may take: what is left of the run's budget, spread over the rounds
+    of `workers` solves still to run (at least 0.05 s)."""
+    rounds = -(-solves // workers)
+    left = max(deadline - time.monotonic(), 0.05)
+    return max(left / max(rounds - index // workers, 1), 0.05)
+
+
 def run_scenarios(
     request: ScenarioRequest,
     options: SolveOptions | None = None,
@@ -141,34 +168,16 @@ def run_scenarios(
     The base's `time_limit_s` is the budget of the whole run: each solve gets its share of
     it (the time left spread over the solves still to run, `workers` at a time).
     Raises VariantError (loc starts with "variants", k) or InvalidRequest (loc in "base").
-    `admit`, if given, sees each variant's body before it is validated (size limits).
     """
-    options = options or SolveOptions()
-    base_body = request.base.model_dump(mode="json", exclude_unset=True)
-    requests = [request.base]
-    for k, variant in enumerate(request.variants):
-        body = variant_body(base_body, variant)
-        if admit is not None:
-            admit(("variants", k), body)
-        try:
-            requests.append(validated(body))
-        except VariantError as exc:
-            raise VariantError([(("variants", k, *loc), msg) for loc, msg in exc.errors]) from exc
-    budget = min(request.base.program.time_limit_s, options.max_time_limit_s)
-    deadline = time.monotonic() + budget
-    rounds = -(-len(requests) // max(workers, 1))
+    options, workers = options or SolveOptions(), max(workers, 1)
+    requests = variant_requests(request, admit)
+    deadline = time.monotonic() + options.time_limit(request.base.program)
     names = ["base", *(v.name for v in request.variants)]
 
     def solve(index: int) -> MatchResponse:
-        left = max(deadline - time.monotonic(), 0.05)
-        share = left / max(rounds - index // max(workers, 1), 1)
-        capped = SolveOptions(
-            language=options.language,
-            num_workers=options.num_workers,
-            max_time_limit_s=max(share, 0.05),
-        )
+        share = _share_of_budget(deadline, len(requests), workers, index)
         try:
-            return match(requests[index], capped)
+            return match(requests[index], replace(options, max_time_limit_s=share))
         except InvalidRequest as exc:
             where = ("base",) if index == 0 else ("variants", index - 1)
             raise InvalidRequest([((*where, *loc), msg) for loc, msg in exc.errors]) from exc
@@ -176,7 +185,7 @@ def run_scenarios(
             if on_done is not None:
                 on_done(names[index])
 
-    with ThreadPoolExecutor(max_workers=max(workers, 1)) as pool:
+    with ThreadPoolExecutor(max_workers=workers) as pool:
         responses = list(pool.map(solve, range(len(requests))))
     base = responses[0]
     return ScenarioResponse(

@@ -10,6 +10,7 @@ displaced, but they do fill their mentor's places.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -68,56 +69,88 @@ def _stated_keys(problem: Problem) -> tuple[np.ndarray, np.ndarray]:
     )
 
 
+@dataclass(frozen=True)
+class _Standing:
+    """Where everyone stands in an assignment, for pairs nobody listed: each mentee's own
+    pair (gain, mentor; -inf when unpaired), whether a listed pair holds the mentee (then
+    left to the exact count), each mentor's least preferred unlisted mentee (gain, row)
+    and whether the mentor has room."""
+
+    current_gain: np.ndarray
+    current_col: np.ndarray
+    plain_rows: np.ndarray
+    worst_gain: np.ndarray
+    worst_row: np.ndarray
+    room: np.ndarray
+
+
+def _standing(
+    problem: Problem,
+    usable: Usable,
+    assignment: np.ndarray,
+    made: np.ndarray,
+    stated: tuple[np.ndarray, np.ndarray],
+) -> _Standing:
+    n, m = problem.score.shape
+    by_mentee, by_mentor = stated
+    made_keys = made * m + assignment[made]
+    made_gain = pair_gains(problem, made_keys).astype(np.float64)
+    current_gain, current_col = np.full(n, -np.inf), np.zeros(n, dtype=np.int64)
+    current_gain[made], current_col[made] = made_gain, assignment[made]
+    plain_rows = np.ones(n, dtype=bool)
+    plain_rows[made[np.isin(made_keys, by_mentee)]] = False  # on a pair its mentee listed
+    # A mentee its mentor listed ranks before every unlisted one: only room then counts.
+    plain = np.nonzero(~np.isin(made_keys, by_mentor))[0]
+    order = plain[np.lexsort((-made[plain], made_gain[plain]))]  # lowest score, last row
+    mentors = assignment[made[order]]
+    _, first_of = np.unique(mentors, return_index=True)
+    worst_gain, worst_row = np.full(m, np.inf), np.full(m, -1, dtype=np.int64)
+    worst_gain[mentors[first_of]] = made_gain[order[first_of]]
+    worst_row[mentors[first_of]] = made[order[first_of]]
+    room = np.bincount(assignment[made], minlength=m) < usable.capacity
+    return _Standing(current_gain, current_col, plain_rows, worst_gain, worst_row, room)
+
+
+def _plain_blocking(
+    problem: Problem, usable: Usable, standing: _Standing, stated: np.ndarray
+) -> int:
+    """Blocking pairs among those nobody listed, block by block from the score matrix."""
+    n, m = problem.score.shape
+    rows_of = np.arange(BLOCK, dtype=np.int64)[:, None]
+    columns = np.arange(m, dtype=np.int64)[None, :]
+    s = standing
+
+    def block(first: int) -> int:
+        last = min(first + BLOCK, n)
+        gain = np.rint(problem.score[first:last] * SCORE_SCALE)
+        cg, cc = s.current_gain[first:last, None], s.current_col[first:last, None]
+        mentee_wants = (gain > cg) | ((gain == cg) & (columns < cc))
+        rows = rows_of[: last - first] + first
+        mentor_wants = (gain > s.worst_gain) | ((gain == s.worst_gain) & (rows < s.worst_row))
+        mentor_wants |= s.room
+        mentee_wants &= mentor_wants
+        mentee_wants &= usable.mask[first:last]
+        mentee_wants &= s.plain_rows[first:last, None]
+        lo, hi = np.searchsorted(stated, [first * m, last * m])
+        mentee_wants.flat[stated[lo:hi] - first * m] = False
+        return int(np.count_nonzero(mentee_wants))
+
+    return sum(in_blocks(block, range(0, n, BLOCK)))
+
+
 def blocking_pairs(problem: Problem, usable: Usable, assignment: np.ndarray) -> int:
     """How many usable pairs block the assignment, counted as `count_blocking_pairs_lazily`
     counts them. Pairs nobody listed compare by score, then index, and are counted block
     by block from the score matrix; listed pairs (few) are counted on arcs with the full
     orders, as are the mentees whose own mentor is a listed one."""
-    n, m = problem.score.shape
-    by_mentee, by_mentor = _stated_keys(problem)
-    stated = np.union1d(by_mentee, by_mentor)
+    m = problem.score.shape[1]
+    by_side = _stated_keys(problem)
+    stated = np.union1d(*by_side)
     matched = np.nonzero(assignment >= 0)[0]
     made = matched[usable.mask[matched, assignment[matched]]]
+    standing = _standing(problem, usable, assignment, made, by_side)
+    count = _plain_blocking(problem, usable, standing, stated)
     made_keys = made * m + assignment[made]
-    made_gain = pair_gains(problem, made_keys).astype(np.float64)
-    made_listed = np.isin(made_keys, by_mentee)  # in its mentee's order
-    made_chosen = np.isin(made_keys, by_mentor)  # in its mentor's order
-    # Each mentee's own pair (score, mentor); nobody's: every usable pair is better.
-    current_gain, current_col = np.full(n, -np.inf), np.zeros(n, dtype=np.int64)
-    current_gain[made], current_col[made] = made_gain, assignment[made]
-    # A mentee on a listed pair prefers no unlisted one: left to the exact count.
-    plain_rows = np.ones(n, dtype=bool)
-    plain_rows[made[made_listed]] = False
-    # Each mentor's least preferred mentee among unlisted pairs; a listed one ranks
-    # before every unlisted pair, so then only room can make the mentor want one.
-    load = np.bincount(assignment[made], minlength=m)
-    room = load < usable.capacity
-    worst_gain, worst_row = np.full(m, np.inf), np.full(m, -1, dtype=np.int64)
-    plain = np.nonzero(~made_chosen)[0]
-    order = plain[np.lexsort((-made[plain], made_gain[plain]))]  # lowest score, last row
-    mentors = assignment[made[order]]
-    _, first_of = np.unique(mentors, return_index=True)
-    worst_gain[mentors[first_of]] = made_gain[order[first_of]]
-    worst_row[mentors[first_of]] = made[order[first_of]]
-    rows_of = np.arange(BLOCK, dtype=np.int64)[:, None]
-    columns = np.arange(m, dtype=np.int64)[None, :]
-
-    def block(first: int) -> int:
-        last = min(first + BLOCK, n)
-        gain = np.rint(problem.score[first:last] * SCORE_SCALE)
-        cg, cc = current_gain[first:last, None], current_col[first:last, None]
-        mentee_wants = (gain > cg) | ((gain == cg) & (columns < cc))
-        rows = rows_of[: last - first] + first
-        mentor_wants = (gain > worst_gain) | ((gain == worst_gain) & (rows < worst_row))
-        mentor_wants |= room
-        mentee_wants &= mentor_wants
-        mentee_wants &= usable.mask[first:last]
-        mentee_wants &= plain_rows[first:last, None]
-        lo, hi = np.searchsorted(stated, [first * m, last * m])
-        mentee_wants.flat[stated[lo:hi] - first * m] = False
-        return int(np.count_nonzero(mentee_wants))
-
-    count = sum(in_blocks(block, range(0, n, BLOCK)))
     return count + _listed_blocking(problem, usable, assignment, stated, made_keys)
 
 

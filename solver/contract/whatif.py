@@ -6,8 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from solver import MatchRequest
-from solver.contract.request import Id
+from solver.contract.request import Id, MatchRequest
 from solver.contract.response import Metrics, Unmatched
 
 

@@ -6,9 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from solver.encode.pool import Pool
-from solver.rules.criteria import (
-    criteria_for,
-)
+from solver.rules.criteria import criteria_for
 from solver.rules.factors import Factors, factors_for
 
 SCORE_BLOCK = 1024  # mentees per block for criteria scored densely

@@ -19,11 +19,17 @@ import numpy as np
 from solver.contract.request import Participant
 from solver.encode.pool import Pool
 from solver.rules.items import hours_apart, item_set, normalise
-
-SENIORITY_FULL_GAP = 5.0  # years more experience that earn the full seniority value
-
-
-TIMEZONE_ZERO_GAP = 12.0  # hours apart that earn nothing
+from solver.rules.pairwise import (
+    SENIORITY_FULL_GAP,
+    TIMEZONE_ZERO_GAP,
+    _share,
+    any_shared,
+    closeness,
+    crossing,
+    jaccard,
+    mentee_ahead,
+    mentor_ahead,
+)
 
 
 @dataclass(frozen=True)
@@ -48,19 +54,6 @@ class Criterion:
     key: Callable[[Participant, Participant], object] | None = None
 
 
-def _share(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
-    """numerator / denominator in float64, 0 where the denominator is 0.
-
-    Counts come from float32 products, exact for small integers; dividing them
-    in float32 would err by 1e-8 and split equal scores at the 1e-9 quantum.
-    A zero denominator always has a zero numerator here (no items, nothing in
-    common), so dividing by max(denominator, 1) gives the 0 in one pass.
-    """
-    share = numerator.astype(np.float64)
-    share /= np.maximum(denominator, 1).astype(np.float64)
-    return share
-
-
 def _common(a: list[str], b: list[str]) -> tuple[list[str], dict[str, str], dict[str, str]]:
     left, right = item_set(a), item_set(b)
     return [text for key, text in left.items() if key in right], left, right
@@ -82,11 +75,6 @@ def goals_evidence(mentor: Participant, mentee: Participant) -> Evidence:
     return Evidence(value, "goals.covers", {"n": len(covered), "of": len(goals), "items": covered})
 
 
-def any_shared(mine: np.ndarray, theirs: np.ndarray) -> np.ndarray:
-    """Mentees' 0/1 item rows against mentors' (or distinct mentor rows): 1 if any shared."""
-    return ((mine @ theirs.T) > 0).astype(np.float64)
-
-
 def languages_matrix(pool: Pool) -> np.ndarray:
     """Full points when mentor and mentee share at least one language."""
     return any_shared(pool.languages_e, pool.languages_m)
@@ -99,13 +87,6 @@ def languages_evidence(mentor: Participant, mentee: Participant) -> Evidence:
     if not shared:
         return Evidence(0.0, "languages.none")
     return Evidence(1.0, "languages.shared", {"items": shared})
-
-
-def jaccard(mine: np.ndarray, theirs: np.ndarray) -> np.ndarray:
-    """Shared items over all items of the two rows together, every row pair."""
-    shared = mine @ theirs.T
-    union = mine.sum(axis=1, keepdims=True) + theirs.sum(axis=1) - shared
-    return _share(shared, union)
 
 
 def interests_matrix(pool: Pool) -> np.ndarray:
@@ -138,13 +119,6 @@ def availability_evidence(mentor: Participant, mentee: Participant) -> Evidence:
     return Evidence(value, "availability.common", {"n": len(common), "items": common})
 
 
-def closeness(mine: np.ndarray, theirs: np.ndarray) -> np.ndarray:
-    """Mentees' UTC offsets against mentors' (or distinct offsets): 1 same, 0 at 12 h."""
-    gap = np.abs(mine[:, None] - theirs[None, :]) % 24
-    gap = np.minimum(gap, 24 - gap)
-    return np.nan_to_num(1 - gap / TIMEZONE_ZERO_GAP, nan=0.0)
-
-
 def timezone_matrix(pool: Pool) -> np.ndarray:
     """Full points in the same time zone, none at 12 hours apart."""
     return closeness(pool.offset_e, pool.offset_m)
@@ -158,20 +132,6 @@ def timezone_evidence(mentor: Participant, mentee: Participant) -> Evidence:
     if gap == 0:
         return Evidence(value, "timezone.same")
     return Evidence(value, "timezone.apart", {"hours": round(gap, 1)})
-
-
-def _years_ahead(gap: np.ndarray) -> np.ndarray:
-    return np.nan_to_num(np.clip(gap / SENIORITY_FULL_GAP, 0.0, 1.0), nan=0.0)
-
-
-def mentor_ahead(mine: np.ndarray, theirs: np.ndarray) -> np.ndarray:
-    """Mentees' years against mentors' (or distinct years): the mentor's lead, capped."""
-    return _years_ahead(theirs[None, :] - mine[:, None])
-
-
-def mentee_ahead(mine: np.ndarray, theirs: np.ndarray) -> np.ndarray:
-    """The same with the mentee's lead (reverse mentoring)."""
-    return _years_ahead(mine[:, None] - theirs[None, :])
 
 
 def seniority_matrix(pool: Pool) -> np.ndarray:
@@ -266,13 +226,6 @@ def preferences_evidence(mentor: Participant, mentee: Participant) -> Evidence:
     }[(by_mentee >= 0, by_mentor >= 0)]
     ranks = {"mentee_rank": max(by_mentee, 0) + 1, "mentor_rank": max(by_mentor, 0) + 1}
     return Evidence(value, key, ranks)
-
-
-def crossing(mine: np.ndarray, theirs: np.ndarray) -> np.ndarray:
-    """Mentees' category codes against mentors' (or distinct codes): 1 if both known and
-    different."""
-    e, m = mine[:, None], theirs[None, :]
-    return ((e >= 0) & (m >= 0) & (e != m)).astype(np.float64)
 
 
 def department_matrix(pool: Pool) -> np.ndarray:

@@ -23,14 +23,14 @@ from dataclasses import dataclass
 import numpy as np
 
 from solver.encode.pool import Pool
-from solver.rules.criteria import (
+from solver.rules.criteria import preference_values
+from solver.rules.pairwise import (
     any_shared,
     closeness,
     crossing,
     jaccard,
     mentee_ahead,
     mentor_ahead,
-    preference_values,
 )
 
 MAX_CLASSES = 512  # distinct mentor values beyond which a criterion is scored densely

@@ -15,6 +15,47 @@ log = logging.getLogger(__name__)
 MAX_SWEEPS = 5_000  # Bellman–Ford sweeps before giving up the proof
 
 
+def _residual(
+    inst: Instance, keep: np.ndarray, assignment: np.ndarray, weight: int, big: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(tails, heads, costs) of the residual graph of the one-circulation form at this
+    assignment: pair arcs (reversed when used), source ↔ mentee arcs at −W × class,
+    mentor ↔ sink arcs (forward with room, backward when busy), sink ↔ source at ∓BIG."""
+    n, m = inst.n_mentees, inst.n_mentors
+    source, sink = n + m, n + m + 1
+    rank = priority_class(inst)
+    rows, cols, gain = inst.rows[keep], inst.cols[keep], inst.gain[keep]
+    used = assignment[rows] == cols
+    matched = assignment >= 0
+    load = np.bincount(assignment[matched], minlength=m)
+    mentees, mentors = np.arange(n), n + np.arange(m)
+    room, busy = load < inst.capacity, load > 0
+    back = [source] if matched.any() else []
+    tails = [
+        np.where(used, n + cols, rows),
+        np.where(matched, mentees, source),
+        mentors[room],
+        np.full(int(busy.sum()), sink),
+        np.array([sink, *back]),
+    ]
+    heads = [
+        np.where(used, rows, n + cols),
+        np.where(matched, source, mentees),
+        np.full(int(room.sum()), sink),
+        mentors[busy],
+        np.array([source] + ([sink] if back else [])),
+    ]
+    costs = [
+        np.where(used, gain, -gain),
+        np.where(matched, weight * rank, -weight * rank),
+        np.zeros(int(room.sum()), dtype=np.int64),
+        np.zeros(int(busy.sum()), dtype=np.int64),
+        np.array([-big] + ([big] if back else []), dtype=np.int64),
+    ]
+    tail, head, cost = (np.concatenate(part).astype(np.int64) for part in (tails, heads, costs))
+    return tail, head, cost
+
+
 def potentials(
     inst: Instance,
     keep: np.ndarray,
@@ -25,47 +66,18 @@ def potentials(
     """Node potentials proving the assignment optimal on the kept arcs, or None (no proof).
 
     `start` (the potentials of a previous, nearby answer) only speeds Bellman–Ford up: any
-    fixpoint of its relaxations is a proof, wherever it started."""
-    n, m = inst.n_mentees, inst.n_mentors
-    source, sink = n + m, n + m + 1
-    rank = priority_class(inst)
-    # `largest`: a bound on |gain| over every pair the proof covers, kept or not.
+    fixpoint of its relaxations is a proof, wherever it started. `largest` bounds |gain|
+    over every pair the proof covers, kept or not."""
+    n = inst.n_mentees
     max_gain = int(np.abs(inst.gain).max(initial=0)) if largest is None else largest
     weight = 2 * (n + 1) * (max_gain + 1)  # W: more than any gain a cycle can make
-    big = weight * (int(rank.max(initial=0)) + 2)
+    big = weight * (int(priority_class(inst).max(initial=0)) + 2)
     lowest = 0 if start is None else int(start.min(initial=0))
     floor = lowest - 4 * big  # a fixpoint stays above: a simple path costs more than -3 BIG
     if floor - 2 * big < -(2**62):
         return None  # beyond this, int64 could overflow
-    rows, cols, gain = inst.rows[keep], inst.cols[keep], inst.gain[keep]
-    used = assignment[rows] == cols
-    matched = assignment >= 0
-    load = np.bincount(assignment[matched], minlength=m)
-    mentees, mentors = np.arange(n), n + np.arange(m)
-    room, busy = load < inst.capacity, load > 0
-    tails = [
-        np.where(used, n + cols, rows),
-        np.where(matched, mentees, source),
-        mentors[room],
-        np.full(int(busy.sum()), sink),
-        np.array([sink] + ([source] if matched.any() else [])),
-    ]
-    heads = [
-        np.where(used, rows, n + cols),
-        np.where(matched, source, mentees),
-        np.full(int(room.sum()), sink),
-        mentors[busy],
-        np.array([source] + ([sink] if matched.any() else [])),
-    ]
-    costs = [
-        np.where(used, gain, -gain),
-        np.where(matched, weight * rank, -weight * rank),
-        np.zeros(int(room.sum()), dtype=np.int64),
-        np.zeros(int(busy.sum()), dtype=np.int64),
-        np.array([-big] + ([big] if matched.any() else []), dtype=np.int64),
-    ]
-    tail, head, cost = (np.concatenate(part).astype(np.int64) for part in (tails, heads, costs))
-    distance = np.zeros(n + m + 2, dtype=np.int64) if start is None else start.copy()
+    tail, head, cost = _residual(inst, keep, assignment, weight, big)
+    distance = np.zeros(n + inst.n_mentors + 2, dtype=np.int64) if start is None else start.copy()
     return _relax(tail, head, cost, distance, floor)
 
 

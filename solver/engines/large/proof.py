@@ -19,6 +19,7 @@ own score matrix and eligibility mask are enough, read in blocks of mentees:
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -68,20 +69,7 @@ def failing_pairs(
     mentee, mentor = distance[:n], distance[n : n + m]
     if exact:
         mentee, mentor = mentee.astype(np.float64), mentor.astype(np.float64)
-    rows, every = np.arange(n), np.arange(m)
-    if shift is not None:
-        by_mentor = shift[n : n + m]
-        rows = np.nonzero(shift[:n] < by_mentor.max(initial=0))[0]
-        rows = rows[np.argsort(shift[rows], kind="stable")]  # lowest shift first
-        by_mentee = shift[rows]
-        by_shift = np.argsort(-by_mentor, kind="stable")  # highest shift first
-        ranked = -by_mentor[by_shift]  # increasing
-
-    def columns_for(first: int) -> np.ndarray:
-        if shift is None:
-            return every
-        lowest = by_mentee[first]  # the chunk's columns: shift above its lowest mentee's
-        return np.sort(by_shift[: np.searchsorted(ranked, -lowest, side="left")])
+    rows, columns_for = _to_read(n, m, shift)
 
     def chunk(first: int) -> tuple[np.ndarray, np.ndarray]:
         rows_of = np.sort(rows[first : first + PROOF_BLOCK])
@@ -94,6 +82,30 @@ def failing_pairs(
     failing = np.concatenate([part[1] for part in found]) if found else np.zeros(0, bool)
     order = np.argsort(keys, kind="stable")  # blocks of distinct pairs: no repeats
     return keys[order], failing[order]
+
+
+def _to_read(
+    n: int, m: int, shift: np.ndarray | None
+) -> tuple[np.ndarray, Callable[[int], np.ndarray]]:
+    """The mentee rows to read, in chunk order, and the columns a chunk starting at a given
+    position must read: everything without a shift; with one, only the rows whose shift is
+    below some mentor's (lowest first), against the mentors whose shift is above the
+    chunk's lowest mentee's."""
+    every = np.arange(m)
+    if shift is None:
+        return np.arange(n), lambda first: every
+    by_mentor = shift[n : n + m]
+    rows = np.nonzero(shift[:n] < by_mentor.max(initial=0))[0]
+    rows = rows[np.argsort(shift[rows], kind="stable")]  # lowest shift first
+    by_mentee = shift[rows]
+    by_shift = np.argsort(-by_mentor, kind="stable")  # highest shift first
+    ranked = -by_mentor[by_shift]  # increasing
+
+    def columns_for(first: int) -> np.ndarray:
+        lowest = by_mentee[first]
+        return np.sort(by_shift[: np.searchsorted(ranked, -lowest, side="left")])
+
+    return rows, columns_for
 
 
 def _cells(matrix: np.ndarray, rows: np.ndarray, columns: np.ndarray) -> np.ndarray:
@@ -170,21 +182,15 @@ def prove(
     round (or given) and kept after: the proof covers those counts too (a better count
     shows as a negative cycle), and when they fail (no proof, or given counts that cannot
     be routed) they are found again on the arcs of that round. The proven counts are in
-    the result."""
+    the result. Arcs never fail the pass: the potentials are a fixpoint on them, with their
+    bonus, which the matrix the pass reads does not hold."""
     keys, counts = start.keys, start.counts
     distance, shift = None, None
     largest = SCORE_SCALE + (0 if penalty is None else penalty.largest)
     largest += 0 if bonus is None else bonus.largest
     for round_ in range(ROUNDS):
         inst = arcs_instance(problem, usable, keys, penalty, bonus)
-        classes = priority_class(inst)
-        fresh = counts is None
-        if counts is None:
-            counts = class_counts(inst, classes)
-        assignment, found = _optimum(inst, classes, counts, distance, largest)
-        if found is None and not fresh:  # the counts may have changed: find them again
-            counts = class_counts(inst, classes)
-            assignment, found = _optimum(inst, classes, counts, distance, largest)
+        counts, assignment, found = _counted_optimum(inst, counts, distance, largest)
         if found is None:
             log.info("large: no proof (round %d, arcs %d)", round_, len(keys))
             return Proof(keys, None)
@@ -192,10 +198,7 @@ def prove(
         distance = found
         near = NEAR if shift is None else 0  # later passes: pairs that moved below 0
         found, negative = failing_pairs(problem, usable, distance, assignment, shift, penalty, near)
-        # Arcs never fail: the potentials are a fixpoint on them, with their bonus, which
-        # the matrix the pass reads does not hold.
-        negative &= ~found_in(keys, found)[1]
-        failing = found[negative]
+        failing = found[negative & ~found_in(keys, found)[1]]  # arcs never fail (see below)
         log.info(
             "large round=%d arcs=%d failing=%d near=%d", round_, len(keys), len(failing), len(found)
         )
@@ -204,6 +207,20 @@ def prove(
         added = np.concatenate([found, _around(problem, usable, failing, penalty)])
         keys = distinct([keys, added])
     return Proof(keys, counts)
+
+
+def _counted_optimum(
+    inst: Instance, counts: np.ndarray | None, start: np.ndarray | None, largest: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """The class counts, the optimum with them and its potentials (None: no proof). Given
+    counts are tried first; when they cannot be proven they are found again on these arcs."""
+    classes = priority_class(inst)
+    if counts is not None:
+        assignment, found = _optimum(inst, classes, counts, start, largest)
+        if found is not None:
+            return counts, assignment, found
+    counts = class_counts(inst, classes)
+    return (counts, *_optimum(inst, classes, counts, start, largest))
 
 
 def _optimum(

@@ -210,32 +210,27 @@ def _mip_optimum(
     return Solution(assignment, proven=False, gain_bound=round(dual * SCORE_SCALE))
 
 
-def solve_reduced(
-    inst: Instance, *, exact: str, time_limit_s: float, seed: int, num_workers: int
-) -> Solution | None:
-    """The proven optimum of a large request with one cross share, or None to fall back."""
-    if len(inst.all(CrossShare)) != 1 or len(inst.all(MaxSamePerMentor)) > 1 or not len(inst.rows):
-        return None
-    deadline = time.monotonic() + time_limit_s
-    classes = priority_class(inst)
-    counts = Counts(classes, class_counts(flow_relaxation(inst), classes))
-    everything = np.ones(len(inst.rows), dtype=bool)
-    if not _reachable(inst, counts, everything):
-        return None  # the share changes how many can be matched: the general model decides
-    keep = everything
-    if inst.has(Fair):
-        threshold = fair_threshold(
-            inst, classes, counts.counts, lambda kept: _reachable(inst, counts, kept)
-        )
-        keep = inst.gain >= fair_floor(inst, threshold)
-    incumbent = _incumbent(inst, counts, keep, deadline)
-    if incumbent is None:
-        return None
+def _floored(inst: Instance, counts: Counts) -> np.ndarray:
+    """The arcs an answer may use: all of them, or with `fair` those at or above the highest
+    score floor that keeps the counts and the share."""
+    if not inst.has(Fair):
+        return np.ones(len(inst.rows), dtype=bool)
+    threshold = fair_threshold(
+        inst, counts.classes, counts.counts, lambda kept: _reachable(inst, counts, kept)
+    )
+    return inst.gain >= fair_floor(inst, threshold)
+
+
+def _survivors(
+    inst: Instance, counts: Counts, keep: np.ndarray, incumbent: np.ndarray
+) -> tuple[float, np.ndarray] | None:
+    """The LP bound (score units) and the arcs whose reduced cost leaves them a chance to be
+    in a better answer than the incumbent (its own arcs kept); None: no trustworthy bound."""
     used = keep & (incumbent[inst.rows] == inst.cols)
     value = float(inst.gain[used].sum()) / SCORE_SCALE
     relaxation = _lp_reduced_costs(inst, counts, keep)
     if relaxation is None or relaxation[0] < value - SAFETY:
-        return None  # no trustworthy bound: no reduction, the general model decides
+        return None
     bound, reduced = relaxation
     survivors = keep.copy()
     survivors[keep] = reduced >= (value - bound) - SAFETY
@@ -247,20 +242,38 @@ def solve_reduced(
         int(survivors.sum()),
         bound - value,
     )
+    return bound, survivors
+
+
+def solve_reduced(
+    inst: Instance, *, exact: str, time_limit_s: float, seed: int, num_workers: int
+) -> Solution | None:
+    """The proven optimum of a large request with one cross share, or None to fall back
+    (the share changes how many can be matched, or the LP gives no trustworthy bound: the
+    general model decides)."""
+    if len(inst.all(CrossShare)) != 1 or len(inst.all(MaxSamePerMentor)) > 1 or not len(inst.rows):
+        return None
+    deadline = time.monotonic() + time_limit_s
+    classes = priority_class(inst)
+    counts = Counts(classes, class_counts(flow_relaxation(inst), classes))
+    if not _reachable(inst, counts, np.ones(len(inst.rows), dtype=bool)):
+        return None
+    keep = _floored(inst, counts)
+    incumbent = _incumbent(inst, counts, keep, deadline)
+    reduced = None if incumbent is None else _survivors(inst, counts, keep, incumbent)
+    if incumbent is None or reduced is None:
+        return None
+    bound, survivors = reduced
     if exact == "mip":
         solution = _mip_optimum(inst, counts, survivors, incumbent, deadline)
     else:
         remaining = max(deadline - time.monotonic(), 0.01)
+        sub = inst.subset(survivors)
         solution = solve_cpsat(
-            inst.subset(survivors),
-            time_limit_s=remaining,
-            seed=seed,
-            num_workers=num_workers,
-            hint=incumbent,
+            sub, time_limit_s=remaining, seed=seed, num_workers=num_workers, hint=incumbent
         )
     if solution is not None and solution.proven:
         return solution
     gain_bound = round(bound * SCORE_SCALE)  # the LP bound holds for the whole request
-    if solution is None or not solution.feasible:
-        return Solution(incumbent, proven=False, gain_bound=gain_bound)
-    return Solution(solution.assignment, proven=False, gain_bound=gain_bound)
+    best = incumbent if solution is None or not solution.feasible else solution.assignment
+    return Solution(best, proven=False, gain_bound=gain_bound)
