@@ -222,3 +222,9 @@ def test_ortools_and_highspy_load_together_in_one_process() -> None:
     problem.solve(pulp.HiGHS(msg=False))
     assert x.value() == 1
     assert highspy.Highs() is not None
+
+
+def test_intake_reads_files_and_knows_nothing_of_http_the_cli_or_the_solvers() -> None:
+    """intake/ turns files into a request; the API and the CLI call it, never the reverse."""
+    forbidden = {"fastapi", "starlette", "api", "scenarios", "typer", "ortools", "pulp", "highspy"}
+    assert [path for path in sources("intake") if _roots(imports_of(path)) & forbidden] == []
