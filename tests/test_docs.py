@@ -319,3 +319,13 @@ def test_the_readme_and_the_docs_index_link_every_docs_page(index: Path) -> None
 @pytest.mark.parametrize("page", PAGES, ids=[str(p.relative_to(ROOT)) for p in PAGES])
 def test_every_relative_link_points_at_a_file_in_the_repository(page: Path) -> None:
     assert [target for target in relative_links(page) if not linked(page, target)] == []
+
+
+PROJECT_PATH = re.compile(r"`((?:solver|api|cli|intake|generator|scenarios|bench|tests|docs)/[\w./-]*)`")
+
+
+@pytest.mark.parametrize("page", PAGES, ids=[p.name for p in PAGES])
+def test_every_project_path_a_page_names_exists(page: Path) -> None:
+    """A page that names `solver/engines/flow.py` names a file that is there."""
+    named = PROJECT_PATH.findall(page.read_text("utf-8"))
+    assert [path for path in named if not (ROOT / path.rstrip("/")).exists()] == []
