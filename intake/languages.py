@@ -10,7 +10,9 @@ Anything else is kept as written and reported.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from functools import cache
+from types import MappingProxyType
 
 from babel import Locale, localedata
 
@@ -21,7 +23,7 @@ NAMED_IN = ("fr", "en")
 
 
 @cache
-def codes_by_name() -> dict[str, str]:
+def codes_by_name() -> Mapping[str, str]:
     """Each French and English language name (plain) → its two-letter code; the names of
     plain codes first, so that a regional name never takes a language's own name."""
     names: dict[str, str] = {}
@@ -31,15 +33,15 @@ def codes_by_name() -> dict[str, str]:
             code = key.split("_")[0]
             if len(code) == 2:
                 names.setdefault(plain(languages[key]), code)
-    return names
+    return MappingProxyType(names)  # CLDR's names, shared: read-only
 
 
 @cache
-def codes_by_own_name() -> dict[str, str]:
+def codes_by_own_name() -> Mapping[str, str]:
     """Each language's name in itself (plain) → its code, for the languages CLDR has."""
     codes = sorted(set(codes_by_name().values()))
     own = {code: Locale(code).languages.get(code) for code in codes if localedata.exists(code)}
-    return {plain(name): code for code, name in own.items() if name}
+    return MappingProxyType({plain(name): code for code, name in own.items() if name})
 
 
 def language_code(written: str) -> str | None:

@@ -321,7 +321,9 @@ def test_every_relative_link_points_at_a_file_in_the_repository(page: Path) -> N
     assert [target for target in relative_links(page) if not linked(page, target)] == []
 
 
-PROJECT_PATH = re.compile(r"`((?:solver|api|cli|intake|generator|scenarios|bench|tests|docs)/[\w./-]*)`")
+PROJECT_PATH = re.compile(
+    r"`((?:solver|api|cli|intake|generator|scenarios|bench|tests|docs)/[\w./-]*)`"
+)
 
 
 @pytest.mark.parametrize("page", PAGES, ids=[p.name for p in PAGES])
