@@ -1,9 +1,10 @@
 """A solver-free re-check of a response against its request: the oracle of every test.
 
-Every hard rule is re-checked pair by pair from the participants themselves
-(not from the solver's arrays), scores and the objective are recomputed from
-the criteria's evidence functions, and nobody may be lost. `validate` returns
-the list of problems found; an empty list means the response is valid.
+Every hard rule is re-checked pair by pair from the participants themselves (not from the
+solver's arrays, `rules/by_pair.py`), scores, the objective and the metrics are
+recomputed, each program rule is re-checked by its own class (`violations`), nobody may be
+lost, and a claimed optimum of a tiny request is checked by enumeration (`optimum.py`).
+`validate` returns the problems found; [] means the response is valid.
 """
 
 from __future__ import annotations
@@ -13,12 +14,14 @@ from collections import Counter
 from solver.answer.metrics import compute_metrics
 from solver.contract.request import MatchRequest
 from solver.contract.response import MatchResponse
+from solver.optimum import optimality_problems
 from solver.rules.by_pair import (
     TOLERANCE,
+    Bonus,
     count_blocking,
-    expected_score,
     managers_of,
     pair_violations,
+    scorer,
 )
 from solver.rules.program import PROGRAM_RULES
 
@@ -36,16 +39,23 @@ def _everyone_accounted(request: MatchRequest, response: MatchResponse) -> list[
     return problems
 
 
+def _unknown_ids(request: MatchRequest, response: MatchResponse) -> list[str]:
+    mentors, mentees = {p.id for p in request.mentors}, {p.id for p in request.mentees}
+    return [
+        f"pairing {p.mentor}-{p.mentee} names an unknown id"
+        for p in response.pairings
+        if p.mentor not in mentors or p.mentee not in mentees
+    ]
+
+
 def _pairs_valid(request: MatchRequest, response: MatchResponse) -> list[str]:
     mentors = {p.id: p for p in request.mentors}
     mentees = {p.id: p for p in request.mentees}
     managers, program, problems = managers_of(request), request.program, []
+    score_of = scorer(request)
     for pairing in response.pairings:
-        mentor, mentee = mentors.get(pairing.mentor), mentees.get(pairing.mentee)
-        if mentor is None or mentee is None:
-            problems.append(f"pairing {pairing.mentor}-{pairing.mentee} names an unknown id")
-            continue
-        expected = expected_score(request, mentor, mentee)
+        mentor, mentee = mentors[pairing.mentor], mentees[pairing.mentee]
+        expected = score_of(mentor, mentee)
         if expected is None:
             problems.append(f"pair {mentor.id}-{mentee.id} is not among the caller's scores")
         elif abs(expected - pairing.score) > TOLERANCE:
@@ -70,8 +80,9 @@ def _capacities_and_pins(request: MatchRequest, response: MatchResponse) -> list
     for pin in program.pinned:
         if (pin.mentor, pin.mentee) not in made:
             problems.append(f"pinned pair {pin.mentor}-{pin.mentee} is missing")
-    if program.rules.match_all_mentees and len(per_mentee) != len(request.mentees):
-        problems.append("match_all_mentees is set but some mentees are unmatched")
+    missing = [e.id for e in request.mentees if e.id not in per_mentee]
+    if program.rules.match_all_mentees and missing:
+        problems.append(f"match_all_mentees is set but {', '.join(missing)} unmatched")
     return problems
 
 
@@ -89,13 +100,17 @@ def _totals(request: MatchRequest, response: MatchResponse) -> list[str]:
         problems.append("ranks are not 1..n")
     pairs = [(p.mentor, p.mentee, p.score) for p in response.pairings]
     expected = compute_metrics(request, pairs, blocking_pairs=count_blocking(request, response))
-    if expected != response.metrics:
-        problems.append(f"metrics {response.metrics} do not match the pairings: {expected}")
+    for name, value in expected:
+        if getattr(response.metrics, name) != value:
+            problems.append(f"metric {name} is {getattr(response.metrics, name)}, not {value}")
     return problems
 
 
-def validate(request: MatchRequest, response: MatchResponse) -> list[str]:
-    """Every problem of a response for its request; [] when it is valid."""
+def validate(
+    request: MatchRequest, response: MatchResponse, *, bonus: Bonus | None = None
+) -> list[str]:
+    """Every problem of a response for its request; [] when it is valid. `bonus`: the extra
+    score a re-match gives some (mentor, mentee) pairs, which its optimum counts."""
     problems = _everyone_accounted(request, response)
     if response.status == "infeasible":
         if response.pairings:
@@ -103,15 +118,19 @@ def validate(request: MatchRequest, response: MatchResponse) -> list[str]:
         if not response.conflicts:
             problems.append("an infeasible response names no conflict")
         return problems
+    if unknown := _unknown_ids(request, response):
+        return problems + unknown  # every later check reads the participants of each pair
     return (
         problems
         + _pairs_valid(request, response)
         + _capacities_and_pins(request, response)
         + _totals(request, response)
         + _program_rules(request, response)
+        + optimality_problems(request, response, bonus or {})
     )
 
 
 def _program_rules(request: MatchRequest, response: MatchResponse) -> list[str]:
     """Every program rule, re-checked on the whole pairing (pins included) by its own class."""
-    return [problem for rule in PROGRAM_RULES for problem in rule.violations(request, response)]
+    pairs = [(p.mentor, p.mentee, p.score) for p in response.pairings]
+    return [problem for rule in PROGRAM_RULES for problem in rule.violations(request, pairs)]

@@ -228,3 +228,20 @@ def test_intake_reads_files_and_knows_nothing_of_http_the_cli_or_the_solvers() -
     """intake/ turns files into a request; the API and the CLI call it, never the reverse."""
     forbidden = {"fastapi", "starlette", "api", "scenarios", "typer", "ortools", "pulp", "highspy"}
     assert [path for path in sources("intake") if _roots(imports_of(path)) & forbidden] == []
+
+
+def test_the_optimum_check_reads_the_participants_not_the_solver() -> None:
+    """The oracle's brute force reads the contract, the participant-level checks and each
+    program rule's own check: no engine, no encoder, no answer code."""
+    found = imports_of(ROOT / "solver" / "optimum.py")
+    inner = {name for name in found if name.startswith("solver.")}
+    allowed = ("solver.contract", "solver.rules.by_pair", "solver.rules.items")
+    allowed += ("solver.rules.program",)
+    assert all(name.startswith(allowed) for name in inner), inner
+
+
+def test_the_optimum_check_counts_scores_at_the_solver_s_resolution() -> None:
+    from solver import optimum
+    from solver.encode.quantise import SCORE_SCALE
+
+    assert optimum.SCORE_SCALE == SCORE_SCALE

@@ -3,22 +3,26 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any
+from typing import Any, get_args
 
 import numpy as np
 import pytest
 
 from solver import MatchRequest, MatchResponse
 from solver.contract.request import DEFAULT_WEIGHTS
+from solver.contract.request import Criterion as CriterionName
+from solver.messages import available_languages, catalogue
+from solver.rules.criteria import CRITERIA, REVERSE_CRITERIA
+from solver.rules.factors import FACTORS, REVERSE_FACTORS
 from tests.pools import paired as pairs
 from tests.pools import solved as solve
 
-CRITERIA = tuple(DEFAULT_WEIGHTS)
+CRITERION_NAMES: tuple[str, ...] = get_args(CriterionName)  # what a request may weigh
 
 
 def only(criterion: str, **others: float) -> dict[str, float]:
     """Weights with `criterion` at 1, the named others as given, every other criterion off."""
-    weights = dict.fromkeys(CRITERIA, 0.0)
+    weights = dict.fromkeys(CRITERION_NAMES, 0.0)
     weights[criterion] = 1.0
     weights.update(others)
     return weights
@@ -34,8 +38,29 @@ def suggested(response: MatchResponse, mentee: str) -> dict[str, float]:
     return {s.mentor: s.score for s in response.suggestions[mentee]}
 
 
-def test_weights_cover_every_criterion() -> None:
-    assert set(DEFAULT_WEIGHTS) == set(CRITERIA)
+def labelled_criteria(language: str) -> set[str]:
+    """The criteria a message file labels (`criterion.<name>`)."""
+    prefix = "criterion."
+    named = {key.removeprefix(prefix) for key in catalogue(language) if key.startswith(prefix)}
+    return named - {"scores"}  # the label of the caller's own scores, not a criterion
+
+
+def test_every_list_of_criteria_names_the_same_ones() -> None:
+    """Each list is written on its own: the request's Literal, the registry (both formats),
+    the factor forms (both formats), the default weights and every message file."""
+    assert {"en", "fr"} <= set(available_languages())
+    sources = {
+        "criteria.CRITERIA": set(CRITERIA),
+        "criteria.REVERSE_CRITERIA": set(REVERSE_CRITERIA),
+        "factors.FACTORS": set(FACTORS),
+        "factors.REVERSE_FACTORS": set(REVERSE_FACTORS),
+        "request.DEFAULT_WEIGHTS": set(DEFAULT_WEIGHTS),
+        **{f"messages/{lang}.json": labelled_criteria(lang) for lang in available_languages()},
+    }
+    differing = {
+        source: names for source, names in sources.items() if names != set(CRITERION_NAMES)
+    }
+    assert differing == {}
 
 
 def test_goals_share_covered_with_names() -> None:

@@ -7,6 +7,9 @@ check each other.
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
+
 from solver.contract.request import MatchRequest, Participant, Program
 from solver.contract.response import MatchResponse
 from solver.rules.criteria import score_pair
@@ -15,6 +18,13 @@ from solver.rules.items import hours_apart, item_set, normalise
 TOLERANCE = 1e-6
 SCORE_STEPS = 10**9  # scores compare at the solver's resolution (1e-9)
 UNLISTED = 10**6  # after every stated preference
+UNRANKED = (10**7, 0, 0)  # how one sees a partner no rule allows: after every eligible one
+
+Ids = tuple[str, str]  # mentor id, mentee id
+Scores = dict[Ids, float]
+Rank = tuple[int, int, int]  # an order key: lower is preferred
+Pair = tuple[str, str, float]  # mentor id, mentee id, score
+Bonus = Mapping[Ids, float]  # a re-match's extra score on some pairs
 
 
 def _reports_to(person: Participant, other_id: str, managers: dict[str, str]) -> bool:
@@ -86,28 +96,35 @@ def managers_of(request: MatchRequest) -> dict[str, str]:
     return managers
 
 
-def expected_score(request: MatchRequest, mentor: Participant, mentee: Participant) -> float | None:
-    """The pair's score from the criteria (or the caller's list); None: not a candidate."""
+def scorer(request: MatchRequest) -> Callable[[Participant, Participant], float | None]:
+    """The score of a (mentor, mentee) pair from the criteria, or the caller's list (read
+    once); None: not a candidate."""
     program = request.program
     if program.scores is None:
-        return score_pair(mentor, mentee, program.effective_weights(), program.format)
+        weights = program.effective_weights()
+        return lambda mentor, mentee: score_pair(mentor, mentee, weights, program.format)
     listed = {(s.mentor, s.mentee): s.score for s in program.scores}
-    return listed.get((mentor.id, mentee.id))
+    return lambda mentor, mentee: listed.get((mentor.id, mentee.id))
 
 
-def eligible_scores(request: MatchRequest) -> dict[tuple[str, str], float]:
+def expected_score(request: MatchRequest, mentor: Participant, mentee: Participant) -> float | None:
+    """The pair's score from the criteria (or the caller's list); None: not a candidate."""
+    return scorer(request)(mentor, mentee)
+
+
+def eligible_scores(request: MatchRequest) -> Scores:
     """(mentor id, mentee id) → score, for every pair no hard rule forbids."""
-    program, managers = request.program, managers_of(request)
-    scores: dict[tuple[str, str], float] = {}
+    program, managers, score_of = request.program, managers_of(request), scorer(request)
+    scores: Scores = {}
     for mentor in request.mentors:
         for mentee in request.mentees:
-            score = expected_score(request, mentor, mentee)
+            score = score_of(mentor, mentee)
             if score is not None and not pair_violations(mentor, mentee, program, managers, score):
                 scores[(mentor.id, mentee.id)] = score
     return scores
 
 
-def _order_key(wishes: list[str], other: str, score: float, position: int) -> tuple[int, ...]:
+def _order_key(wishes: list[str], other: str, score: float, position: int) -> Rank:
     """Stated preferences first, then score (at the solver's 1e-9 resolution), then list order."""
     rank = wishes.index(other) if other in wishes else UNLISTED
     return (rank, -round(score * SCORE_STEPS), position)
@@ -116,41 +133,62 @@ def _order_key(wishes: list[str], other: str, score: float, position: int) -> tu
 def _free_room(request: MatchRequest) -> dict[str, int]:
     """Each mentor's places once pinned mentees are placed (pins never block)."""
     program = request.program
-    pinned = [p.mentor for p in program.pinned]
+    pinned = Counter(p.mentor for p in program.pinned)
     return {
-        m.id: (program.mentor_capacity if m.capacity is None else m.capacity) - pinned.count(m.id)
+        m.id: (program.mentor_capacity if m.capacity is None else m.capacity) - pinned[m.id]
         for m in request.mentors
     }
 
 
-def count_blocking(request: MatchRequest, response: MatchResponse) -> int:
-    """Blocking pairs of a response: an eligible pair not made, whose mentee is free or
-    prefers the mentor to their own, and whose mentor has room or prefers the mentee to one
-    of theirs. Pinned mentees never block and pins fill their mentor's places."""
+def _views(request: MatchRequest, scores: Scores) -> tuple[dict[Ids, Rank], dict[Ids, Rank]]:
+    """How each eligible pair's mentee ranks its mentor, and how its mentor ranks its mentee
+    (lower is preferred)."""
+    mentors = {m.id: (k, m.preferences) for k, m in enumerate(request.mentors)}
+    mentees = {e.id: (k, e.preferences) for k, e in enumerate(request.mentees)}
+    mentee_view, mentor_view = {}, {}
+    for (m, e), score in scores.items():
+        (mentor_position, mentor_wishes), (mentee_position, mentee_wishes) = mentors[m], mentees[e]
+        mentee_view[(m, e)] = _order_key(mentee_wishes, m, score, mentor_position)
+        mentor_view[(m, e)] = _order_key(mentor_wishes, e, score, mentee_position)
+    return mentee_view, mentor_view
+
+
+def blocking_finder(request: MatchRequest, scores: Scores) -> Callable[[Iterable[Ids]], list[Ids]]:
+    """Finds the blocking pairs of a pairing given as (mentor id, mentee id): an eligible
+    pair (`scores`) not made, whose mentee is free or prefers the mentor to their own, and
+    whose mentor has room or prefers the mentee to one of theirs. Pinned mentees never block
+    and pins fill their mentor's places; a partner no rule allows ranks last."""
     pinned_mentees = {p.mentee for p in request.program.pinned}
-    mentor_of = {p.mentee: p.mentor for p in response.pairings}
-    room, scores = _free_room(request), eligible_scores(request)
-    sides = {"m": request.mentors, "e": request.mentees}
-    people = {(side, p.id): p for side, group in sides.items() for p in group}
-    position = {(side, p.id): k for side, group in sides.items() for k, p in enumerate(group)}
+    free_room = _free_room(request)
+    mentee_view, mentor_view = _views(request, scores)
+    candidates = [(m, e) for m, e in scores if e not in pinned_mentees and free_room[m] > 0]
 
-    def key(side: str, person: str, other: str, pair: tuple[str, str]) -> tuple[int, ...]:
-        """Where `other` stands in the order of `person` (on `side`): lower is preferred."""
-        wishes = people[(side, person)].preferences
-        other_side = "e" if side == "m" else "m"
-        return _order_key(wishes, other, scores[pair], position[(other_side, other)])
+    def find(made: Iterable[Ids]) -> list[Ids]:
+        mentor_of = {e: m for m, e in made}
+        theirs: dict[str, list[str]] = {}
+        for e, m in mentor_of.items():
+            if e not in pinned_mentees:
+                theirs.setdefault(m, []).append(e)
+        blocking = []
+        for m_id, e_id in candidates:
+            current = mentor_of.get(e_id)
+            if current == m_id or (
+                current is not None
+                and mentee_view.get((current, e_id), UNRANKED) <= mentee_view[(m_id, e_id)]
+            ):
+                continue
+            mine = theirs.get(m_id, [])
+            worst = max((mentor_view.get((m_id, e), UNRANKED) for e in mine), default=None)
+            if len(mine) < free_room[m_id] or (
+                worst is not None and mentor_view[(m_id, e_id)] < worst
+            ):
+                blocking.append((m_id, e_id))
+        return blocking
 
-    blocking = 0
-    for (m_id, e_id), _ in scores.items():
-        if e_id in pinned_mentees or room[m_id] <= 0 or mentor_of.get(e_id) == m_id:
-            continue
-        current = mentor_of.get(e_id)
-        if current is not None and key("e", e_id, current, (current, e_id)) <= key(
-            "e", e_id, m_id, (m_id, e_id)
-        ):
-            continue
-        theirs = [e for e, m in mentor_of.items() if m == m_id and e not in pinned_mentees]
-        worst = max((key("m", m_id, e, (m_id, e)) for e in theirs), default=None)
-        wanted = worst is not None and key("m", m_id, e_id, (m_id, e_id)) < worst
-        blocking += len(theirs) < room[m_id] or wanted
-    return blocking
+    return find
+
+
+def count_blocking(request: MatchRequest, response: MatchResponse) -> int:
+    """How many blocking pairs a response has (`blocking_finder`)."""
+    find = blocking_finder(request, eligible_scores(request))
+    return len(find((p.mentor, p.mentee) for p in response.pairings))

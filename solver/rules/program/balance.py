@@ -15,11 +15,18 @@ from typing import TYPE_CHECKING, ClassVar
 import numpy as np
 
 from solver.messages import render
-from solver.rules.program.base import NO_BOUND, Linear, MostMatched, ProgramRule, Stage, rows_of
+from solver.rules.program.base import (
+    NO_BOUND,
+    Linear,
+    MostMatched,
+    Pair,
+    ProgramRule,
+    Stage,
+    rows_of,
+)
 
 if TYPE_CHECKING:
     from solver.contract.request import MatchRequest, Program
-    from solver.contract.response import MatchResponse
     from solver.encode.instance import Instance
     from solver.encode.problem import Problem
 
@@ -57,7 +64,7 @@ class Balance(ProgramRule):
         return found
 
     @classmethod
-    def violations(cls, request: MatchRequest, response: MatchResponse) -> list[str]:
+    def violations(cls, request: MatchRequest, pairs: list[Pair]) -> list[str]:
         return []  # a shortfall is allowed: the optimality check reads the targets
 
     def prepare(self, inst: Instance, most_matched: MostMatched) -> Balance:

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING, ClassVar, Literal
 
 import numpy as np
@@ -32,7 +33,6 @@ if TYPE_CHECKING:
     from typing import Self
 
     from solver.contract.request import MatchRequest, Program
-    from solver.contract.response import MatchResponse
     from solver.encode.instance import Instance
     from solver.encode.problem import Problem
 
@@ -110,6 +110,7 @@ def rows_of(
 
 
 MostMatched = Callable[[np.ndarray], int]  # the most mentees of a subset matched at once
+Pair = tuple[str, str, float]  # mentor id, mentee id, score
 
 
 class ProgramRule:
@@ -151,9 +152,16 @@ class ProgramRule:
         raise NotImplementedError
 
     @classmethod
-    def violations(cls, request: MatchRequest, response: MatchResponse) -> list[str]:
-        """Where an answer breaks the rule, from the participants themselves."""
+    def violations(cls, request: MatchRequest, pairs: list[Pair]) -> list[str]:
+        """Where a pairing, as (mentor id, mentee id, score) pairs with the pins, breaks the
+        rule, from the participants themselves."""
         raise NotImplementedError
+
+    @classmethod
+    def checker(cls, request: MatchRequest) -> Callable[[list[Pair]], list[str]]:
+        """`violations` for many pairings of one request (a brute force tries thousands):
+        what the check reads of the request alone, read once."""
+        return partial(cls.violations, request)
 
     def subset(self, keep: np.ndarray) -> Self:
         """The same rule on fewer arcs (a boolean mask over arcs, order kept)."""

@@ -14,11 +14,10 @@ import numpy as np
 from solver.contract.request import MatchRequest, attribute_value
 from solver.messages import render
 from solver.rules.items import normalise
-from solver.rules.program.base import NO_BOUND, Linear, ProgramRule, rows_of
+from solver.rules.program.base import NO_BOUND, Linear, Pair, ProgramRule, rows_of
 
 if TYPE_CHECKING:
     from solver.contract.request import Program
-    from solver.contract.response import MatchResponse
     from solver.encode.instance import Instance
     from solver.encode.problem import Problem
 
@@ -107,8 +106,7 @@ class CrossShare(ProgramRule):
         return PairKinds(e, m, SHARE_SCALE - scaled, -scaled, rhs)
 
     @classmethod
-    def violations(cls, request: MatchRequest, response: MatchResponse) -> list[str]:
-        pairs = [(p.mentor, p.mentee, p.score) for p in response.pairings]
+    def violations(cls, request: MatchRequest, pairs: list[Pair]) -> list[str]:
         problems = []
         for attribute, share in request.program.diversity.cross.items():
             crossing, known = cross_counts(request, pairs, attribute)

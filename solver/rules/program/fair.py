@@ -15,11 +15,10 @@ import numpy as np
 
 from solver.encode.quantise import SCORE_SCALE
 from solver.messages import render
-from solver.rules.program.base import NO_BOUND, Linear, ProgramRule, Stage
+from solver.rules.program.base import NO_BOUND, Linear, Pair, ProgramRule, Stage
 
 if TYPE_CHECKING:
     from solver.contract.request import MatchRequest, Program
-    from solver.contract.response import MatchResponse
     from solver.encode.instance import Instance
     from solver.encode.problem import Problem
 
@@ -49,7 +48,7 @@ class Fair(ProgramRule):
         return [cls()]
 
     @classmethod
-    def violations(cls, request: MatchRequest, response: MatchResponse) -> list[str]:
+    def violations(cls, request: MatchRequest, pairs: list[Pair]) -> list[str]:
         return []  # the floor is an objective level: the optimality check reads it
 
     def linear(self, inst: Instance) -> list[Linear]:

@@ -14,11 +14,10 @@ import numpy as np
 
 from solver.encode.keys import arcs_by
 from solver.messages import render
-from solver.rules.program.base import NO_BOUND, Linear, ProgramRule, rows_of
+from solver.rules.program.base import NO_BOUND, Linear, Pair, ProgramRule, rows_of
 
 if TYPE_CHECKING:
     from solver.contract.request import MatchRequest, Program
-    from solver.contract.response import MatchResponse
     from solver.encode.instance import Instance
     from solver.encode.problem import Problem
 
@@ -49,11 +48,11 @@ class GroupSize(ProgramRule):
         return [cls(problem.request.program.group.min_size)]
 
     @classmethod
-    def violations(cls, request: MatchRequest, response: MatchResponse) -> list[str]:
+    def violations(cls, request: MatchRequest, pairs: list[Pair]) -> list[str]:
         program = request.program
         if program.format != "group":
             return []
-        load = Counter(p.mentor for p in response.pairings)
+        load = Counter(m for m, _, _ in pairs)
         small = [m for m, n in load.items() if n < program.group.min_size]
         return [f"group of mentor {m} is below min_size" for m in small]
 

@@ -17,11 +17,10 @@ from solver.contract.request import attribute_value
 from solver.encode.keys import arcs_by
 from solver.messages import render
 from solver.rules.items import normalise
-from solver.rules.program.base import NO_BOUND, Linear, ProgramRule, rows_of
+from solver.rules.program.base import NO_BOUND, Linear, Pair, ProgramRule, rows_of
 
 if TYPE_CHECKING:
     from solver.contract.request import MatchRequest, Program
-    from solver.contract.response import MatchResponse
     from solver.encode.instance import Instance
     from solver.encode.problem import Problem
 
@@ -75,14 +74,14 @@ class MaxSamePerMentor(ProgramRule):
         return found
 
     @classmethod
-    def violations(cls, request: MatchRequest, response: MatchResponse) -> list[str]:
+    def violations(cls, request: MatchRequest, pairs: list[Pair]) -> list[str]:
         mentees = {p.id: p for p in request.mentees}
         problems = []
         for attribute, k in request.program.diversity.max_same_per_mentor.items():
             counts = Counter(
-                (p.mentor, normalise(value))
-                for p in response.pairings
-                if (value := attribute_value(mentees[p.mentee], attribute))
+                (m, normalise(value))
+                for m, e, _ in pairs
+                if (value := attribute_value(mentees[e], attribute))
             )
             problems += [
                 f"mentor {m} has {n} mentees with one {attribute}"

@@ -8,6 +8,7 @@ never block and cannot be displaced, but they fill their mentor's places.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, ClassVar
 
@@ -16,12 +17,11 @@ import numpy as np
 from solver.encode.keys import arcs_by
 from solver.encode.orders import mentee_keys, mentor_keys
 from solver.messages import render
-from solver.rules.by_pair import count_blocking
-from solver.rules.program.base import NO_BOUND, Linear, ProgramRule, rows_of
+from solver.rules.by_pair import blocking_finder, eligible_scores
+from solver.rules.program.base import NO_BOUND, Linear, Pair, ProgramRule, rows_of
 
 if TYPE_CHECKING:
     from solver.contract.request import MatchRequest, Program
-    from solver.contract.response import MatchResponse
     from solver.encode.instance import Instance
     from solver.encode.problem import Problem
 
@@ -56,10 +56,21 @@ class Stable(ProgramRule):
         return [cls(mentee_keys(problem, rows, cols, gain), mentor_keys(problem, rows, cols, gain))]
 
     @classmethod
-    def violations(cls, request: MatchRequest, response: MatchResponse) -> list[str]:
-        if request.program.stable and count_blocking(request, response):
-            return ["stable is set but the pairing has blocking pairs"]
-        return []
+    def violations(cls, request: MatchRequest, pairs: list[Pair]) -> list[str]:
+        return cls.checker(request)(pairs)
+
+    @classmethod
+    def checker(cls, request: MatchRequest) -> Callable[[list[Pair]], list[str]]:
+        """Each blocking pair named; the eligible pairs and everyone's orders read once."""
+        if not request.program.stable:
+            return lambda pairs: []
+        find = blocking_finder(request, eligible_scores(request))
+
+        def check(pairs: list[Pair]) -> list[str]:
+            blocking = find((m, e) for m, e, _ in pairs)
+            return [f"stable is set but {m}-{e} is a blocking pair" for m, e in blocking]
+
+        return check
 
     def subset(self, keep: np.ndarray) -> Stable:
         return replace(self, mentee_rank=self.mentee_rank[keep], mentor_rank=self.mentor_rank[keep])
