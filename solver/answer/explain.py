@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 import numpy as np
 
 from solver.answer.suggestions import top_mentors
@@ -49,7 +47,7 @@ class Explainer:
         self._criteria = criteria_for(problem.request.program.format)
         self._total = sum(problem.weights.values())
         self._codes: dict[str, tuple[list[int], list[int]]] = {}
-        self._items: dict[str, tuple[list[Mapping[str, str]], list[Mapping[str, str]]]] = {}
+        self._items: dict[str, tuple[list[dict[str, str]], list[dict[str, str]]]] = {}
         pool = problem.pool
         for name in problem.weights:
             criterion = self._criteria[name]
@@ -80,6 +78,10 @@ class Explainer:
     def prepare(self, pairs: list[tuple[int, int]]) -> None:
         """The reasons of many (mentee, mentor) pairs at once, criterion by criterion: the
         same reasons as one pair at a time, with the Python work done in tight loops."""
+        with self.problem.pool.folding.active():  # the evidence's items, once each
+            self._prepare(pairs)
+
+    def _prepare(self, pairs: list[tuple[int, int]]) -> None:
         todo = [pair for pair in dict.fromkeys(pairs) if pair not in self._reasons]
         if not todo:
             return

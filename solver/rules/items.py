@@ -6,10 +6,11 @@ matches "ai" and "A.I." does not match "retail" - there is no substring luck."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, datetime
 from functools import lru_cache
-from types import MappingProxyType
 from zoneinfo import ZoneInfo
 
 _SEPARATORS = re.compile(r"[\s_\-]+")
@@ -20,20 +21,32 @@ _SEPARATORS = re.compile(r"[\s_\-]+")
 _REFERENCE_DAYS = (datetime(2026, 1, 15, 12, tzinfo=UTC), datetime(2026, 7, 15, 12, tzinfo=UTC))
 
 
+def _normalised(item: str) -> str:
+    return _SEPARATORS.sub(" ", item.casefold()).strip()
+
+
 def normalise(item: str) -> str:
     """The comparable form of a list item: case-folded, single spaces, no hyphens."""
-    return _SEPARATORS.sub(" ", item.casefold()).strip()
+    folding = _ACTIVE.get()
+    return _normalised(item) if folding is None else folding.normalise(item)
 
 
 def item_set(items: Iterable[str]) -> dict[str, str]:
     """Normalised item → the item as the person wrote it (first spelling wins); blank
-    items are not items."""
+    items are not items. Inside `Folding.active()` the request's shared answer: read it,
+    never change it."""
+    folding = _ACTIVE.get()
+    if folding is not None:
+        return folding.item_set(tuple(items))
     found: dict[str, str] = {}
     for item in items:
-        key = normalise(item)
+        key = _normalised(item)
         if key and key not in found:
             found[key] = item
     return found
+
+
+_ACTIVE: ContextVar[Folding | None] = ContextVar("folding", default=None)
 
 
 class Folding:
@@ -42,28 +55,40 @@ class Folding:
     People repeat the same few items ("leadership", "fr"), so a request's pool and its
     explanations ask the same questions thousands of times. The answers live in this
     object, which lives as long as the request's pool: no participant's text outlives the
-    request in a process-wide cache. The item sets it returns are shared, so read-only."""
+    request in a process-wide cache. Within `active()`, the module's `normalise` and
+    `item_set` (which the criteria's evidence calls) answer from it too, in this thread."""
 
     def __init__(self) -> None:
         self._forms: dict[str, str] = {}
-        self._sets: dict[tuple[str, ...], Mapping[str, str]] = {}
+        self._sets: dict[tuple[str, ...], dict[str, str]] = {}
 
     def normalise(self, item: str) -> str:
         form = self._forms.get(item)
         if form is None:
-            form = self._forms[item] = normalise(item)
+            form = self._forms[item] = _normalised(item)
         return form
 
-    def item_set(self, items: Sequence[str]) -> Mapping[str, str]:
-        key = tuple(items)
+    @contextmanager
+    def active(self) -> Iterator[None]:
+        """Within: `normalise` and `item_set` answer from this folding (this thread)."""
+        token = _ACTIVE.set(self)
+        try:
+            yield
+        finally:
+            _ACTIVE.reset(token)
+
+    def item_set(self, items: Sequence[str]) -> dict[str, str]:
+        """`item_set(items)`, shared by every caller of this request: read it, never change
+        it (a read-only view would cost the explanations' hot loop a third more)."""
+        key = items if isinstance(items, tuple) else tuple(items)
         found = self._sets.get(key)
         if found is None:
-            fresh: dict[str, str] = {}
+            found = {}
             for item in key:
                 form = self.normalise(item)
-                if form and form not in fresh:
-                    fresh[form] = item
-            found = self._sets[key] = MappingProxyType(fresh)
+                if form and form not in found:
+                    found[form] = item
+            self._sets[key] = found
         return found
 
 
