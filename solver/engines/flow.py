@@ -59,7 +59,7 @@ def _network(inst: Instance, keep: np.ndarray) -> list[tuple[np.ndarray, ...]]:
         width = int(same.value.max(initial=0)) + 1
         keys = cols[known] * width + value[known]
         nodes, inverse = np.unique(keys, return_inverse=True)
-        first = n + m + 2 + n  # after the class nodes (at most n of them)
+        first = n + m + 3 + n  # after the class nodes: 0..K, and K classes are at most n
         heads = heads.copy()
         heads[known] = first + inverse
         room = np.array(
