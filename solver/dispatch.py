@@ -53,6 +53,7 @@ from solver.engines.large.priced_share import share_row, solve_share
 from solver.engines.large.reduced_share import solve_reduced
 from solver.engines.mip import solve_mip
 from solver.rules.program import CrossShare, Fair, ProgramRule, Stable, asked
+from solver.runtime import Cancel
 
 log = logging.getLogger(__name__)
 
@@ -80,6 +81,7 @@ class SolveOptions:
     num_workers: int = 1
     max_time_limit_s: float = 60.0
     sizes: Thresholds | None = None  # None: THRESHOLDS
+    cancel: Cancel | None = None  # set by the caller when it no longer wants the answer
 
     @property
     def thresholds(self) -> Thresholds:
@@ -146,7 +148,12 @@ def _run_engine(
         return engine, solve_mip(inst, time_limit_s=remaining)
     hint = flow_answer(flow_relaxation(inst), limits.sparse_from).assignment
     solution = solve_cpsat(
-        inst, time_limit_s=remaining, seed=program.seed, num_workers=workers, hint=hint
+        inst,
+        time_limit_s=remaining,
+        seed=program.seed,
+        num_workers=workers,
+        hint=hint,
+        cancel=options.cancel,
     )
     return "cpsat", solution
 

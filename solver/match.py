@@ -14,9 +14,9 @@ from solver.contract.references import InvalidRequest, reference_errors
 from solver.contract.request import MatchRequest
 from solver.contract.response import MatchResponse
 from solver.dispatch import SolveOptions, diagnose, engine_errors, engine_for, optimise
-from solver.encode.instance import Solution
+from solver.encode.instance import Instance, Solution
 from solver.encode.problem import Problem, encode
-from solver.runtime import COLLECTOR
+from solver.runtime import COLLECTOR, Cancel
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +52,9 @@ def _match(
     if conflicts:
         engine = engine_for(program, None, options.thresholds)
         return infeasible(problem, conflicts, started, options.language, engine)
+    cancel = options.cancel or Cancel()
     engine, inst, solution, blocking = optimise(problem, options, bonus)
+    cancel.check()
     assignment = _with_pins(problem, solution)
     everyone = not (assignment < 0).any()
     if not solution.feasible and not solution.proven:
@@ -63,15 +65,7 @@ def _match(
     if not solution.feasible or (program.rules.match_all_mentees and not everyone):
         conflicts = diagnose(problem, inst, assignment, options.language)
         return infeasible(problem, conflicts, started, options.language, engine)
-    log.info(
-        "solved engine=%s mentors=%d mentees=%d arcs=%d matched=%d proven=%s",
-        engine,
-        inst.n_mentors,
-        inst.n_mentees,
-        len(inst.rows),
-        int((assignment >= 0).sum()),
-        solution.proven,
-    )
+    _log_solved(engine, inst, assignment, solution)
     return respond(
         problem, assignment, solution, started, options.language, engine, blocking(assignment)
     )
@@ -98,6 +92,19 @@ def solve(request: MatchRequest, options: SolveOptions | None = None) -> Solved:
     matched = np.nonzero(assignment >= 0)[0]
     total = float(problem.score[matched, assignment[matched]].sum())
     return Solved(engine, solution, len(matched), total)
+
+
+def _log_solved(engine: str, inst: Instance, assignment: np.ndarray, solution: Solution) -> None:
+    """One line per solve: sizes and outcome, ids and counts only."""
+    log.info(
+        "solved engine=%s mentors=%d mentees=%d arcs=%d matched=%d proven=%s",
+        engine,
+        inst.n_mentors,
+        inst.n_mentees,
+        len(inst.rows),
+        int((assignment >= 0).sum()),
+        solution.proven,
+    )
 
 
 def _with_pins(problem: Problem, solution: Solution) -> np.ndarray:

@@ -10,6 +10,9 @@ Two things outlive a single solve, and both are here, each one documented object
   `BINOME_BLOCK_THREADS`). Work given to it must not itself call `in_blocks`.
 - `COLLECTOR`: Python's cyclic garbage collector, paused while solves run, never for
   long (see `CollectorPause`).
+
+`Cancel` is per solve, not per process: the caller sets it (a client that hung up) and
+running searches stop.
 """
 
 from __future__ import annotations
@@ -117,3 +120,48 @@ class CollectorPause:
 
 
 COLLECTOR = CollectorPause()
+
+
+class Cancelled(RuntimeError):
+    """The caller cancelled the solve before an answer could be given."""
+
+
+class Cancel:
+    """Set when the caller no longer wants the answer (a client that hung up): searches
+    running now are stopped through the callbacks they registered, and the next stage of a
+    solve does not start."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._set = False
+        self._stops: dict[int, Callable[[], None]] = {}
+
+    @property
+    def cancelled(self) -> bool:
+        return self._set
+
+    def cancel(self) -> None:
+        with self._lock:
+            self._set, stops = True, list(self._stops.values())
+        for stop in stops:
+            stop()
+
+    @contextmanager
+    def stopping(self, stop: Callable[[], None]) -> Iterator[None]:
+        """While inside, `cancel` calls `stop` (at once if already cancelled)."""
+        with self._lock:
+            key = id(stop)
+            self._stops[key] = stop
+            now = self._set
+        if now:
+            stop()
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._stops.pop(key, None)
+
+    def check(self) -> None:
+        """Raise `Cancelled` when cancelled (between the stages of a solve)."""
+        if self._set:
+            raise Cancelled("the solve was cancelled")

@@ -23,6 +23,7 @@ from solver.encode.instance import Instance, Solution
 from solver.encode.keys import arcs_by
 from solver.rules.program import Linear
 from solver.rules.program.base import NO_BOUND
+from solver.runtime import Cancel
 
 log = logging.getLogger(__name__)
 
@@ -123,8 +124,11 @@ def solve_cpsat(
     seed: int = 0,
     num_workers: int = 1,
     hint: np.ndarray | None = None,
+    cancel: Cancel | None = None,
 ) -> Solution:
-    """The lexicographic optimum by CP-SAT, the best found when time runs out, or none."""
+    """The lexicographic optimum by CP-SAT, the best found when time runs out, or none;
+    `cancel` stops the search running and raises `Cancelled` before the next stage."""
+    cancel = cancel or Cancel()
     model, x, stages = build(inst)
     found = None  # only what CP-SAT itself proved feasible: a hint may break the side rules
     start = None if hint is None else hint[inst.rows] == inst.cols
@@ -132,8 +136,11 @@ def solve_cpsat(
     for level, stage in enumerate(stages):
         model.maximize(stage.expression)
         _hint(model, x, found if found is not None else start)
+        cancel.check()
         solver = _solver(deadline - time.monotonic(), seed, num_workers)
-        status = solver.solve(model)
+        with cancel.stopping(solver.stop_search):
+            status = solver.solve(model)
+        cancel.check()
         log.debug("cpsat %s: %s in %.3fs", stage.name, solver.status_name(status), solver.wall_time)
         if status == cp_model.INFEASIBLE:
             return Solution(_assignment(inst, None), proven=True, feasible=False)
