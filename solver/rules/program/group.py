@@ -57,10 +57,16 @@ class GroupSize(ProgramRule):
         return [f"group of mentor {m} is below min_size" for m in small]
 
     def linear(self, inst: Instance) -> list[Linear]:
-        """Per mentor with arcs: with pins, its load reaches the minimum; without, an own 0/1
-        variable `open` and `minimum · open ≤ load ≤ capacity · open`."""
+        """Per mentor: with pins, its load reaches the minimum (a row that cannot hold when
+        it has no arc left to fill it); without, an own 0/1 variable `open` and
+        `minimum · open ≤ load ≤ capacity · open`."""
         pinned = inst.pinned_per_mentor()
         arcs_n, rows, opened = len(inst.rows), [], 0
+        reached = np.zeros(inst.n_mentors, dtype=bool)
+        reached[inst.cols] = True
+        for j in np.nonzero(~reached & (pinned > 0) & (pinned < self.minimum))[0].tolist():
+            none = np.zeros(0, dtype=np.int64)  # pins alone, too few, and no arc to add
+            rows.append((none, none, self.minimum - int(pinned[j]), NO_BOUND))
         for arcs in arcs_by(inst.cols):
             j = int(inst.cols[arcs[0]])
             ones = np.ones(len(arcs), dtype=np.int64)
