@@ -1,11 +1,13 @@
 """How list items and time zones compare: the same rule for criteria, hard rules and the validator.
 
-List fields are compared as whole items after normalisation (case, hyphens, spacing): "AI"
-matches "ai" and "A.I." does not match "retail" - there is no substring luck."""
+List fields are compared as whole items after normalisation (Unicode forms, case, hyphens,
+spacing): "AI" matches "ai" and "ＡＩ", and "A.I." does not match "retail" - there is no
+substring luck."""
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -22,11 +24,14 @@ _REFERENCE_DAYS = (datetime(2026, 1, 15, 12, tzinfo=UTC), datetime(2026, 7, 15, 
 
 
 def _normalised(item: str) -> str:
-    return _SEPARATORS.sub(" ", item.casefold()).strip()
+    folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", item).casefold())
+    return _SEPARATORS.sub(" ", folded).strip()
 
 
 def normalise(item: str) -> str:
-    """The comparable form of a list item: case-folded, single spaces, no hyphens."""
+    """The comparable form of a list item: Unicode-normalised (NFKC: "café" typed with a
+    combining accent is "café", full-width "ＡＩ" is "AI"), case-folded, single spaces, no
+    hyphens or underscores."""
     folding = _ACTIVE.get()
     return _normalised(item) if folding is None else folding.normalise(item)
 
