@@ -40,9 +40,13 @@ def reference_errors(request: MatchRequest) -> list[tuple[Loc, str]]:
     for side, people in sides.items():
         for i, person in enumerate(people):
             for field in ("preferences", "avoid"):
+                listed: set[str] = set()
                 for j, ref in enumerate(getattr(person, field)):
                     if ref not in other[side]:
                         errors.append(((side, i, field, j), f"unknown id {ref!r}"))
+                    elif ref in listed:  # a repeated wish would count twice in the score
+                        errors.append(((side, i, field, j), f"id {ref!r} listed twice"))
+                    listed.add(ref)
     program = request.program
     pair_lists: dict[str, list[Any]] = {"pinned": program.pinned, "forbidden": program.forbidden}
     pair_lists["scores"] = program.scores or []
