@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -26,13 +27,15 @@ def match(
     options: SolveOptions | None = None,
     *,
     bonus: dict[tuple[str, str], float] | None = None,
+    extra_waiting: Mapping[str, int] | None = None,
 ) -> MatchResponse:
     """The lexicographic optimum of a request, explained; raises InvalidRequest on bad input.
 
-    `bonus` (re-matching) adds score units to the objective of some (mentor, mentee) pairs;
-    the reported scores and objective stay the plain scores."""
+    Re-matching adjusts the objective: `bonus` adds score units to some (mentor, mentee)
+    pairs (the reported scores and objective stay the plain scores) and `extra_waiting`
+    adds waiting rounds to some mentees (served first)."""
     with COLLECTOR.paused():
-        return _match(request, options, bonus=bonus)
+        return _match(request, options, bonus=bonus, extra_waiting=extra_waiting)
 
 
 def _match(
@@ -40,6 +43,7 @@ def _match(
     options: SolveOptions | None = None,
     *,
     bonus: dict[tuple[str, str], float] | None = None,
+    extra_waiting: Mapping[str, int] | None = None,
 ) -> MatchResponse:
     options = options or SolveOptions()
     program = request.program
@@ -47,7 +51,7 @@ def _match(
     if errors:
         raise InvalidRequest(errors)
     started = time.perf_counter()
-    problem = encode(request)
+    problem = encode(request, extra_waiting)
     conflicts = pin_conflicts(problem, options.language)
     if conflicts:
         engine = engine_for(program, None, options.thresholds)

@@ -17,7 +17,7 @@ from __future__ import annotations
 import itertools
 import math
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from solver.contract.request import MatchRequest, Participant, attribute_value
 from solver.contract.response import MatchResponse
@@ -33,6 +33,7 @@ MAX_PAIRS = 64  # more mentor × mentee pairs than this: not tiny, nothing is ev
 MAX_ASSIGNMENTS = 4096
 
 Key = tuple[int, ...]
+Waits = Mapping[str, int]  # mentee id -> extra waiting rounds (a re-match's)
 Targets = list[tuple[str, dict[str, int]]]  # per balance attribute: value -> matched at least
 
 
@@ -106,10 +107,12 @@ def balance_targets(request: MatchRequest, every: list[list[Pair]]) -> Targets:
 
 
 def key_function(
-    request: MatchRequest, targets: Targets, bonus: Bonus
+    request: MatchRequest, targets: Targets, bonus: Bonus, waits: Waits | None = None
 ) -> Callable[[list[Pair]], Key]:
     """The lexicographic key of a pairing (higher is better); a re-match's bonus adds to the
-    score of its unpinned pairs, as the solver counts it."""
+    score of its unpinned pairs and its extra waiting rounds to its mentees', as the solver
+    counts them."""
+    waits = waits or {}
     mentees = {p.id: p for p in request.mentees}
     fair = request.program.objective == "fair"
     pinned = {(p.mentor, p.mentee) for p in request.program.pinned}
@@ -123,7 +126,7 @@ def key_function(
             got = Counter(_known(p, attribute) for p in matched)
             parts.append(-sum(max(0, t - got[v]) for v, t in target.items()))
         parts += [sum(p.volunteer for p in matched), len(matched)]
-        parts.append(sum(p.waiting_rounds for p in matched))
+        parts.append(sum(p.waiting_rounds + waits.get(p.id, 0) for p in matched))
         parts += [min(gains, default=SCORE_SCALE)] if fair else []
         return (*parts, sum(gains))
 
@@ -163,7 +166,9 @@ def shown(key: Key, scores_from: int) -> str:
     return f"({', '.join(parts)})"
 
 
-def optimality_problems(request: MatchRequest, response: MatchResponse, bonus: Bonus) -> list[str]:
+def optimality_problems(
+    request: MatchRequest, response: MatchResponse, bonus: Bonus, waits: Waits | None = None
+) -> list[str]:
     """`status: "optimal"` means no better pairing exists: on a tiny request, enumeration
     finds none clearly better (`bonus`: a re-match's extra score per pair)."""
     if response.status != "optimal" or len(request.mentors) * len(request.mentees) > MAX_PAIRS:
@@ -176,7 +181,7 @@ def optimality_problems(request: MatchRequest, response: MatchResponse, bonus: B
     ):
         return []  # an ineligible pair is reported by the pair checks
     every = assignments(request, scores)
-    key = key_function(request, balance_targets(request, every), bonus)
+    key = key_function(request, balance_targets(request, every), bonus, waits)
     holds = holds_program_rules(request)
     valid = [key(pairs) for pairs in every if holds(pairs)]
     if not valid:

@@ -20,7 +20,7 @@ score reached.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 
 from solver.contract.references import InvalidRequest
 from solver.contract.references import reference_errors as pool_reference_errors
@@ -61,37 +61,65 @@ def reference_errors(request: RematchRequest) -> list[tuple[Loc, str]]:
     return errors
 
 
+def _verdict(
+    pair: Pair, notes: list[Feedback], request: RematchRequest, room: dict[str, int]
+) -> Verdict | None:
+    """Why a current pair ends (reason code, detail), or None when it may go on."""
+    mentor, mentee = pair
+    leaving, policy = set(request.leaving), request.pool.program.rematch
+    ratings = [n.rating for n in notes if n.rating is not None]
+    if mentor in leaving or mentee in leaving:
+        who = "mentor" if mentor in leaving else "mentee"
+        return (f"{who}_left", f"the {who} left the program")
+    if any(n.end for n in notes):
+        by = next((n.by for n in notes if n.end and n.by), None)
+        return ("end_requested", f"ended at the {by}'s request" if by else "ended")
+    if ratings and min(ratings) <= policy.end_rating:
+        return ("low_rating", f"ended after a {min(ratings)}/5 rating")
+    if room.get(mentor, 0) <= 0:
+        return ("mentor_not_taking", "the mentor takes no more mentees this round")
+    return None
+
+
+def _places(request: RematchRequest) -> dict[str, int]:
+    """Each mentor's places this round once the program's own pins are placed."""
+    program = request.pool.program
+    pinned = Counter(p.mentor for p in program.pinned)
+    return {
+        m.id: (program.mentor_capacity if m.capacity is None else m.capacity) - pinned[m.id]
+        for m in request.pool.mentors
+    }
+
+
 def _verdicts(request: RematchRequest) -> tuple[dict[Pair, Verdict], set[Pair]]:
-    """Ended pairs with (reason, detail), and the pairs feedback says to keep."""
+    """Ended pairs with (reason, detail), and the pairs feedback says to keep: well rated,
+    as many per mentor as the mentor has places (best rated first)."""
     policy = request.pool.program.rematch
-    leaving = set(request.leaving)
     notes: dict[Pair, list[Feedback]] = defaultdict(list)
     for note in request.feedback:
         notes[(note.mentor, note.mentee)].append(note)
+    room = _places(request)
     ended: dict[Pair, Verdict] = {}
-    keep: set[Pair] = set()
+    rated: list[tuple[int, str, Pair]] = []
     for pair in ((p.mentor, p.mentee) for p in request.current):
-        mentor, mentee = pair
+        if (verdict := _verdict(pair, notes[pair], request, room)) is not None:
+            ended[pair] = verdict
+            continue
         ratings = [n.rating for n in notes[pair] if n.rating is not None]
-        if mentor in leaving or mentee in leaving:
-            who = "mentor" if mentor in leaving else "mentee"
-            ended[pair] = (f"{who}_left", f"the {who} left the program")
-        elif any(n.end for n in notes[pair]):
-            by = next((n.by for n in notes[pair] if n.end and n.by), None)
-            ended[pair] = ("end_requested", f"ended at the {by}'s request" if by else "ended")
-        elif ratings and min(ratings) <= policy.end_rating:
-            ended[pair] = ("low_rating", f"ended after a {min(ratings)}/5 rating")
-        elif ratings and min(ratings) >= policy.keep_rating:
+        if ratings and min(ratings) >= policy.keep_rating:
+            rated.append((-min(ratings), pair[1], pair))
+    keep: set[Pair] = set()
+    for _, _, pair in sorted(rated):
+        if room[pair[0]] > 0:
             keep.add(pair)
+            room[pair[0]] -= 1
     return ended, keep
 
 
 def _next_request(
     request: RematchRequest, ended: dict[Pair, Verdict], keep: set[Pair]
 ) -> MatchRequest:
-    """The pool minus leavers, kept pairs pinned, ended pairs forbidden, mentees already in
-    the program served before newcomers."""
-    policy = request.pool.program.rematch
+    """The pool minus leavers, kept pairs pinned, ended pairs forbidden."""
     body = without_people(request.pool.model_dump(mode="json"), set(request.leaving))
     program = body["program"]
     pinned = {(p["mentor"], p["mentee"]) for p in program["pinned"]}
@@ -102,11 +130,16 @@ def _next_request(
         for (m, e), (reason, _) in sorted(ended.items())
         if reason in ("end_requested", "low_rating") and (m, e) not in forbidden
     ]
-    in_program = {p.mentee for p in request.current} - set(request.leaving)
-    for mentee in body["mentees"]:
-        if mentee["id"] in in_program:
-            mentee["waiting_rounds"] += policy.waiting_bonus
     return MatchRequest.model_validate(body)
+
+
+def served_first(request: RematchRequest) -> dict[str, int]:
+    """The waiting rounds each mentee already in the program (pair running or ended) gains:
+    served before newcomers. Given to the engine beside the request, so a mentee who
+    waited the contract's most rounds still gains them."""
+    policy = request.pool.program.rematch
+    in_program = {p.mentee for p in request.current} - set(request.leaving)
+    return dict.fromkeys(sorted(in_program), policy.waiting_bonus)
 
 
 def _solve(
@@ -119,7 +152,8 @@ def _solve(
     flexible = {(p.mentor, p.mentee) for p in request.current} - ended.keys() - kept_pins
     bonus = dict.fromkeys(flexible, policy.change_penalty)
     try:
-        return match(_next_request(request, ended, kept_pins), options, bonus=bonus)
+        pool = _next_request(request, ended, kept_pins)
+        return match(pool, options, bonus=bonus, extra_waiting=served_first(request))
     except InvalidRequest as exc:  # program-level refusals (engine, size, time limit)
         raise InvalidRequest([(("pool", *loc), msg) for loc, msg in exc.errors]) from exc
 

@@ -10,6 +10,7 @@ lost, and a claimed optimum of a tiny request is checked by enumeration (`optimu
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 
 from solver.answer.metrics import compute_metrics
 from solver.contract.request import MatchRequest
@@ -107,7 +108,11 @@ def _totals(request: MatchRequest, response: MatchResponse) -> list[str]:
 
 
 def validate(
-    request: MatchRequest, response: MatchResponse, *, bonus: Bonus | None = None
+    request: MatchRequest,
+    response: MatchResponse,
+    *,
+    bonus: Bonus | None = None,
+    extra_waiting: Mapping[str, int] | None = None,
 ) -> list[str]:
     """Every problem of a response for its request; [] when it is valid. `bonus`: the extra
     score a re-match gives some (mentor, mentee) pairs, which its optimum counts."""
@@ -126,7 +131,7 @@ def validate(
         + _capacities_and_pins(request, response)
         + _totals(request, response)
         + _program_rules(request, response)
-        + optimality_problems(request, response, bonus or {})
+        + optimality_problems(request, response, bonus or {}, extra_waiting)
     )
 
 

@@ -217,9 +217,9 @@ def test_a_re_match_bonus_on_the_large_path_is_the_optimum_with_the_bonus(
     bonuses: list[dict[tuple[str, str], float]] = []
     original = importlib.import_module("solver.match").match
 
-    def kept(pool: MatchRequest, options: Any = None, *, bonus: Any = None) -> Any:
+    def kept(pool: MatchRequest, options: Any = None, *, bonus: Any = None, **more: Any) -> Any:
         bonuses.append(bonus)
-        return original(pool, options, bonus=bonus)
+        return original(pool, options, bonus=bonus, **more)
 
     rematch_module = importlib.import_module("solver.rematch")
     saved, rematch_module.match = rematch_module.match, kept
@@ -231,7 +231,7 @@ def test_a_re_match_bonus_on_the_large_path_is_the_optimum_with_the_bonus(
     assert bonuses[-1], "the request should reward running pairs"
     assert answer.result.status == "optimal"
     pool = rematch_module._next_request(request, *rematch_module._verdicts(request))
-    problem = encode(pool)
+    problem = encode(pool, rematch_module.served_first(request))
     inst = with_bonus(instance(problem), problem, bonuses[-1])
     _, solution = everything_large[-1]
     best = solve_flow(inst).assignment

@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 from api.main import app
 from solver import MatchRequest, match, validate
 from solver.contract.rematch import RematchRequest, RematchResponse
-from solver.rematch import _next_request, _verdicts, rematch
+from solver.rematch import _next_request, _verdicts, rematch, served_first
 from solver.rules.by_pair import expected_score, managers_of, pair_violations
 from tests.pools import random_pool
 
@@ -210,11 +210,13 @@ def test_brute_force_finds_no_answer_as_good_that_moves_fewer(seed: int) -> None
     assert listed == everyone  # nobody dropped, nobody who left comes back
     current = {(p.mentor, p.mentee) for p in request.current}
     flexible = current - set(ended) - kept_pins
-    waiting = {p.id: p.waiting_rounds for p in next_request.mentees}
+    extra = served_first(request)
+    waiting = {p.id: p.waiting_rounds + extra.get(p.id, 0) for p in next_request.mentees}
     volunteer = {p.id: p.volunteer for p in next_request.mentees}
     penalty = request.pool.program.rematch.change_penalty
     # optimal for the re-match's objective: a running pair kept earns the change penalty
-    assert validate(next_request, answer.result, bonus=dict.fromkeys(flexible, penalty)) == []
+    bonus = dict.fromkeys(flexible, penalty)
+    assert validate(next_request, answer.result, bonus=bonus, extra_waiting=extra) == []
 
     def key(chosen: list[tuple[str, str, float]]) -> tuple[int, int, int]:
         return (

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -40,8 +41,11 @@ def _caller_scores(request: MatchRequest, pool: Pool) -> tuple[np.ndarray, np.nd
     return score, scored
 
 
-def encode(request: MatchRequest) -> Problem:
-    """Score every pair, apply every hard rule and read capacities and pins."""
+def encode(request: MatchRequest, extra_waiting: Mapping[str, int] | None = None) -> Problem:
+    """Score every pair, apply every hard rule and read capacities and pins. `extra_waiting`
+    adds rounds to some mentees' `waiting_rounds` (re-matching serves those already in the
+    program first; the sum may pass the contract's limit on a request's field)."""
+    extra = extra_waiting or {}
     program = request.program
     pool = Pool(request.mentors, request.mentees)
     weights = {name: w for name, w in program.effective_weights().items() if w > 0}
@@ -67,7 +71,9 @@ def encode(request: MatchRequest) -> Problem:
         eligible=eligible,
         capacity=capacity.astype(np.int64),
         volunteer=np.array([p.volunteer for p in pool.mentees], dtype=bool),
-        waiting=np.array([p.waiting_rounds for p in pool.mentees], dtype=np.int64),
+        waiting=np.array(
+            [p.waiting_rounds + extra.get(p.id, 0) for p in pool.mentees], dtype=np.int64
+        ),
         pins=pins,
     )
 
