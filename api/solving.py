@@ -40,6 +40,9 @@ def note(http: Request, request: MatchRequest, answer: MatchResponse) -> None:
     }
 
 
+MAX_ERRORS = 100  # located errors listed in one answer (the detail counts the rest)
+
+
 def refused(exc: InvalidRequest, where: tuple[str | int, ...] = ()) -> ProblemError:
-    errors = [{"loc": ["body", *where, *loc], "msg": msg} for loc, msg in exc.errors]
+    errors = [{"loc": ["body", *where, *loc], "msg": msg} for loc, msg in exc.errors[:MAX_ERRORS]]
     return ProblemError(422, "Invalid request", str(exc), errors)

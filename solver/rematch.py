@@ -120,8 +120,11 @@ def _next_request(
     request: RematchRequest, ended: dict[Pair, Verdict], keep: set[Pair]
 ) -> MatchRequest:
     """The pool minus leavers, kept pairs pinned, ended pairs forbidden."""
-    body = without_people(request.pool.model_dump(mode="json"), set(request.leaving))
+    pool = request.pool.model_dump(mode="json", exclude_unset=True)  # unset stays unset
+    body = without_people(pool, set(request.leaving))
     program = body["program"]
+    program.setdefault("pinned", [])
+    program.setdefault("forbidden", [])
     pinned = {(p["mentor"], p["mentee"]) for p in program["pinned"]}
     program["pinned"] += [{"mentor": m, "mentee": e} for m, e in sorted(keep - pinned)]
     forbidden = {(p["mentor"], p["mentee"]) for p in program["forbidden"]}

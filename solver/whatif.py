@@ -129,11 +129,51 @@ def compare(name: str, base: MatchResponse, variant: MatchResponse) -> VariantOu
 Solve = Callable[[MatchRequest], MatchResponse]
 
 
+MAX_DEPTH = 16  # a patch or an addition nested deeper than any request can be is refused
+
+
+def depth(value: Any) -> int:
+    """How deep lists and objects nest in a JSON value (iterative: no recursion to exhaust)."""
+    deepest, stack = 0, [(value, 0)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, dict | list):
+            deepest = max(deepest, level + 1)
+            if level + 1 > MAX_DEPTH:
+                break
+            stack.extend(
+                (child, level + 1) for child in (item.values() if isinstance(item, dict) else item)
+            )
+    return deepest
+
+
+def variant_errors(request: ScenarioRequest) -> list[tuple[Loc, str]]:
+    """What no variant may do: share a name, nest deeper than a request can, or remove
+    someone who is not there (a typo would silently give the base again)."""
+    errors: list[tuple[Loc, str]] = []
+    names: set[str] = set()
+    present = {p.id for p in [*request.base.mentors, *request.base.mentees]}
+    for k, variant in enumerate(request.variants):
+        if variant.name in names:
+            errors.append((("variants", k, "name"), f"variant name {variant.name!r} used twice"))
+        names.add(variant.name)
+        for field in ("patch", "add_mentors", "add_mentees"):
+            if depth(getattr(variant, field)) > MAX_DEPTH:
+                errors.append((("variants", k, field), f"nested deeper than {MAX_DEPTH} levels"))
+        added = {p.get("id") for p in [*variant.add_mentors, *variant.add_mentees]}
+        for j, pid in enumerate(variant.remove):
+            if pid not in present and pid not in added:
+                errors.append((("variants", k, "remove", j), f"unknown id {pid!r}"))
+    return errors
+
+
 def variant_requests(
     request: ScenarioRequest, admit: Callable[[Loc, dict[str, Any]], None] | None = None
 ) -> list[MatchRequest]:
     """The base request, then each variant's, validated; errors point into the variant.
     `admit`, if given, sees each variant's body before it is validated (size limits)."""
+    if errors := variant_errors(request):
+        raise VariantError(errors)
     base_body = request.base.model_dump(mode="json", exclude_unset=True)
     requests = [request.base]
     for k, variant in enumerate(request.variants):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from solver.contract.request import TOP_LEVEL_ATTRIBUTES, Loc, MatchRequest
+from solver.contract.request import TOP_LEVEL_ATTRIBUTES, GroupSettings, Loc, MatchRequest
 
 
 def attribute_errors(request: MatchRequest) -> list[tuple[Loc, str]]:
@@ -24,9 +24,23 @@ def attribute_errors(request: MatchRequest) -> list[tuple[Loc, str]]:
     return errors
 
 
+def program_errors(request: MatchRequest) -> list[tuple[Loc, str]]:
+    """Settings that would be ignored, or that contradict each other: refused, not dropped."""
+    program = request.program
+    errors: list[tuple[Loc, str]] = []
+    # a full round trip of a request sends the default group settings: only others are news
+    if program.group != GroupSettings() and program.format != "group":
+        errors.append((("program", "group"), "group settings apply to format 'group' only"))
+    policy = program.rematch
+    if policy.keep_rating <= policy.end_rating:
+        message = f"keep_rating ({policy.keep_rating}) must be above end_rating"
+        errors.append((("program", "rematch", "keep_rating"), message + f" ({policy.end_rating})"))
+    return errors
+
+
 def reference_errors(request: MatchRequest) -> list[tuple[Loc, str]]:
     """Every cross-field problem of a request: duplicate ids and references to unknown ids."""
-    errors: list[tuple[Loc, str]] = attribute_errors(request)
+    errors: list[tuple[Loc, str]] = attribute_errors(request) + program_errors(request)
     sides = {"mentors": request.mentors, "mentees": request.mentees}
     ids = {}
     for side, people in sides.items():
@@ -71,5 +85,15 @@ class InvalidRequest(ValueError):
     """A request that cannot be solved as written; `errors` name each field and the problem."""
 
     def __init__(self, errors: list[tuple[Loc, str]]) -> None:
-        super().__init__("; ".join(msg for _, msg in errors))
+        super().__init__(summary([msg for _, msg in errors]))
         self.errors = errors
+
+
+SAID = 3  # problems a one-line summary spells out before it counts the rest
+
+
+def summary(messages: list[str]) -> str:
+    """The first few problems in one line, and how many more there are."""
+    shown = "; ".join(messages[:SAID])
+    more = len(messages) - SAID
+    return shown if more <= 0 else f"{shown}; and {more} more"

@@ -9,8 +9,9 @@ problem so the API can answer 422 pointing at the field.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Annotated, Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import available_timezones
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
@@ -82,11 +83,19 @@ class Participant(Strict):
     def known_timezone(cls, value: str | None) -> str | None:
         if value is None:
             return value
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError, OSError) as exc:  # OSError: name too long
-            raise ValueError(f"unknown IANA time zone {value!r}") from exc
+        if value not in iana_zones():  # "localtime" would be the host's zone: answers differ
+            raise ValueError(f"unknown IANA time zone {value!r}")
         return value
+
+
+HOST_ZONES = frozenset({"localtime", "posixrules", "posix/localtime", "right/localtime"})
+
+
+@lru_cache(maxsize=1)
+def iana_zones() -> frozenset[str]:
+    """The IANA time-zone names (the host's zone database or tzdata's), without the host's
+    own `localtime` and `posixrules`; cached: names, not participant data."""
+    return frozenset(available_timezones()) - HOST_ZONES
 
 
 class Rules(Strict):
