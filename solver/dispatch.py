@@ -52,6 +52,7 @@ from solver.engines.large.plain import solve_large
 from solver.engines.large.priced_share import share_row, solve_share
 from solver.engines.large.reduced_share import solve_reduced
 from solver.engines.mip import solve_mip
+from solver.engines.repair import fallback
 from solver.rules.program import CrossShare, Fair, ProgramRule, Stable, asked
 from solver.runtime import Cancel
 
@@ -71,6 +72,8 @@ class Thresholds:
 
 
 THRESHOLDS = Thresholds()  # what a solve uses unless its options name others
+MIN_SECONDS = 0.05  # what a stage gets once the request's time is spent
+BUILD_SECONDS_PER_TERM = 5e-6  # CP-SAT and PuLP build models at 1-6 µs a term (measured)
 
 
 @dataclass(frozen=True)
@@ -82,6 +85,7 @@ class SolveOptions:
     max_time_limit_s: float = 60.0
     sizes: Thresholds | None = None  # None: THRESHOLDS
     cancel: Cancel | None = None  # set by the caller when it no longer wants the answer
+    deadline: float | None = None  # time.monotonic() by which the whole request is answered
 
     @property
     def thresholds(self) -> Thresholds:
@@ -89,6 +93,18 @@ class SolveOptions:
 
     def time_limit(self, program: Program) -> float:
         return min(program.time_limit_s, self.max_time_limit_s)
+
+    def started(self, program: Program) -> SolveOptions:
+        """These options with the request's deadline set, from now (kept if already set)."""
+        if self.deadline is not None:
+            return self
+        return replace(self, deadline=time.monotonic() + self.time_limit(program))
+
+    def remaining(self, program: Program) -> float:
+        """Seconds left of the request's time limit (a little, never none)."""
+        if self.deadline is None:
+            return self.time_limit(program)
+        return max(self.deadline - time.monotonic(), MIN_SECONDS)
 
 
 def engine_errors(program: Program) -> list[tuple[Loc, str]]:
@@ -128,34 +144,58 @@ def engine_for(program: Program, inst: Instance | None, limits: Thresholds) -> s
     return "mip" if inst is not None and reducible(inst, limits) else "cpsat"
 
 
+def _build_seconds(inst: Instance) -> float:
+    """A generous estimate of how long building a general model takes."""
+    terms = 3 * len(inst.rows) + sum(rule.terms(inst) for rule in inst.rules)
+    return terms * BUILD_SECONDS_PER_TERM
+
+
 def _run_engine(
     engine: str, program: Program, inst: Instance, options: SolveOptions
 ) -> tuple[str, Solution]:
-    """The engine that actually ran, and its solution."""
+    """The engine that actually ran, and its solution: the flow, the reduced LP path, then a
+    general model within the time left, then (nothing found) an answer to fall back on."""
     limits, workers = options.thresholds, options.num_workers
     if engine == "flow":
         return engine, flow_answer(inst, limits.sparse_from)
-    started = time.monotonic()
-    time_limit = options.time_limit(program)
     if reducible(inst, limits):
         reduced = solve_reduced(
-            inst, exact=engine, time_limit_s=time_limit, seed=program.seed, num_workers=workers
+            inst,
+            exact=engine,
+            time_limit_s=options.remaining(program),
+            seed=program.seed,
+            num_workers=workers,
         )
         if reduced is not None:
             return engine, reduced
-    remaining = max(time_limit - (time.monotonic() - started), 0.01)
-    if engine == "mip" and len(inst.rows) <= limits.mip_max_pairs:
-        return engine, solve_mip(inst, time_limit_s=remaining)
     hint = flow_answer(flow_relaxation(inst), limits.sparse_from).assignment
-    solution = solve_cpsat(
+    solution = _general(engine, program, inst, options, hint)
+    engine = "mip" if engine == "mip" and len(inst.rows) <= limits.mip_max_pairs else "cpsat"
+    found_nothing = not solution.feasible and not solution.proven
+    if found_nothing and (fallen := fallback(inst, [hint])) is not None:
+        return "fallback", fallen
+    return engine, solution
+
+
+def _general(
+    engine: str, program: Program, inst: Instance, options: SolveOptions, hint: np.ndarray
+) -> Solution:
+    """CP-SAT (or MIP when asked, up to its size) in the time left; nothing when the model
+    could not even be built in half of it."""
+    remaining = options.remaining(program)
+    if _build_seconds(inst) > remaining / 2:
+        log.info("general model too large for %.1f s: %d arcs", remaining, len(inst.rows))
+        return Solution(np.full(inst.n_mentees, -1, dtype=np.int64), proven=False, feasible=False)
+    if engine == "mip" and len(inst.rows) <= options.thresholds.mip_max_pairs:
+        return solve_mip(inst, time_limit_s=remaining)
+    return solve_cpsat(
         inst,
         time_limit_s=remaining,
         seed=program.seed,
-        num_workers=workers,
+        num_workers=options.num_workers,
         hint=hint,
         cancel=options.cancel,
     )
-    return "cpsat", solution
 
 
 Blocking = Callable[[np.ndarray], int]
@@ -230,16 +270,18 @@ def _solve_large(
 
 
 def diagnose(
-    problem: Problem, inst: Instance, assignment: np.ndarray, language: str
+    problem: Problem, inst: Instance, assignment: np.ndarray, options: SolveOptions
 ) -> list[Conflict]:
-    """Why no pairing satisfies the request: Hall's condition, or a core of clashing rules."""
-    program = problem.request.program
+    """Why no pairing satisfies the request: Hall's condition, or a core of clashing rules
+    (searched in the time left; every family named when there is none)."""
+    program, language = problem.request.program, options.language
     match_all = program.rules.match_all_mentees
     if not any(rule.families(program) for rule in asked(program)):
         return coverage_conflicts(problem, assignment, language)
     free = np.ones(inst.n_mentees, dtype=bool)
     free[[i for i, _ in problem.pins]] = False
-    core = clashing_rules(inst, free, match_all) or rule_families(inst, match_all)
+    time_left = options.remaining(program)
+    core = clashing_rules(inst, free, match_all, time_left) or rule_families(inst, match_all)
     if set(core) <= {CAPACITY, MATCH_ALL}:
         return coverage_conflicts(problem, assignment, language)
     return core_conflicts(program, core, language)

@@ -45,8 +45,8 @@ def _match(
     bonus: dict[tuple[str, str], float] | None = None,
     extra_waiting: Mapping[str, int] | None = None,
 ) -> MatchResponse:
-    options = options or SolveOptions()
     program = request.program
+    options = (options or SolveOptions()).started(program)  # the limit is the request's
     errors = reference_errors(request) + engine_errors(program)
     if errors:
         raise InvalidRequest(errors)
@@ -67,7 +67,7 @@ def _match(
         )
         raise InvalidRequest([(("program", "time_limit_s"), message + "; allow more time")])
     if not solution.feasible or (program.rules.match_all_mentees and not everyone):
-        conflicts = diagnose(problem, inst, assignment, options.language)
+        conflicts = diagnose(problem, inst, assignment, options)
         return infeasible(problem, conflicts, started, options.language, engine)
     _log_solved(engine, inst, assignment, solution)
     return respond(

@@ -230,18 +230,53 @@ def test_rules_combined_stay_valid_and_lose_nobody(seed: int, rules: list[str]) 
     assert response.status in ("optimal", "infeasible")
 
 
-def test_a_search_stopped_before_any_solution_is_a_422_on_the_time_limit(monkeypatch: Any) -> None:
-    """Never the flow's hint (it may break the rule) passed off as an answer."""
-    from ortools.sat.python import cp_model
+class Interrupted:
+    """CP-SAT stopped after presolve, as if the time limit struck then."""
 
+    @staticmethod
+    def patch(monkeypatch: Any) -> None:
+        from ortools.sat.python import cp_model
+
+        class Stopped(cp_model.CpSolver):
+            def solve(self, model: Any, *args: Any) -> Any:
+                self.parameters.stop_after_presolve = True
+                return super().solve(model, *args)
+
+        monkeypatch.setattr(cp_model, "CpSolver", Stopped)
+
+
+@pytest.mark.parametrize("seed", range(4))
+@pytest.mark.parametrize("rule", ["cross", "max_same", "group"])
+def test_a_search_stopped_before_any_solution_falls_back_on_an_answer_that_keeps_the_rule(
+    monkeypatch: Any, rule: str, seed: int
+) -> None:
+    """Never the flow's hint passed off as an answer when it breaks the rule: a start
+    repaired to keep every rule, feasible, validated."""
+    Interrupted.patch(monkeypatch)
+    request = small_pool(seed, rule, "cpsat")
+    answer = match(request)
+    assert answer.status == "feasible" and answer.engine == "fallback"
+    assert validate(request, answer) == []
+
+
+def test_a_search_stopped_with_no_answer_to_fall_back_on_is_a_422_on_the_time_limit(
+    monkeypatch: Any,
+) -> None:
+    """Stable: the flow's answer blocks, and so does pairing nobody."""
     from solver.contract.references import InvalidRequest
 
-    class Interrupted(cp_model.CpSolver):
-        def solve(self, model: Any, *args: Any) -> Any:
-            self.parameters.stop_after_presolve = True  # as if the time limit struck then
-            return super().solve(model, *args)
-
-    monkeypatch.setattr(cp_model, "CpSolver", Interrupted)
+    Interrupted.patch(monkeypatch)
+    scores = {("m1", "e1"): 0.1, ("m2", "e2"): 0.1, ("m1", "e2"): 0.9, ("m2", "e1"): 0.9}
+    body = {
+        "mentors": [{"id": "m1", "preferences": ["e1"]}, {"id": "m2"}],
+        "mentees": [{"id": "e1", "preferences": ["m1"]}, {"id": "e2"}],
+        "program": {
+            "stable": True,
+            "engine": "cpsat",
+            "mentor_capacity": 1,
+            "scores": [{"mentor": m, "mentee": e, "score": v} for (m, e), v in scores.items()],
+        },
+    }
     with pytest.raises(InvalidRequest) as refused:
-        match(small_pool(1, "cross", "cpsat"))
+        match(MatchRequest.model_validate(body))
     assert refused.value.errors[0][0] == ("program", "time_limit_s")

@@ -47,7 +47,9 @@ def _assignment(
         model.add(load <= int(inst.capacity[j])).only_enforce_if(switch[CAPACITY])
 
 
-def clashing_rules(inst: Instance, free_mentees: np.ndarray, match_all: bool) -> list[str]:
+def clashing_rules(
+    inst: Instance, free_mentees: np.ndarray, match_all: bool, time_limit_s: float = CORE_SECONDS
+) -> list[str]:
     """A small set of rule families that cannot all hold; [] if they can (or time ran out)."""
     if match_all:
         has_arc = np.zeros(inst.n_mentees, dtype=bool)
@@ -64,7 +66,7 @@ def clashing_rules(inst: Instance, free_mentees: np.ndarray, match_all: bool) ->
             constraint.only_enforce_if(switch[str(linear.family)])
     model.add_assumptions(list(switch.values()))
     solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = CORE_SECONDS
+    solver.parameters.max_time_in_seconds = min(time_limit_s, CORE_SECONDS)
     solver.parameters.num_workers = 1
     if solver.solve(model) != cp_model.INFEASIBLE:
         return []

@@ -129,10 +129,10 @@ def solve_cpsat(
     """The lexicographic optimum by CP-SAT, the best found when time runs out, or none;
     `cancel` stops the search running and raises `Cancelled` before the next stage."""
     cancel = cancel or Cancel()
+    deadline = time.monotonic() + time_limit_s  # building the model counts too
     model, x, stages = build(inst)
     found = None  # only what CP-SAT itself proved feasible: a hint may break the side rules
     start = None if hint is None else hint[inst.rows] == inst.cols
-    deadline = time.monotonic() + time_limit_s
     for level, stage in enumerate(stages):
         model.maximize(stage.expression)
         _hint(model, x, found if found is not None else start)

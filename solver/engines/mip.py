@@ -82,8 +82,8 @@ def _model(inst: Instance) -> tuple[pulp.LpProblem, list[pulp.LpVariable], list[
 
 def solve_mip(inst: Instance, *, time_limit_s: float) -> Solution:
     """The lexicographic optimum by MIP, the best found when time runs out, or none."""
+    deadline = time.monotonic() + time_limit_s  # building the model counts too
     problem, x, stages = _model(inst)
-    deadline = time.monotonic() + time_limit_s
     chosen = np.zeros(len(x), dtype=bool)
     for level, objective in enumerate(stages):
         problem.setObjective(objective)

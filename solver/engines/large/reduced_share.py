@@ -171,10 +171,11 @@ def _highs(lp: highspy.HighsLp, **options: float | int | bool) -> highspy.Highs:
 
 
 def _lp_reduced_costs(
-    inst: Instance, counts: Counts, keep: np.ndarray
+    inst: Instance, counts: Counts, keep: np.ndarray, deadline: float
 ) -> tuple[float, np.ndarray] | None:
-    """LP bound (score units) and reduced costs of the kept arcs, or None if HiGHS fails."""
-    highs = _highs(_model(inst, counts, keep))
+    """LP bound (score units) and reduced costs of the kept arcs, or None if HiGHS fails or
+    the time left runs out."""
+    highs = _highs(_model(inst, counts, keep), time_limit=max(deadline - time.monotonic(), 0.01))
     highs.run()
     if highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
         log.warning("LP bound not optimal: %s", highs.modelStatusToString(highs.getModelStatus()))
@@ -222,13 +223,13 @@ def _floored(inst: Instance, counts: Counts) -> np.ndarray:
 
 
 def _survivors(
-    inst: Instance, counts: Counts, keep: np.ndarray, incumbent: np.ndarray
+    inst: Instance, counts: Counts, keep: np.ndarray, incumbent: np.ndarray, deadline: float
 ) -> tuple[float, np.ndarray] | None:
     """The LP bound (score units) and the arcs whose reduced cost leaves them a chance to be
     in a better answer than the incumbent (its own arcs kept); None: no trustworthy bound."""
     used = keep & (incumbent[inst.rows] == inst.cols)
     value = float(inst.gain[used].sum()) / SCORE_SCALE
-    relaxation = _lp_reduced_costs(inst, counts, keep)
+    relaxation = _lp_reduced_costs(inst, counts, keep, deadline)
     if relaxation is None or relaxation[0] < value - SAFETY:
         return None
     bound, reduced = relaxation
@@ -260,7 +261,7 @@ def solve_reduced(
         return None
     keep = _floored(inst, counts)
     incumbent = _incumbent(inst, counts, keep, deadline)
-    reduced = None if incumbent is None else _survivors(inst, counts, keep, incumbent)
+    reduced = None if incumbent is None else _survivors(inst, counts, keep, incumbent, deadline)
     if incumbent is None or reduced is None:
         return None
     bound, survivors = reduced

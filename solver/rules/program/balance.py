@@ -79,6 +79,9 @@ class Balance(ProgramRule):
             targets[v] = min(share, most_matched(mentees) + int(self.pinned[v]))
         return replace(self, target=targets)
 
+    def holds(self, inst: Instance, chosen: np.ndarray) -> bool:
+        return True  # a shortfall is allowed: it is a level of the objective
+
     def linear(self, inst: Instance) -> list[Linear]:
         """Per value short of its target, an own variable `short` ∈ [0, missing] with
         short + Σ x over the value's arcs ≥ missing; the level maximises −Σ short."""

@@ -109,6 +109,18 @@ def rows_of(
     )
 
 
+def row_values_hold(linear: Linear, chosen: np.ndarray) -> bool:
+    """Whether rows without variables of their own hold for these chosen arcs."""
+    if len(linear.own_lower):
+        raise ValueError("rows with variables of their own need the rule's own check")
+    value = np.bincount(
+        linear.row, weights=linear.coef * chosen[linear.var], minlength=linear.rows
+    ).astype(np.int64)
+    lower_ok = (linear.lower <= -NO_BOUND) | (value >= linear.lower)
+    upper_ok = (linear.upper >= NO_BOUND) | (value <= linear.upper)
+    return bool((lower_ok & upper_ok).all())
+
+
 MostMatched = Callable[[np.ndarray], int]  # the most mentees of a subset matched at once
 Pair = tuple[str, str, float]  # mentor id, mentee id, score
 
@@ -174,3 +186,17 @@ class ProgramRule:
     def linear(self, inst: Instance) -> list[Linear]:
         """Its rows over the instance's arcs (a `Linear` per constraint family)."""
         raise NotImplementedError
+
+    def terms(self, inst: Instance) -> int:
+        """How many coefficients its rows hold (what building a model of them costs)."""
+        return sum(len(linear.var) for linear in self.linear(inst))
+
+    def holds(self, inst: Instance, chosen: np.ndarray) -> bool:
+        """Whether the arcs chosen (a boolean mask, pins as constants) keep the rule: its
+        rows hold. Rules with variables of their own say it themselves."""
+        return all(row_values_hold(linear, chosen) for linear in self.linear(inst))
+
+    def repair(self, inst: Instance, chosen: np.ndarray) -> np.ndarray:
+        """A cheap way to make chosen arcs keep the rule by leaving some out (an answer to
+        fall back on when a search found none in time); as given when there is none."""
+        return chosen

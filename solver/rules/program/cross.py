@@ -125,6 +125,22 @@ class CrossShare(ProgramRule):
     def subset(self, keep: np.ndarray) -> CrossShare:
         return replace(self, crosses=self.crosses[keep], known=self.known[keep])
 
+    def repair(self, inst: Instance, chosen: np.ndarray) -> np.ndarray:
+        """Leave out pairs that agree on the attribute, lowest score first, until the share
+        holds (as given if even that cannot make it hold)."""
+        coef, rhs = self.coefficients()
+        short = rhs - int(coef[chosen].sum())
+        if short <= 0:
+            return chosen
+        agreeing = np.nonzero(chosen & (coef < 0))[0]
+        agreeing = agreeing[np.argsort(inst.gain[agreeing], kind="stable")]
+        gained = np.cumsum(-coef[agreeing])
+        if not len(gained) or gained[-1] < short:
+            return chosen
+        kept = chosen.copy()
+        kept[agreeing[: int(np.searchsorted(gained, short)) + 1]] = False
+        return kept
+
     def linear(self, inst: Instance) -> list[Linear]:
         coef, rhs = self.coefficients()
         arcs = np.nonzero(coef)[0]

@@ -51,6 +51,9 @@ class Fair(ProgramRule):
     def violations(cls, request: MatchRequest, pairs: list[Pair]) -> list[str]:
         return []  # the floor is an objective level: the optimality check reads it
 
+    def holds(self, inst: Instance, chosen: np.ndarray) -> bool:
+        return True  # the floor is a level of the objective
+
     def linear(self, inst: Instance) -> list[Linear]:
         """An own variable `floor` ∈ [0, lowest pinned gain] with floor + S · x_k ≤ gain_k + S
         on every arc k (S the score scale): the floor is at most every pair made."""

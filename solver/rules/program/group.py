@@ -56,6 +56,20 @@ class GroupSize(ProgramRule):
         small = [m for m, n in load.items() if n < program.group.min_size]
         return [f"group of mentor {m} is below min_size" for m in small]
 
+    def _loads(self, inst: Instance, chosen: np.ndarray) -> np.ndarray:
+        made = np.bincount(inst.cols[chosen], minlength=inst.n_mentors)
+        return made + inst.pinned_per_mentor()
+
+    def holds(self, inst: Instance, chosen: np.ndarray) -> bool:
+        load = self._loads(inst, chosen)
+        return bool(((load == 0) | (load >= self.minimum)).all())
+
+    def repair(self, inst: Instance, chosen: np.ndarray) -> np.ndarray:
+        """Close the groups that stay below the minimum (mentors without pins)."""
+        load = self._loads(inst, chosen)
+        small = (load > 0) & (load < self.minimum) & (inst.pinned_per_mentor() == 0)
+        return chosen & ~small[inst.cols]
+
     def linear(self, inst: Instance) -> list[Linear]:
         """Per mentor: with pins, its load reaches the minimum (a row that cannot hold when
         it has no arc left to fill it); without, an own 0/1 variable `open` and

@@ -105,6 +105,16 @@ class MaxSamePerMentor(ProgramRule):
             found.append((int(inst.cols[chosen[0]]), int(value[chosen[0]]), chosen))
         return found
 
+    def repair(self, inst: Instance, chosen: np.ndarray) -> np.ndarray:
+        """Leave out, per (mentor, value), the lowest-scored pairs beyond its room."""
+        kept = chosen.copy()
+        for j, v, arcs in self.groups(inst):
+            made = arcs[chosen[arcs]]
+            extra = len(made) - max(self.room(j, v), 0)
+            if extra > 0:
+                kept[made[np.argsort(inst.gain[made], kind="stable")[:extra]]] = False
+        return kept
+
     def linear(self, inst: Instance) -> list[Linear]:
         rows = [
             (arcs, np.ones(len(arcs)), -NO_BOUND, self.room(j, v))

@@ -75,6 +75,12 @@ class Stable(ProgramRule):
     def subset(self, keep: np.ndarray) -> Stable:
         return replace(self, mentee_rank=self.mentee_rank[keep], mentor_rank=self.mentor_rank[keep])
 
+    def terms(self, inst: Instance) -> int:
+        """Per arc, its mentee's better arcs and its mentor's better ones: about arcs ×
+        (arcs per mentee + arcs per mentor) / 2, known without building them."""
+        arcs = len(inst.rows)
+        return int(arcs * (arcs / max(inst.n_mentees, 1) + arcs / max(inst.n_mentors, 1)) / 2)
+
     def linear(self, inst: Instance) -> list[Linear]:
         """Per arc a = (i, j), with r the places j has left: r · (x_a + Σ x over the mentors
         i prefers) + Σ x over the mentees j prefers ≥ r — the arc is taken, its mentee has

@@ -1,0 +1,54 @@
+"""The time limit is the whole request's, and a feasible request is never refused for lack of
+time (issue 13). Asserted on what comes back, never on seconds."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from generator import generate_pool
+from solver import MatchRequest, SolveOptions, match, validate
+from solver.dispatch import _build_seconds
+from solver.encode.instance import instance
+from solver.encode.problem import encode
+from solver.engines.flow import prepared
+
+
+def request(mentees: int, mentors: int, **program: Any) -> MatchRequest:
+    return MatchRequest.model_validate(generate_pool(mentees, mentors, 1, program=program))
+
+
+@pytest.mark.parametrize(
+    "program",
+    [
+        {"format": "group", "group": {"min_size": 2}},
+        {"format": "group", "group": {"min_size": 3}},
+        {"diversity": {"max_same_per_mentor": {"department": 1, "site": 1}}},
+        {
+            "diversity": {
+                "cross": {"department": 0.9},
+                "max_same_per_mentor": {"site": 1, "job_family": 2},
+            }
+        },
+    ],
+)
+def test_a_model_too_large_to_build_in_time_falls_back_on_an_answer_that_keeps_the_rules(
+    program: dict[str, Any],
+) -> None:
+    body = request(300, 100, time_limit_s=0.2, **program)
+    inst = prepared(instance(encode(body)))
+    assert _build_seconds(inst) > 0.1  # half the limit: no general model is built
+    answer = match(body)
+    assert answer.status == "feasible" and answer.engine == "fallback"
+    assert answer.pairings and answer.bound >= answer.objective
+    assert validate(body, answer) == []
+
+
+def test_the_time_limit_runs_from_the_request_not_from_each_stage() -> None:
+    """A what-if's share of the budget and a match's own limit reach the engines as one
+    deadline: the options carry it, set once when the request starts."""
+    options = SolveOptions().started(request(3, 2).program)
+    assert options.deadline is not None
+    assert options.started(request(3, 2).program).deadline == options.deadline
+    assert 0 < options.remaining(request(3, 2).program) <= 10.0
