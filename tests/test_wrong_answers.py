@@ -82,9 +82,11 @@ def test_a_mentor_with_too_few_pins_and_no_one_else_to_take_makes_groups_infeasi
             "engine": engine,
         },
     }
-    _, answer = solved(body)
+    request, answer = solved(body)
     assert answer.status == "infeasible"
     assert [c.rule for c in answer.conflicts] == ["group.min_size"]
+    every = assignments(request, eligible_scores(request))  # brute force: none holds
+    assert every and not [pairs for pairs in every if holds_program_rules(request)(pairs)]
 
 
 def test_a_mentor_with_pins_and_room_for_more_still_reaches_the_group_minimum() -> None:
