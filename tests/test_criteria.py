@@ -76,7 +76,7 @@ def test_goals_share_covered_with_names() -> None:
     found = reason(response, "e1", "goals")
     assert found.value == pytest.approx(2 / 3, abs=1e-4)
     assert found.weight == 1.0
-    assert found.detail == "covers 2 of 3 goals: negotiation, public speaking"
+    assert found.detail == "covers 2 of 3 goals: negotiation and public speaking"
     assert [r.criterion for r in response.pairings[0].reasons] == ["goals"]
 
 
@@ -115,7 +115,7 @@ def test_goals_normalise_case_hyphens_and_spacing() -> None:
     assert response.pairings[0].score == pytest.approx(2 / 3, abs=1e-6)
     found = reason(response, "e1", "goals")
     # The mentee's own spelling is quoted back.
-    assert found.detail == "covers 2 of 3 goals: ai,   public   speaking "
+    assert found.detail == "covers 2 of 3 goals: ai and   public   speaking "
     assert suggested(response, "e1")["m_other"] == 0.0
 
 
@@ -125,7 +125,7 @@ def test_languages_shared_named() -> None:
     response = solve(mentors, mentees, weights=only("languages"), rules={"shared_language": False})
     assert pairs(response) == {("m_fr_en", "e1")}
     assert response.pairings[0].score == 1.0
-    assert reason(response, "e1", "languages").detail == "both speak en"
+    assert reason(response, "e1", "languages").detail == "both speak English"
     assert suggested(response, "e1") == {"m_fr_en": 1.0, "m_de": 0.0}
     (suggestion,) = [s for s in response.suggestions["e1"] if s.mentor == "m_de"]
     assert suggestion.reasons[0].detail == "no common language"
@@ -141,7 +141,7 @@ def test_interests_jaccard() -> None:
     assert pairs(response) == {("m_three", "e1")}
     # 2 shared over 3 distinct interests between them.
     assert response.pairings[0].score == pytest.approx(2 / 3, abs=1e-6)
-    assert reason(response, "e1", "interests").detail == "shared interests: rock-climbing, jazz"
+    assert reason(response, "e1", "interests").detail == "shared interests: rock-climbing and jazz"
     assert suggested(response, "e1")["m_golf"] == 0.0
 
 
@@ -155,7 +155,7 @@ def test_availability_common_slots() -> None:
     assert pairs(response) == {("m_busy", "e1")}
     # 2 common slots over the 3 slots of the less available of the two.
     assert response.pairings[0].score == pytest.approx(2 / 3, abs=1e-6)
-    assert reason(response, "e1", "availability").detail == "2 common slots: mon-am, thu-pm"
+    assert reason(response, "e1", "availability").detail == "2 common slots: Mon morning and Thu afternoon"
     assert suggested(response, "e1")["m_fri"] == 0.0
 
 

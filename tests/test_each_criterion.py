@@ -41,7 +41,7 @@ def test_goals_count_the_mentee_goals_the_mentor_skills_cover_whole_items() -> N
     pairing, reason = only("goals", mentors, mentee)
     assert pairing.mentor == "m2"
     assert pairing.score == pytest.approx(2 / 3, abs=1e-6)
-    assert reason.detail == "covers 2 of 3 goals: ai, public-speaking"
+    assert reason.detail == "covers 2 of 3 goals: ai and public-speaking"
 
 
 def test_ai_never_matches_retail() -> None:
@@ -57,7 +57,7 @@ def test_languages_give_full_points_for_a_common_language() -> None:
     mentee = {"id": "e1", "languages": ["en"]}
     pairing, reason = only("languages", mentors, mentee, rules={"shared_language": False})
     assert (pairing.mentor, pairing.score) == ("m2", 1.0)
-    assert reason.detail == "both speak en"  # as the mentee wrote it
+    assert reason.detail == "both speak English"  # the code named in words
 
 
 def test_interests_are_shared_over_all_their_interests() -> None:
@@ -68,7 +68,7 @@ def test_interests_are_shared_over_all_their_interests() -> None:
     pairing, reason = only("interests", mentors, {"id": "e1", "interests": ["chess", "music"]})
     assert pairing.mentor == "m2"
     assert pairing.score == pytest.approx(2 / 3, abs=1e-6)  # Jaccard: 2 shared of 3 in all
-    assert reason.detail == "shared interests: chess, music"
+    assert reason.detail == "shared interests: chess and music"
 
 
 def test_availability_counts_common_slots_over_the_less_available_side() -> None:
@@ -80,7 +80,7 @@ def test_availability_counts_common_slots_over_the_less_available_side() -> None
         "availability", mentors, {"id": "e1", "availability": ["mon-am", "tue-pm"]}
     )
     assert (pairing.mentor, pairing.score) == ("m2", 1.0)
-    assert reason.detail == "2 common slots: mon-am, tue-pm"
+    assert reason.detail == "2 common slots: Mon morning and Tue afternoon"
 
 
 def test_timezone_loses_a_twelfth_per_hour_apart() -> None:

@@ -383,7 +383,7 @@ def test_match_all_mentees_too_few_places_infeasible() -> None:
     assert conflict.rule == "match_all_mentees"
     assert conflict.ids == ["e1", "e2", "e3", "m_good"]
     assert conflict.detail == (
-        "3 mentees (e1, e2, e3) can only be paired with 1 mentor (m_good) who has 2 free "
+        "3 mentees (e1, e2, and e3) can only be paired with 1 mentor (m_good) who has 2 free "
         "places between them, but every mentee must be matched"
     )
 
@@ -552,7 +552,7 @@ def test_mentee_pinned_twice_is_infeasible() -> None:
         {
             "rule": "pinned",
             "ids": ["e1", "m_good", "m_plain"],
-            "detail": "mentee e1 is pinned to 2 mentors: m_good, m_plain",
+            "detail": "mentee e1 is pinned to 2 mentors: m_good and m_plain",
         }
     ]
 
@@ -599,7 +599,7 @@ def test_capacity_several_full_mentors_named() -> None:
     (left,) = response.unmatched
     assert (left.role, left.reason) == ("mentee", "capacity")
     assert left.detail.startswith("the 2 eligible mentors are full; best of them: ")
-    assert set(left.detail.rsplit(": ", 1)[1].split(", ")) == {"m_good", "m2"}
+    assert set(left.detail.rsplit(": ", 1)[1].split(" and ")) == {"m_good", "m2"}
 
 
 def test_non_volunteer_matched_when_there_is_room() -> None:

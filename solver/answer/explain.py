@@ -9,6 +9,7 @@ from solver.contract.request import Participant
 from solver.contract.response import Reason, Suggestion, trusted
 from solver.encode.problem import Problem
 from solver.messages import catalogue, render
+from solver.messages.formats import Decimal
 from solver.rules.criteria import criteria_for
 
 EXPLAINED_REASONS = 2  # how many reasons the one-sentence explanation cites
@@ -155,7 +156,7 @@ class Explainer:
             "explanation.pinned" if pinned else "explanation.pair",
             mentor=display_name(problem.pool.mentors[j]),
             mentee=display_name(problem.pool.mentees[i]),
-            score=round(float(problem.score[i, j]), 2),
+            score=Decimal(float(problem.score[i, j]), 2, fixed=True),
             reasons=separator.join(cited) or render(language, "explanation.no_reason"),
         )
 

@@ -13,6 +13,8 @@ from importlib import resources
 from types import MappingProxyType
 from typing import Any
 
+from solver.messages.formats import formatted, typeset
+
 DEFAULT_LANGUAGE = "en"
 
 
@@ -50,15 +52,6 @@ def negotiate(accept_language: str | None) -> str:
     return DEFAULT_LANGUAGE
 
 
-def _format(value: Any, templates: Mapping[str, str]) -> str:
-    if isinstance(value, list | tuple):
-        return templates["list_separator"].join(_format(v, templates) for v in value)
-    if isinstance(value, float):
-        text = f"{value:.2f}".rstrip("0").rstrip(".") if value != int(value) else str(int(value))
-        return text.replace(".", templates["decimal"])
-    return str(value)
-
-
 # `{n|one form|other form}`: the form agreeing with the number n (forms may hold `{name}`)
 PLURAL = re.compile(r"\{(\w+)\|((?:[^{}|]|\{\w+\})*)\|((?:[^{}|]|\{\w+\})*)\}")
 
@@ -73,13 +66,15 @@ def _agree(template: str, params: dict[str, Any], rule: str) -> str:
 
 
 def render(language: str, key: str, **params: Any) -> str:
-    """The sentence for `key` in `language`: plurals agreeing, lists joined, numbers written
-    the local way. `plural_rule`: "one" (English: 1 is singular) or "below_two" (French:
-    0, 1 and 1.5 are singular)."""
+    """The sentence for `key` in `language`: plurals agreeing, lists, numbers, languages,
+    slots and people written the local way (`formats.py`), and the language's typography.
+    `plural_rule`: "one" (English: 1 is singular) or "below_two" (French: 0, 1 and 1.5 are
+    singular)."""
     templates = catalogue(language)
     template = templates[key]
     if "|" in template:
         template = _agree(template, params, templates["plural_rule"])
-    if not params:
-        return template
-    return template.format(**{k: _format(v, templates) for k, v in params.items()})
+    if params:
+        words = dict(templates)
+        template = template.format(**{k: formatted(v, language, words) for k, v in params.items()})
+    return typeset(template, language)

@@ -18,6 +18,7 @@ import numpy as np
 
 from solver.contract.request import Participant
 from solver.encode.pool import Pool
+from solver.messages.formats import Decimal, Languages, Slots
 from solver.rules.items import hours_apart, item_set, normalise
 from solver.rules.pairwise import (
     SENIORITY_FULL_GAP,
@@ -30,6 +31,11 @@ from solver.rules.pairwise import (
     mentee_ahead,
     mentor_ahead,
 )
+
+
+def years(gap: float) -> Decimal:
+    """Years of experience as a sentence shows them: one decimal at most."""
+    return Decimal(round(gap, 1), 1)
 
 
 @dataclass(frozen=True)
@@ -86,7 +92,7 @@ def languages_evidence(mentor: Participant, mentee: Participant) -> Evidence:
         return Evidence(0.0, "languages.unknown")
     if not shared:
         return Evidence(0.0, "languages.none")
-    return Evidence(1.0, "languages.shared", {"items": shared})
+    return Evidence(1.0, "languages.shared", {"items": Languages(shared)})
 
 
 def interests_matrix(pool: Pool) -> np.ndarray:
@@ -116,7 +122,7 @@ def availability_evidence(mentor: Participant, mentee: Participant) -> Evidence:
     value = len(common) / min(len(mine), len(theirs))
     if not common:
         return Evidence(0.0, "availability.none")
-    return Evidence(value, "availability.common", {"n": len(common), "items": common})
+    return Evidence(value, "availability.common", {"n": len(common), "items": Slots(common)})
 
 
 def timezone_matrix(pool: Pool) -> np.ndarray:
@@ -131,7 +137,7 @@ def timezone_evidence(mentor: Participant, mentee: Participant) -> Evidence:
     value = 1 - gap / TIMEZONE_ZERO_GAP
     if gap == 0:
         return Evidence(value, "timezone.same")
-    return Evidence(value, "timezone.apart", {"hours": round(gap, 1)})
+    return Evidence(value, "timezone.apart", {"hours": Decimal(round(gap, 1), 1)})
 
 
 def seniority_matrix(pool: Pool) -> np.ndarray:
@@ -147,8 +153,8 @@ def seniority_evidence(mentor: Participant, mentee: Participant) -> Evidence:
     if gap == 0:
         return Evidence(value, "seniority.same")
     if gap < 0:
-        return Evidence(value, "seniority.less", {"years": round(-gap, 1)})
-    return Evidence(value, "seniority.more", {"years": round(gap, 1)})
+        return Evidence(value, "seniority.less", {"years": years(-gap)})
+    return Evidence(value, "seniority.more", {"years": years(gap)})
 
 
 def reverse_seniority_matrix(pool: Pool) -> np.ndarray:
@@ -162,8 +168,8 @@ def reverse_seniority_evidence(mentor: Participant, mentee: Participant) -> Evid
     gap = mentee.seniority - mentor.seniority
     value = min(max(gap / SENIORITY_FULL_GAP, 0.0), 1.0)
     if gap <= 0:
-        return Evidence(value, "seniority.reverse_not_junior", {"years": round(-gap, 1)})
-    return Evidence(value, "seniority.reverse", {"years": round(gap, 1)})
+        return Evidence(value, "seniority.reverse_not_junior", {"years": years(-gap)})
+    return Evidence(value, "seniority.reverse", {"years": years(gap)})
 
 
 def _rank_value(rank: int, length: int) -> float:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, ClassVar
 import numpy as np
 
 from solver.messages import render
+from solver.messages.formats import Attribute
 from solver.rules.program.base import (
     NO_BOUND,
     Linear,
@@ -47,7 +48,8 @@ class Balance(ProgramRule):
 
     @classmethod
     def describe(cls, program: Program, family: str, language: str) -> str:
-        return render(language, "rule.balance", attribute=family.removeprefix(f"{cls.name}."))
+        attribute = Attribute(family.removeprefix(f"{cls.name}."))
+        return render(language, "rule.balance", attribute=attribute)
 
     @classmethod
     def bind(

@@ -13,6 +13,7 @@ import numpy as np
 
 from solver.contract.request import MatchRequest, attribute_value
 from solver.messages import render
+from solver.messages.formats import Attribute, Percent
 from solver.rules.items import normalise
 from solver.rules.program.base import NO_BOUND, Linear, Pair, ProgramRule, rows_of
 
@@ -78,8 +79,8 @@ class CrossShare(ProgramRule):
     @classmethod
     def describe(cls, program: Program, family: str, language: str) -> str:
         attribute = family.removeprefix(f"{cls.name}.")
-        share = round(100 * program.diversity.cross[attribute], 1)
-        return render(language, "rule.cross", share=share, attribute=attribute)
+        share = Percent(program.diversity.cross[attribute], 1)
+        return render(language, "rule.cross", share=share, attribute=Attribute(attribute))
 
     @classmethod
     def bind(

@@ -16,6 +16,7 @@ import numpy as np
 from solver.contract.request import attribute_value
 from solver.encode.keys import arcs_by
 from solver.messages import render
+from solver.messages.formats import Attribute
 from solver.rules.items import normalise
 from solver.rules.program.base import NO_BOUND, Linear, Pair, ProgramRule, rows_of
 
@@ -57,7 +58,7 @@ class MaxSamePerMentor(ProgramRule):
     def describe(cls, program: Program, family: str, language: str) -> str:
         attribute = family.removeprefix(f"{cls.name}.")
         k = program.diversity.max_same_per_mentor[attribute]
-        return render(language, "rule.max_same", k=k, attribute=attribute)
+        return render(language, "rule.max_same", k=k, attribute=Attribute(attribute))
 
     @classmethod
     def bind(

@@ -1,0 +1,135 @@
+"""How values read in a sentence, in each language: numbers, percentages, lists, language
+names, time slots, attributes and people, through Babel's locale data (CLDR).
+
+A message's parameters carry their kind (`Decimal`, `Percent`, `Languages`, `Slots`,
+`Attribute`, `Person`); plain lists and numbers are formatted too. French typography (a
+no-break space before `:` and `%`, a narrow one before `;`, `?` and `!`) is applied in
+one place, `typeset`, to every sentence rendered.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from babel import Locale
+from babel.dates import get_day_names
+from babel.lists import format_list
+from babel.numbers import format_decimal, format_percent
+
+DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")  # Babel's day indices 0..6
+SLOT = re.compile(r"(mon|tue|wed|thu|fri|sat|sun)[-_ ]?(am|pm)", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Decimal:
+    """A number shown with `places` decimals at most (`fixed`: exactly)."""
+
+    value: float
+    places: int = 2
+    fixed: bool = False
+
+    def __float__(self) -> float:  # plurals agree with the number
+        return float(self.value)
+
+
+@dataclass(frozen=True)
+class Percent:
+    """A share in [0, 1] shown as a percentage with `places` decimals at most."""
+
+    value: float
+    places: int = 0
+
+    def __float__(self) -> float:
+        return float(self.value)
+
+
+class Languages(tuple[str, ...]):
+    """Language codes as a person reads them: "français et anglais"."""
+
+
+class Slots(tuple[str, ...]):
+    """Availability slots ("wed-am") as a person reads them: "mer. matin"."""
+
+
+@dataclass(frozen=True)
+class Attribute:
+    """A diversity attribute's name ("department"), in the sentence's language."""
+
+    name: str
+
+
+@dataclass(frozen=True)
+class Person:
+    """Someone named where a person reads: "Léa Bernard (e0001)", or the id alone."""
+
+    id: str
+    name: str | None = None
+
+
+@lru_cache(maxsize=8)
+def _locale(language: str) -> Locale:
+    return Locale.parse(language)
+
+
+def _pattern(places: int, fixed: bool) -> str:
+    if places == 0:
+        return "#,##0"
+    return "#,##0." + ("0" if fixed else "#") * places
+
+
+def language_name(code: str, language: str) -> str:
+    """A language code in words ("fr" → "français" in French, "French" in English)."""
+    names = _locale(language).languages
+    return names.get(code.casefold().replace("-", "_"), names.get(code.casefold(), code))
+
+
+def slot_name(slot: str, language: str, words: dict[str, str]) -> str:
+    """ "wed-am" → "mer. matin" / "Wed morning"; any other label as written."""
+    found = SLOT.fullmatch(slot.strip())
+    if not found:
+        return slot
+    days = get_day_names("abbreviated", locale=_locale(language))
+    day = days[DAYS.index(found[1].casefold())]
+    return f"{day} {words[f'slot.{found[2].casefold()}']}"
+
+
+def formatted(value: Any, language: str, words: dict[str, str]) -> str:
+    """A parameter as it reads in a sentence of `language`; `words` are its templates."""
+    locale = _locale(language)
+    if isinstance(value, Decimal):
+        return format_decimal(value.value, _pattern(value.places, value.fixed), locale=locale)
+    if isinstance(value, Percent):
+        return format_percent(value.value, _pattern(value.places, False) + "%", locale=locale)
+    if isinstance(value, Languages):
+        return format_list([language_name(code, language) for code in value], locale=locale)
+    if isinstance(value, Slots):
+        return format_list([slot_name(s, language, words) for s in value], locale=locale)
+    if isinstance(value, Attribute):
+        return words.get(f"attribute.{value.name}", value.name)
+    if isinstance(value, Person):
+        return value.id if not value.name else f"{value.name} ({value.id})"
+    if isinstance(value, list | tuple):
+        return format_list([formatted(v, language, words) for v in value], locale=locale)
+    if isinstance(value, float):
+        return formatted(Decimal(value), language, words)
+    return str(value)
+
+
+FRENCH_SPACES = [  # only where the sentence has a space: "10:30" and "a:b" stay as written
+    (re.compile(r"[ \u00a0\u202f]+:"), "\u00a0:"),
+    (re.compile(r"[ \u00a0\u202f]+([;?!])"), "\u202f\\1"),
+    (re.compile(r"(\d)[ \u00a0\u202f]*%"), "\\1\u00a0%"),
+]
+
+
+def typeset(text: str, language: str) -> str:
+    """The language's typographic spaces: in French a no-break space before `:` and `%`
+    and a narrow no-break space before `;`, `?` and `!`, where the sentence has a space."""
+    if language != "fr":
+        return text
+    for pattern, replacement in FRENCH_SPACES:
+        text = pattern.sub(replacement, text)
+    return text
