@@ -155,7 +155,10 @@ def test_availability_common_slots() -> None:
     assert pairs(response) == {("m_busy", "e1")}
     # 2 common slots over the 3 slots of the less available of the two.
     assert response.pairings[0].score == pytest.approx(2 / 3, abs=1e-6)
-    assert reason(response, "e1", "availability").detail == "2 common slots: Mon morning and Thu afternoon"
+    assert (
+        reason(response, "e1", "availability").detail
+        == "2 common slots: Mon morning and Thu afternoon"
+    )
     assert suggested(response, "e1")["m_fri"] == 0.0
 
 

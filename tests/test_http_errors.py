@@ -187,7 +187,9 @@ def test_french_on_request_english_by_default() -> None:
     assert french.headers["content-language"] == "fr"
     assert english.json()["pairings"][0]["explanation"].startswith("m1 mentors e1")
     assert french.json()["pairings"][0]["explanation"].startswith("m1 accompagne e1")
-    assert "couvre 1 objectif sur 1\u00a0: leadership" in french.json()["pairings"][0]["explanation"]
+    assert (
+        "couvre 1 objectif sur 1\u00a0: leadership" in french.json()["pairings"][0]["explanation"]
+    )
 
 
 def test_health_and_documentation() -> None:

@@ -9,14 +9,10 @@ from solver.contract.request import Participant
 from solver.contract.response import Reason, Suggestion, trusted
 from solver.encode.problem import Problem
 from solver.messages import catalogue, render
-from solver.messages.formats import Decimal
+from solver.messages.formats import Decimal, person
 from solver.rules.criteria import criteria_for
 
 EXPLAINED_REASONS = 2  # how many reasons the one-sentence explanation cites
-
-
-def display_name(person: Participant) -> str:
-    return person.name or person.id
 
 
 def _strength(reason: Reason) -> float:
@@ -154,8 +150,8 @@ class Explainer:
         return render(
             language,
             "explanation.pinned" if pinned else "explanation.pair",
-            mentor=display_name(problem.pool.mentors[j]),
-            mentee=display_name(problem.pool.mentees[i]),
+            mentor=person(problem.pool.mentors[j]),
+            mentee=person(problem.pool.mentees[i]),
             score=Decimal(float(problem.score[i, j]), 2, fixed=True),
             reasons=separator.join(cited) or render(language, "explanation.no_reason"),
         )

@@ -13,6 +13,7 @@ from solver.contract.request import Participant
 from solver.contract.response import Unmatched
 from solver.encode.problem import Problem
 from solver.messages import catalogue, render
+from solver.messages.formats import Person, person
 from solver.rules.program import asked
 
 NAMED = 3  # the best mentors named to a mentee left out for capacity
@@ -43,7 +44,7 @@ def program_rules_said(problem: Problem, language: str) -> str:
 
 
 def _left_out(
-    problem: Problem, mentee: Participant, language: str, with_room: list[str]
+    problem: Problem, mentee: Participant, language: str, with_room: list[Person]
 ) -> Unmatched:
     """A mentee unmatched while eligible mentors have room: the program's rules decided,
     or (no rule could) the search stopped before placing them."""
@@ -61,7 +62,7 @@ def _mentee_reason(
     language: str,
     eligible: int,
     best: np.ndarray,
-    with_room: list[str],
+    with_room: list[Person],
 ) -> Unmatched:
     """`eligible`: mentors open to mentee i; `best`: the first of them, best first;
     `with_room`: the eligible mentors the answer leaves room with (best first, a few)."""
@@ -78,8 +79,8 @@ def _mentee_reason(
     if not mentee.volunteer:
         detail = render(language, "unmatched.not_volunteer", n=eligible)
         return Unmatched(id=mentee.id, role="mentee", reason="not_volunteer", detail=detail)
-    ids = [problem.pool.mentors[j].id for j in best.tolist()]
-    detail = render(language, "unmatched.capacity", n=eligible, items=ids)
+    named = [person(problem.pool.mentors[j]) for j in best.tolist()]
+    detail = render(language, "unmatched.capacity", n=eligible, items=named)
     return Unmatched(id=mentee.id, role="mentee", reason="capacity", detail=detail)
 
 
@@ -125,10 +126,10 @@ def unmatched(problem: Problem, assignment: np.ndarray, language: str) -> list[U
     return found
 
 
-def _with_room(problem: Problem, i: int, roomy: np.ndarray) -> list[str]:
+def _with_room(problem: Problem, i: int, roomy: np.ndarray) -> list[Person]:
     """Up to NAMED eligible mentors of mentee i who still have room in the answer."""
     found = np.nonzero(problem.eligible[i] & roomy)[0][:NAMED]
-    return [problem.pool.mentors[j].id for j in found.tolist()]
+    return [person(problem.pool.mentors[j]) for j in found.tolist()]
 
 
 def everyone_unmatched(problem: Problem, language: str) -> list[Unmatched]:

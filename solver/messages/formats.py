@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, Protocol
 
 from babel import Locale
 from babel.dates import get_day_names
@@ -67,6 +67,19 @@ class Person:
 
     id: str
     name: str | None = None
+
+
+class Named(Protocol):
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def name(self) -> str | None: ...
+
+
+def person(participant: Named) -> Person:
+    """A participant as a sentence names them."""
+    return Person(participant.id, participant.name)
 
 
 @lru_cache(maxsize=8)
