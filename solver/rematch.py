@@ -22,18 +22,18 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
+from solver.answer.rematch_report import Verdict, report
 from solver.contract.references import InvalidRequest
 from solver.contract.references import reference_errors as pool_reference_errors
-from solver.contract.rematch import Feedback, Move, PairNote, RematchRequest, RematchResponse
+from solver.contract.rematch import Feedback, RematchRequest, RematchResponse
 from solver.contract.request import Loc, MatchRequest
-from solver.contract.response import MatchResponse, trusted
+from solver.contract.response import MatchResponse
 from solver.dispatch import SolveOptions
 from solver.match import match
 from solver.roster import without_people
 from solver.runtime import COLLECTOR
 
 Pair = tuple[str, str]  # (mentor, mentee)
-Verdict = tuple[str, str]  # (reason code, detail)
 
 
 def reference_errors(request: RematchRequest) -> list[tuple[Loc, str]]:
@@ -64,20 +64,21 @@ def reference_errors(request: RematchRequest) -> list[tuple[Loc, str]]:
 def _verdict(
     pair: Pair, notes: list[Feedback], request: RematchRequest, room: dict[str, int]
 ) -> Verdict | None:
-    """Why a current pair ends (reason code, detail), or None when it may go on."""
+    """Why a current pair ends (reason code, message key, its parameters), or None when it
+    may go on."""
     mentor, mentee = pair
     leaving, policy = set(request.leaving), request.pool.program.rematch
     ratings = [n.rating for n in notes if n.rating is not None]
     if mentor in leaving or mentee in leaving:
         who = "mentor" if mentor in leaving else "mentee"
-        return (f"{who}_left", f"the {who} left the program")
+        return (f"{who}_left", f"rematch.ended.{who}_left", {})
     if any(n.end for n in notes):
         by = next((n.by for n in notes if n.end and n.by), None)
-        return ("end_requested", f"ended at the {by}'s request" if by else "ended")
+        return ("end_requested", f"rematch.ended.by_{by}" if by else "rematch.ended.ended", {})
     if ratings and min(ratings) <= policy.end_rating:
-        return ("low_rating", f"ended after a {min(ratings)}/5 rating")
+        return ("low_rating", "rematch.ended.low_rating", {"rating": min(ratings)})
     if room.get(mentor, 0) <= 0:
-        return ("mentor_not_taking", "the mentor takes no more mentees this round")
+        return ("mentor_not_taking", "rematch.ended.mentor_not_taking", {})
     return None
 
 
@@ -130,7 +131,7 @@ def _next_request(
     forbidden = {(p["mentor"], p["mentee"]) for p in program["forbidden"]}
     program["forbidden"] += [
         {"mentor": m, "mentee": e}
-        for (m, e), (reason, _) in sorted(ended.items())
+        for (m, e), (reason, _, _) in sorted(ended.items())
         if reason in ("end_requested", "low_rating") and (m, e) not in forbidden
     ]
     return MatchRequest.model_validate(body)
@@ -183,74 +184,4 @@ def _rematch(request: RematchRequest, options: SolveOptions) -> RematchResponse:
         # again without pinning it (the pins check fails before any solve, so this is cheap)
         kept_pins -= blocked
         result = _solve(request, ended, kept_pins, options)
-    return _report(request, result, ended, kept_pins)
-
-
-def _move(mentee: str, before: str, after: str | None) -> Move:
-    detail = (
-        f"moved to {after}: a better match, worth more than the change penalty"
-        if after
-        else f"{before}'s place went to a mentee served first; waiting"
-    )
-    values = {"mentee": mentee, "before": before, "after": after, "reason": "rematched"}
-    return trusted(Move, {**values, "detail": detail})  # this module's texts (10k: 0.5 s)
-
-
-def _kept_and_moved(
-    before: dict[str, str], now: dict[str, str], ended: dict[Pair, Verdict], kept_pins: set[Pair]
-) -> tuple[list[PairNote], list[Move]]:
-    """Each current pair that did not end: kept (why), or its mentee moved (where)."""
-    kept, moved = [], []
-    for mentee, mentor in sorted(before.items()):
-        pair = (mentor, mentee)
-        if pair in ended:
-            continue
-        if now.get(mentee) != mentor:
-            moved.append(_move(mentee, mentor, now.get(mentee)))
-        elif pair in kept_pins:
-            kept.append(_note(mentor, mentee, "rated_well", "kept: well rated"))
-        else:
-            detail = "kept: no change gains more than the change penalty"
-            kept.append(_note(mentor, mentee, "no_better_match", detail))
-    return kept, moved
-
-
-def _new_pairs(
-    result: MatchResponse, before: dict[str, str], ended: dict[Pair, Verdict]
-) -> list[PairNote]:
-    """Each pair of the answer that was not running, with where its mentee comes from."""
-    ended_mentees = {e for _, e in ended}
-    new = []
-    for pairing in result.pairings:
-        if before.get(pairing.mentee) == pairing.mentor:
-            continue
-        if pairing.mentee in ended_mentees:
-            reason, detail = "replaces_ended", "a new mentor after the previous pair ended"
-        elif pairing.mentee in before:
-            reason, detail = "moved", f"moved from {before[pairing.mentee]}"
-        else:
-            reason, detail = "was_waiting", "was not paired this far (waiting or new joiner)"
-        new.append(_note(pairing.mentor, pairing.mentee, reason, detail))
-    return new
-
-
-def _report(
-    request: RematchRequest,
-    result: MatchResponse,
-    ended: dict[Pair, Verdict],
-    kept_pins: set[Pair],
-) -> RematchResponse:
-    now = {p.mentee: p.mentor for p in result.pairings}
-    before = {p.mentee: p.mentor for p in request.current}
-    kept, moved = _kept_and_moved(before, now, ended, kept_pins)
-    ended_notes = [
-        _note(m, e, reason, detail) for (m, e), (reason, detail) in sorted(ended.items())
-    ]
-    new = _new_pairs(result, before, ended)
-    return RematchResponse(result=result, kept=kept, ended=ended_notes, new=new, moved=moved)
-
-
-def _note(mentor: str, mentee: str, reason: str, detail: str) -> PairNote:
-    """A pair's note, from ids and texts this module wrote: no re-validation."""
-    values = {"mentor": mentor, "mentee": mentee, "reason": reason, "detail": detail}
-    return trusted(PairNote, values)
+    return report(request, result, ended, kept_pins, options.language)

@@ -87,3 +87,20 @@ def test_more_well_rated_pairs_than_places_keeps_the_best_rated() -> None:
     answer = rematch(request)
     assert answer.result.status == "optimal"
     assert [(n.mentor, n.mentee) for n in answer.kept] == [("m1", "e2")]
+
+
+def test_re_match_notes_speak_the_caller_s_language_and_name_people() -> None:
+    body = {
+        "pool": {
+            "mentors": [{"id": "m1", "name": "Claire"}, {"id": "m2", "name": "Hélène"}],
+            "mentees": [{"id": "e1"}, {"id": "e2"}],
+        },
+        "current": [{"mentor": "m1", "mentee": "e1"}, {"mentor": "m2", "mentee": "e2"}],
+        "feedback": [{"mentor": "m1", "mentee": "e1", "rating": 1}],
+    }
+    french = client.post("/v1/rematch", json=body, headers={"Accept-Language": "fr"}).json()
+    assert [n["detail"] for n in french["ended"]] == ["arrêté après une note de 1/5"]
+    english = client.post("/v1/rematch", json=body).json()
+    assert [n["detail"] for n in english["ended"]] == ["ended after a 1/5 rating"]
+    new = {n["mentee"]: n["detail"] for n in english["new"]}
+    assert new.get("e1") in (None, "a new mentor after the previous pair ended")
