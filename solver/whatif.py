@@ -20,6 +20,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from solver.answer.warnings import variant_warnings
 from solver.contract.references import InvalidRequest
 from solver.contract.request import Loc, MatchRequest
 from solver.contract.response import MatchResponse
@@ -100,6 +101,7 @@ def flat_metrics(result: Outcome) -> dict[str, float]:
         "blocking_pairs": metrics.blocking_pairs,
         "unmatched": float(len(result.unmatched)),
         "unmatched_mentees": float(sum(u.role == "mentee" for u in result.unmatched)),
+        "unmatched_mentors": float(sum(u.role == "mentor" for u in result.unmatched)),
     }
     flat |= {f"cross_share.{a}": v for a, v in metrics.cross_share.items()}
     return flat
@@ -117,12 +119,15 @@ def changed_pairs(base: MatchResponse, variant: MatchResponse) -> list[PairChang
     ]
 
 
-def compare(name: str, base: MatchResponse, variant: MatchResponse) -> VariantOutcome:
+def compare(
+    name: str, base: MatchResponse, variant: MatchResponse, warnings: list[str] | None = None
+) -> VariantOutcome:
     summary, reference = outcome(name, variant), outcome("base", base)
     mine, theirs = flat_metrics(summary), flat_metrics(reference)
     delta = {k: round(v - theirs[k], 6) for k, v in mine.items() if k in theirs}
+    changed = changed_pairs(base, variant)
     return VariantOutcome(
-        **summary.model_dump(), delta=delta, changed_pairs=changed_pairs(base, variant)
+        **summary.model_dump(), delta=delta, changed_pairs=changed, warnings=warnings or []
     )
 
 
@@ -228,10 +233,14 @@ def run_scenarios(
     with ThreadPoolExecutor(max_workers=workers) as pool:
         responses = list(pool.map(solve, range(len(requests))))
     base = responses[0]
+    said = [
+        variant_warnings((requests[0], base), (spec, requests[k], responses[k]), options.language)
+        for k, spec in enumerate(request.variants, start=1)
+    ]
     return ScenarioResponse(
         base=outcome("base", base),
         variants=[
-            compare(variant.name, base, answer)
-            for variant, answer in zip(request.variants, responses[1:], strict=True)
+            compare(variant.name, base, answer, warnings)
+            for variant, answer, warnings in zip(request.variants, responses[1:], said, strict=True)
         ],
     )

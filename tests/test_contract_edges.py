@@ -93,3 +93,43 @@ def test_a_rematch_of_a_pool_without_group_settings_is_not_refused_for_them() ->
     body = {"pool": POOL, "current": [{"mentor": "m1", "mentee": "e1"}], "leaving": ["m1"]}
     response = client.post("/v1/rematch", json=body)
     assert response.status_code == 200, response.text[:300]
+
+
+def whatif(base: dict[str, Any], patch: dict[str, Any], language: str = "en") -> Any:
+    body = {"base": base, "variants": [{"name": "v", "patch": patch}]}
+    response = client.post("/v1/scenarios", json=body, headers={"Accept-Language": language})
+    assert response.status_code == 200, response.text[:300]
+    return response.json()["variants"][0]
+
+
+def test_a_capacity_every_mentor_overrides_is_said_to_change_nothing() -> None:
+    base = {
+        "mentors": [{"id": "m1", "capacity": 2}, {"id": "m2", "capacity": 2}],
+        "mentees": [{"id": "e1"}, {"id": "e2"}, {"id": "e3"}],
+    }
+    variant = whatif(base, {"program": {"mentor_capacity": 1}})
+    assert variant["changed_pairs"] == []
+    assert variant["warnings"] == [
+        "every mentor sets their own capacity, so program.mentor_capacity changes no one's places"
+    ]
+    french = whatif(base, {"program": {"mentor_capacity": 1}}, "fr")
+    assert french["warnings"][0].startswith("chaque mentor a sa propre capacité")
+
+
+def test_a_rule_the_base_already_keeps_is_said_to_change_nothing() -> None:
+    base = {
+        "mentors": [{"id": "m1", "department": "Sales"}],
+        "mentees": [{"id": "e1", "department": "HR"}],
+    }
+    variant = whatif(base, {"program": {"diversity": {"cross": {"department": 0.5}}}})
+    assert variant["warnings"] == [
+        "the base already keeps this rule, so no pair had to change: "
+        "at least 50% of the pairs must differ on department"
+    ]
+
+
+def test_a_variant_that_changes_something_has_no_warning() -> None:
+    base = {"mentors": [{"id": "m1"}], "mentees": [{"id": "e1"}, {"id": "e2"}]}
+    variant = whatif(base, {"program": {"mentor_capacity": 1}})
+    assert variant["changed_pairs"] and variant["warnings"] == []
+    assert variant["delta"]["unmatched_mentees"] == 1.0 and "unmatched_mentors" in variant["delta"]

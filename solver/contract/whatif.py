@@ -51,6 +51,10 @@ class Outcome(BaseModel):
 class VariantOutcome(Outcome):
     delta: dict[str, float] = Field(description="This variant's metric minus the base's.")
     changed_pairs: list[PairChange]
+    warnings: list[str] = Field(
+        default_factory=list,
+        description="Why the variant made no difference, in words (empty when it did).",
+    )
 
 
 class ScenarioResponse(BaseModel):
