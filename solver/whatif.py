@@ -232,15 +232,19 @@ def run_scenarios(
 
     with ThreadPoolExecutor(max_workers=workers) as pool:
         responses = list(pool.map(solve, range(len(requests))))
+    return _compared(request, requests, responses, options.language)
+
+
+def _compared(
+    request: ScenarioRequest,
+    requests: list[MatchRequest],
+    responses: list[MatchResponse],
+    language: str,
+) -> ScenarioResponse:
+    """Every variant's answer beside the base's, with why it changed nothing if it did not."""
     base = responses[0]
-    said = [
-        variant_warnings((requests[0], base), (spec, requests[k], responses[k]), options.language)
-        for k, spec in enumerate(request.variants, start=1)
-    ]
-    return ScenarioResponse(
-        base=outcome("base", base),
-        variants=[
-            compare(variant.name, base, answer, warnings)
-            for variant, answer, warnings in zip(request.variants, responses[1:], said, strict=True)
-        ],
-    )
+    variants = []
+    for k, spec in enumerate(request.variants, start=1):
+        said = variant_warnings((requests[0], base), (spec, requests[k], responses[k]), language)
+        variants.append(compare(spec.name, base, responses[k], said))
+    return ScenarioResponse(base=outcome("base", base), variants=variants)
