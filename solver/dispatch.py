@@ -165,6 +165,7 @@ def _run_engine(
             time_limit_s=options.remaining(program),
             seed=program.seed,
             num_workers=workers,
+            cancel=options.cancel,
         )
         if reduced is not None:
             return engine, reduced

@@ -52,3 +52,40 @@ def test_the_time_limit_runs_from_the_request_not_from_each_stage() -> None:
     assert options.deadline is not None
     assert options.started(request(3, 2).program).deadline == options.deadline
     assert 0 < options.remaining(request(3, 2).program) <= 10.0
+
+
+@pytest.mark.parametrize("engine", ["cpsat", "auto"])
+def test_a_cancelled_solve_stops_at_the_next_stage_and_says_so(
+    engine: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The caller hangs up during the first search: no later stage starts."""
+    from ortools.sat.python import cp_model
+
+    from solver.runtime import Cancel, Cancelled
+
+    cancel, stages = Cancel(), []
+
+    class HungUp(cp_model.CpSolver):
+        def solve(self, model: Any, *args: Any) -> Any:
+            stages.append(1)
+            cancel.cancel()  # the client leaves while this search runs
+            return super().solve(model, *args)
+
+    monkeypatch.setattr(cp_model, "CpSolver", HungUp)
+    body = request(12, 4, stable=True, engine=engine)
+    with pytest.raises(Cancelled):
+        match(body, SolveOptions(cancel=cancel))
+    assert stages == [1]
+
+
+def test_a_cancel_reaches_a_running_highs_search() -> None:
+    import highspy
+
+    from solver.engines.large.reduced_share import _run
+    from solver.runtime import Cancel, Cancelled
+
+    cancel, highs = Cancel(), highspy.Highs()
+    highs.setOptionValue("output_flag", False)
+    cancel.cancel()  # already gone: the search is interrupted at once
+    with pytest.raises(Cancelled):
+        _run(highs, cancel)

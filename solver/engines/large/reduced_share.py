@@ -44,6 +44,7 @@ from solver.engines.flow import (
 from solver.rules.program import CrossShare, Fair, MaxSamePerMentor
 from solver.rules.program.base import NO_BOUND
 from solver.rules.program.cross import SHARE_SCALE
+from solver.runtime import Cancel
 
 log = logging.getLogger(__name__)
 
@@ -170,13 +171,21 @@ def _highs(lp: highspy.HighsLp, **options: float | int | bool) -> highspy.Highs:
     return highs
 
 
+def _run(highs: highspy.Highs, cancel: Cancel) -> None:
+    """HiGHS's search, which `cancel` interrupts (then `Cancelled` is raised)."""
+    highs.HandleUserInterrupt = True
+    with cancel.stopping(highs.cancelSolve):
+        highs.run()
+    cancel.check()
+
+
 def _lp_reduced_costs(
-    inst: Instance, counts: Counts, keep: np.ndarray, deadline: float
+    inst: Instance, counts: Counts, keep: np.ndarray, deadline: float, cancel: Cancel
 ) -> tuple[float, np.ndarray] | None:
     """LP bound (score units) and reduced costs of the kept arcs, or None if HiGHS fails or
     the time left runs out."""
     highs = _highs(_model(inst, counts, keep), time_limit=max(deadline - time.monotonic(), 0.01))
-    highs.run()
+    _run(highs, cancel)
     if highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
         log.warning("LP bound not optimal: %s", highs.modelStatusToString(highs.getModelStatus()))
         return None
@@ -185,7 +194,12 @@ def _lp_reduced_costs(
 
 
 def _mip_optimum(
-    inst: Instance, counts: Counts, keep: np.ndarray, incumbent: np.ndarray, deadline: float
+    inst: Instance,
+    counts: Counts,
+    keep: np.ndarray,
+    incumbent: np.ndarray,
+    deadline: float,
+    cancel: Cancel,
 ) -> Solution | None:
     """HiGHS branch and bound on the surviving arcs, started from the incumbent."""
     lp = _model(inst, counts, keep)
@@ -194,7 +208,7 @@ def _mip_optimum(
     highs = _highs(lp, mip_rel_gap=0.0, mip_abs_gap=MIP_ABS_GAP, time_limit=remaining)
     start = (incumbent[inst.rows[keep]] == inst.cols[keep]).astype(float)
     highs.setSolution(lp.num_col_, np.arange(lp.num_col_, dtype=np.int32), start)
-    highs.run()
+    _run(highs, cancel)
     status = highs.getModelStatus()
     info = highs.getInfo()
     if info.primal_solution_status != highspy.SolutionStatus.kSolutionStatusFeasible:
@@ -223,13 +237,18 @@ def _floored(inst: Instance, counts: Counts) -> np.ndarray:
 
 
 def _survivors(
-    inst: Instance, counts: Counts, keep: np.ndarray, incumbent: np.ndarray, deadline: float
+    inst: Instance,
+    counts: Counts,
+    keep: np.ndarray,
+    incumbent: np.ndarray,
+    deadline: float,
+    cancel: Cancel,
 ) -> tuple[float, np.ndarray] | None:
     """The LP bound (score units) and the arcs whose reduced cost leaves them a chance to be
     in a better answer than the incumbent (its own arcs kept); None: no trustworthy bound."""
     used = keep & (incumbent[inst.rows] == inst.cols)
     value = float(inst.gain[used].sum()) / SCORE_SCALE
-    relaxation = _lp_reduced_costs(inst, counts, keep, deadline)
+    relaxation = _lp_reduced_costs(inst, counts, keep, deadline, cancel)
     if relaxation is None or relaxation[0] < value - SAFETY:
         return None
     bound, reduced = relaxation
@@ -247,7 +266,13 @@ def _survivors(
 
 
 def solve_reduced(
-    inst: Instance, *, exact: str, time_limit_s: float, seed: int, num_workers: int
+    inst: Instance,
+    *,
+    exact: str,
+    time_limit_s: float,
+    seed: int,
+    num_workers: int,
+    cancel: Cancel | None = None,
 ) -> Solution | None:
     """The proven optimum of a large request with one cross share, or None to fall back
     (the share changes how many can be matched, or the LP gives no trustworthy bound: the
@@ -255,23 +280,31 @@ def solve_reduced(
     if len(inst.all(CrossShare)) != 1 or len(inst.all(MaxSamePerMentor)) > 1 or not len(inst.rows):
         return None
     deadline = time.monotonic() + time_limit_s
+    cancel = cancel or Cancel()
     classes = priority_class(inst)
     counts = Counts(classes, class_counts(flow_relaxation(inst), classes))
     if not _reachable(inst, counts, np.ones(len(inst.rows), dtype=bool)):
         return None
     keep = _floored(inst, counts)
     incumbent = _incumbent(inst, counts, keep, deadline)
-    reduced = None if incumbent is None else _survivors(inst, counts, keep, incumbent, deadline)
+    reduced = None
+    if incumbent is not None:
+        reduced = _survivors(inst, counts, keep, incumbent, deadline, cancel)
     if incumbent is None or reduced is None:
         return None
     bound, survivors = reduced
     if exact == "mip":
-        solution = _mip_optimum(inst, counts, survivors, incumbent, deadline)
+        solution = _mip_optimum(inst, counts, survivors, incumbent, deadline, cancel)
     else:
         remaining = max(deadline - time.monotonic(), 0.01)
         sub = inst.subset(survivors)
         solution = solve_cpsat(
-            sub, time_limit_s=remaining, seed=seed, num_workers=num_workers, hint=incumbent
+            sub,
+            time_limit_s=remaining,
+            seed=seed,
+            num_workers=num_workers,
+            hint=incumbent,
+            cancel=cancel,
         )
     if solution is not None and solution.proven:
         return solution
