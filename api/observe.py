@@ -20,6 +20,13 @@ log = logging.getLogger("binome.access")
 REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60)
 SIZE_BUCKETS = (10, 30, 100, 300, 1000, 3000, 10000, 30000, 100000)
+METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE"})
+
+
+def method_label(method: str) -> str:
+    """The method as a metrics label and in logs: a known one, else `other` (any token is a
+    method to HTTP, and each would be a series of its own)."""
+    return method if method in METHODS else "other"
 
 
 class JsonLines(logging.Formatter):
@@ -152,19 +159,23 @@ class Observe:
         try:
             await self.app(scope, receive, send_with_id)
         finally:
-            seconds = time.perf_counter() - started
-            route = scope.get("route")
-            path = getattr(route, "path", None) or "unmatched"
-            self.metrics.request(scope["method"], path, status, seconds)
-            fields = scope["state"].get("log_fields", {})
-            log.info(
-                "request",
-                extra={
-                    "request_id": request_id,
-                    "method": scope["method"],
-                    "route": path,
-                    "status": status,
-                    "duration_ms": round(seconds * 1000, 1),
-                    **fields,
-                },
-            )
+            self.ended(scope, status, time.perf_counter() - started)
+
+    def ended(self, scope: Scope, status: int, seconds: float) -> None:
+        """Count the request and log its line: ids, route, status, timing and counts."""
+        route = scope.get("route")
+        path = getattr(route, "path", None) or "unmatched"
+        method = method_label(scope["method"])
+        self.metrics.request(method, path, status, seconds)
+        state = scope["state"]
+        log.info(
+            "request",
+            extra={
+                "request_id": state["request_id"],
+                "method": method,
+                "route": path,
+                "status": status,
+                "duration_ms": round(seconds * 1000, 1),
+                **state.get("log_fields", {}),
+            },
+        )
