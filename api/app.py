@@ -7,6 +7,8 @@ solver's block threads (`solver.runtime`), which the last app built sizes.
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
@@ -14,9 +16,21 @@ from api import problems
 from api.guards import SolveSlots
 from api.limits import BodyLimit
 from api.observe import Metrics, Observe, configure_logging
+from api.openapi import with_request_bodies
+from api.reading import ClientGone, gone
 from api.routes import health, match, rematch, scenarios
 from api.settings import Settings
-from solver import runtime
+from solver import MatchRequest, RematchRequest, ScenarioRequest, runtime
+
+
+class Service(FastAPI):
+    """FastAPI, with the bodies the solving routes read themselves shown in the OpenAPI."""
+
+    def openapi(self) -> dict[str, Any]:
+        if self.openapi_schema is None:
+            bodies = (MatchRequest, ScenarioRequest, RematchRequest)
+            self.openapi_schema = with_request_bodies(super().openapi(), bodies)
+        return self.openapi_schema
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -24,7 +38,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     configure_logging(settings.log_format)
     runtime.configure(block_threads=settings.block_threads)
-    app = FastAPI(
+    app = Service(
         title="binome",
         version="0.1.0",
         description="Optimisation-based mentor–mentee matching: provably optimal, fast, explained.",
@@ -33,6 +47,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.slots = SolveSlots(settings.max_concurrent_solves)
     app.state.metrics = Metrics()
     problems.install(app)
+    app.add_exception_handler(ClientGone, gone)
     for router in (match.router, scenarios.router, rematch.router, health.router):
         app.include_router(router)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)

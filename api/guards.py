@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import hmac
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Annotated, Any
 
 from fastapi import Depends, Header, Request
@@ -69,23 +67,22 @@ def get_slots(request: Request) -> SolveSlots:
     return slots
 
 
-@contextmanager
-def solve_slots(slots: SolveSlots, settings: Settings, wanted: int = 1) -> Iterator[int]:
-    """Up to `wanted` solver slots for the length of the solves (how many were free), or
-    503 with Retry-After when none is. Held only around the solves, so they are free again
-    before the answer is sent."""
+def busy(slots: SolveSlots, settings: Settings) -> ProblemError:
+    return ProblemError(
+        503,
+        "Service busy",
+        f"all {slots.size} solver slots are taken; retry shortly",
+        headers={"Retry-After": str(settings.retry_after_s)},
+    )
+
+
+def take_slots(slots: SolveSlots, settings: Settings, wanted: int = 1) -> int:
+    """Up to `wanted` solver slots (how many were free), or 503 with Retry-After when none
+    is. The caller gives them back when the solves end."""
     taken = slots.take(wanted)
     if taken == 0:
-        raise ProblemError(
-            503,
-            "Service busy",
-            f"all {slots.size} solver slots are taken; retry shortly",
-            headers={"Retry-After": str(settings.retry_after_s)},
-        )
-    try:
-        yield taken
-    finally:
-        slots.give_back(taken)
+        raise busy(slots, settings)
+    return taken
 
 
 def check_size(
