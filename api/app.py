@@ -1,8 +1,9 @@
 """The application factory: `create_app(settings)` wires routers, guards and middleware.
 
 Everything a running service holds lives on the application it builds: its settings, its
-solver slots and its metrics (`app.state`). Two apps in one process share nothing but the
-solver's block threads (`solver.runtime`), which the last app built sizes.
+solver slots, the bodies it is receiving and its metrics (`app.state`). Two apps in one
+process share nothing but the solver's block threads (`solver.runtime`), which the last
+app built sizes.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from api.guards import SolveSlots
 from api.limits import BodyLimit
 from api.observe import Metrics, Observe, configure_logging
 from api.openapi import with_request_bodies
-from api.reading import ClientGone, gone
+from api.reading import BodyBuffers, ClientGone, gone
 from api.routes import health, match, rematch, scenarios
 from api.settings import Settings
 from solver import MatchRequest, RematchRequest, ScenarioRequest, runtime
@@ -33,6 +34,17 @@ class Service(FastAPI):
         return self.openapi_schema
 
 
+def _watch(app: FastAPI) -> None:
+    """Gauges of what the service holds now: bodies being received."""
+    buffers: BodyBuffers = app.state.buffers
+    metrics: Metrics = app.state.metrics
+    metrics.gauge(
+        "binome_bodies_receiving",
+        "Request bodies being received, and their bytes.",
+        lambda: {'unit="bodies"': buffers.bodies, 'unit="bytes"': buffers.bytes},
+    )
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     """The service with these settings (default: from the BINOME_ environment, checked)."""
     settings = settings or Settings()
@@ -45,7 +57,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.slots = SolveSlots(settings.max_concurrent_solves)
+    app.state.buffers = BodyBuffers(settings.max_buffered_bodies, settings.max_buffered_bytes)
     app.state.metrics = Metrics()
+    _watch(app)
     problems.install(app)
     app.add_exception_handler(ClientGone, gone)
     for router in (match.router, scenarios.router, rematch.router, health.router):

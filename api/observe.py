@@ -12,6 +12,7 @@ import threading
 import time
 import uuid
 from collections import defaultdict
+from collections.abc import Callable
 from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -89,6 +90,11 @@ class Metrics:
         self.latency: dict[str, Histogram] = {}
         self.solves: dict[tuple[str, str], int] = defaultdict(int)
         self.pool_sizes = Histogram(SIZE_BUCKETS)
+        self.gauges: list[tuple[str, str, Callable[[], dict[str, float]]]] = []
+
+    def gauge(self, name: str, help_text: str, read: Callable[[], dict[str, float]]) -> None:
+        """A gauge read when /metrics is: `read()` gives the value of each label set."""
+        self.gauges.append((name, help_text, read))
 
     def request(self, method: str, route: str, status: int, seconds: float) -> None:
         with self.lock:
@@ -126,6 +132,9 @@ class Metrics:
                 "# TYPE binome_pool_participants histogram",
                 *self.pool_sizes.lines("binome_pool_participants", ""),
             ]
+            for name, help_text, read in self.gauges:
+                lines += [f"# HELP {name} {help_text}", f"# TYPE {name} gauge"]
+                lines += [f"{name}{{{labels}}} {value:g}" for labels, value in read().items()]
             return "\n".join(lines) + "\n"
 
 

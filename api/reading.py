@@ -1,8 +1,13 @@
-"""A solving route reads its own body: after the API key, parsed off the event loop.
+"""A solving route reads its own body: after the API key, within limits, parsed off the loop.
 
 FastAPI is given no body to read for `/v1/*` (the OpenAPI still shows it, `api.openapi`),
 so nothing is read before the route's dependencies (the API key) have passed. Then:
 
+- the body is admitted among those being received at once (`BodyBuffers`: at most
+  BINOME_MAX_BUFFERED_BODIES, BINOME_MAX_BUFFERED_BYTES in all, a declared Content-Length
+  counted before a byte is read, a chunked body as it comes), else 503 with Retry-After;
+- it is received under a read timeout, between pieces (BINOME_READ_IDLE_TIMEOUT_S) and in
+  all (BINOME_READ_TIMEOUT_S), else 408 and the connection closed;
 - it is parsed and validated in a worker thread (the collector paused, long lists a chunk
   at a time, `api.validation`, so the GIL changes hands), answering exactly what FastAPI
   would: 400 when it is not JSON (or nested too deep), 422 with `loc` starting at `body`.
@@ -10,8 +15,11 @@ so nothing is read before the route's dependencies (the API key) have passed. Th
 
 from __future__ import annotations
 
+import asyncio
 import email.message
 import json
+import threading
+import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any, TypeVar, cast
@@ -23,11 +31,13 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.types import Receive, Scope, Send
 
+from api.problems import ProblemError
 from api.settings import Settings
 from api.validation import validate
 from solver.runtime import COLLECTOR
 
 Model = TypeVar("Model", bound=BaseModel)
+CLOSE = {"Connection": "close"}  # a refused body is not read to its end
 
 
 class ClientGone(Exception):
@@ -46,18 +56,84 @@ async def gone(_: Request, exc: Exception) -> Response:
     return Nothing()
 
 
+class BodyBuffers:
+    """The request bodies being received at once, and their bytes, within two caps."""
+
+    def __init__(self, bodies: int, total_bytes: int) -> None:
+        self.max_bodies, self.max_bytes = bodies, total_bytes
+        self._lock = threading.Lock()
+        self.bodies, self.bytes = 0, 0
+
+    def admit(self, declared: int) -> bool:
+        """One more body, its declared bytes reserved now, if both caps allow it."""
+        with self._lock:
+            if self.bodies >= self.max_bodies or self.bytes + declared > self.max_bytes:
+                return False
+            self.bodies, self.bytes = self.bodies + 1, self.bytes + declared
+            return True
+
+    def grow(self, more: int) -> bool:
+        """More bytes for a body admitted already (a chunked one), if the cap allows."""
+        with self._lock:
+            if self.bytes + more > self.max_bytes:
+                return False
+            self.bytes += more
+            return True
+
+    def release(self, reserved: int) -> None:
+        with self._lock:
+            self.bodies, self.bytes = self.bodies - 1, self.bytes - reserved
+
+
+def _busy(settings: Settings, what: str) -> ProblemError:
+    return ProblemError(
+        503,
+        "Service busy",
+        f"{what}; retry shortly",
+        headers={"Retry-After": str(settings.retry_after_s), **CLOSE},
+    )
+
+
+def _too_slow(settings: Settings) -> ProblemError:
+    detail = (
+        f"the body did not arrive in time: BINOME_READ_IDLE_TIMEOUT_S is "
+        f"{settings.read_idle_timeout_s:g} s between pieces, BINOME_READ_TIMEOUT_S "
+        f"{settings.read_timeout_s:g} s in all"
+    )
+    return ProblemError(408, "Request timeout", detail, headers=CLOSE)
+
+
 @asynccontextmanager
 async def received(http: Request, settings: Settings) -> AsyncIterator[bytearray]:
-    """The whole body, for the length of the block."""
+    """The whole body, admitted and received within the limits; its bytes count against
+    the caps until the block ends."""
+    buffers: BodyBuffers = http.app.state.buffers
+    length = http.headers.get("content-length", "")
+    reserved = int(length) if length.isdigit() else 0
+    if not buffers.admit(reserved):
+        limits = f"{buffers.max_bodies} bodies or {buffers.max_bytes} bytes"
+        raise _busy(settings, f"the service is receiving as many bodies as it takes ({limits})")
     body = bytearray()
-    more = True
-    while more:
-        message = await http.receive()
-        if message["type"] == "http.disconnect":
-            raise ClientGone
-        body += message.get("body", b"")
-        more = message.get("more_body", False)
-    yield body
+    try:
+        deadline = time.monotonic() + settings.read_timeout_s
+        more = True
+        while more:
+            wait = min(settings.read_idle_timeout_s, deadline - time.monotonic())
+            try:
+                message = await asyncio.wait_for(http.receive(), max(wait, 0))
+            except TimeoutError:
+                raise _too_slow(settings) from None
+            if message["type"] == "http.disconnect":
+                raise ClientGone
+            body += message.get("body", b"")
+            if len(body) > reserved:
+                if not buffers.grow(len(body) - reserved):
+                    raise _busy(settings, "the bodies being received fill the buffers")
+                reserved = len(body)
+            more = message.get("more_body", False)
+        yield body
+    finally:
+        buffers.release(reserved)
 
 
 def _is_json(content_type: str | None) -> bool:

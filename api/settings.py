@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 
 from fastapi import Request
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 MIN_KEY_LENGTH = 16
@@ -42,6 +42,21 @@ class Settings(BaseSettings):
         "it runs at once); beyond, 503 with Retry-After.",
     )
     retry_after_s: int = Field(2, ge=1, le=3600, description="Retry-After of a 503.")
+    read_idle_timeout_s: float = Field(
+        10.0, gt=0, le=3600, description="Longest wait for the next piece of a body; else 408."
+    )
+    read_timeout_s: float = Field(
+        60.0, gt=0, le=3600, description="Longest time to receive a whole body; else 408."
+    )
+    max_buffered_bodies: int = Field(
+        16, ge=1, le=10_000, description="Bodies being received at once; beyond, 503."
+    )
+    max_buffered_bytes: int = Field(
+        128 * 2**20,
+        ge=1024,
+        le=2**40,
+        description="Bytes of the bodies being received at once; beyond, 503.",
+    )
     api_keys: str = Field(
         "", description="Comma-separated; when set, /v1/* needs Authorization: Bearer <key>."
     )
@@ -60,6 +75,12 @@ class Settings(BaseSettings):
         if short:
             raise ValueError(f"API keys need at least {MIN_KEY_LENGTH} characters")
         return value
+
+    @model_validator(mode="after")
+    def limits_that_can_be_met(self) -> Settings:
+        if self.max_buffered_bytes < self.max_body_bytes:
+            raise ValueError("max_buffered_bytes must be at least max_body_bytes")
+        return self
 
     @property
     def keys(self) -> list[str]:

@@ -21,7 +21,9 @@ from solver import InvalidRequest, MatchRequest, MatchResponse, SolveOptions
 from solver.messages import negotiate
 
 PROBLEM: dict[str, Any] = {"content": {"application/problem+json": {}}}
-REFUSALS: dict[int | str, dict[str, Any]] = {code: PROBLEM for code in (400, 401, 413, 422, 503)}
+REFUSALS: dict[int | str, dict[str, Any]] = {
+    code: PROBLEM for code in (400, 401, 408, 413, 422, 503)
+}
 T = TypeVar("T")
 
 

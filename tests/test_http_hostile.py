@@ -1,10 +1,12 @@
-"""Hostile and unlucky clients against a real uvicorn on 127.0.0.1 (issue 13): large
-bodies never stall /healthz, and the API key is checked before a body is read.
+"""Hostile and unlucky clients against a real uvicorn on 127.0.0.1 (issue 13): large and
+slow bodies never stall /healthz, the API key is checked before a body is read, a body
+that stalls is a 408, and the bodies received at once are capped.
 Every loop is bounded in count and time; the only timing asserted is the issue's own:
 /healthz within 0.5 s."""
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import threading
 import time
@@ -14,7 +16,7 @@ from collections.abc import Callable, Iterator
 import pytest
 
 from bench.hostile import participants
-from bench.live import Live, head, read_head, serving
+from bench.live import Live, closed_by_server, head, read_head, serving
 
 KEY = "k-hostile-0123456789"
 AUTH = {"Authorization": f"Bearer {KEY}"}
@@ -22,6 +24,10 @@ MB = 2**20
 ENV = {
     "BINOME_API_KEYS": KEY,
     "BINOME_MAX_BODY_BYTES": str(8 * MB),
+    "BINOME_MAX_BUFFERED_BODIES": "8",
+    "BINOME_MAX_BUFFERED_BYTES": str(16 * MB),
+    "BINOME_READ_IDLE_TIMEOUT_S": "2",
+    "BINOME_READ_TIMEOUT_S": "4",
 }
 
 
@@ -29,6 +35,19 @@ ENV = {
 def live() -> Iterator[Live]:
     with serving(ENV) as server:
         yield server
+
+
+def receiving(live: Live) -> float:
+    return live.metric('binome_bodies_receiving{unit="bodies"}')
+
+
+def settled(live: Live, bodies: float = 0) -> bool:
+    """Whether the server is receiving `bodies` bodies, polled for up to 10 s."""
+    for _ in range(100):
+        if receiving(live) == bodies:
+            return True
+        time.sleep(0.1)
+    return False
 
 
 def uploading(live: Live, length: int, sent: int, headers: dict[str, str] = AUTH) -> socket.socket:
@@ -45,7 +64,18 @@ def in_threads(*work: Callable[[], None]) -> list[threading.Thread]:
     return threads
 
 
-def test_healthz_answers_within_half_a_second_while_clients_send_large_bodies(
+def trickle(live: Live, codes: list[str], pieces: int, every_s: float) -> None:
+    """A body sent a byte at a time, `every_s` apart, `pieces` bytes at most."""
+    sock = uploading(live, 10_000, 1)
+    with contextlib.suppress(OSError):
+        for _ in range(pieces):
+            time.sleep(every_s)
+            sock.sendall(b" ")
+    codes.append(f"slow {read_head(sock)[0]}")
+    sock.close()
+
+
+def test_healthz_answers_within_half_a_second_while_clients_send_large_and_slow_bodies(
     live: Live,
 ) -> None:
     too_many = participants(99_999)  # 1.8 MB: a 413 once counted
@@ -61,6 +91,7 @@ def test_healthz_answers_within_half_a_second_while_clients_send_large_bodies(
 
     work = [large(too_many, "too many", AUTH) for _ in range(3)]
     work += [large(valid, "valid", AUTH), large(too_many, "anonymous", {})]
+    work += [lambda: trickle(live, codes, 8, 0.2) for _ in range(2)]
     threads = in_threads(*work)
     answered = []
     for _ in range(30):
@@ -71,7 +102,7 @@ def test_healthz_answers_within_half_a_second_while_clients_send_large_bodies(
     for thread in threads:
         thread.join(timeout=60)
     assert answered == [(200, True)] * 30
-    assert Counter(codes) == {"too many 413": 6, "valid 200": 2, "anonymous 401": 2}
+    assert Counter(codes) == {"too many 413": 6, "valid 200": 2, "anonymous 401": 2, "slow 408": 2}
 
 
 def test_without_a_key_the_answer_is_401_before_the_body_is_read(live: Live) -> None:
@@ -80,3 +111,40 @@ def test_without_a_key_the_answer_is_401_before_the_body_is_read(live: Live) -> 
     status, headers = read_head(sock)
     sock.close()
     assert (status, headers.get("www-authenticate", "")[:6]) == (401, "Bearer")
+
+
+def test_a_body_that_stalls_is_a_408_and_its_connection_is_closed(live: Live) -> None:
+    sock = uploading(live, 10_000, 100)
+    sock.settimeout(10)
+    status, headers = read_head(sock)
+    assert (status, headers.get("connection")) == (408, "close")
+    assert headers["content-type"] == "application/problem+json"
+    assert closed_by_server(sock, 5)
+    sock.close()
+
+
+def test_a_body_that_trickles_beyond_the_whole_read_timeout_is_a_408(live: Live) -> None:
+    codes: list[str] = []
+    trickle(live, codes, 20, 0.5)  # never 2 s between bytes; 4 s in all are allowed
+    assert codes == ["slow 408"]
+
+
+def test_beyond_the_bodies_received_at_once_the_answer_is_503_before_reading(
+    live: Live,
+) -> None:
+    assert settled(live)
+    stalled = [uploading(live, MB, 1000) for _ in range(8)]  # the cap: 8 bodies
+    assert settled(live, 8)
+    one_more = uploading(live, 1000, 0)
+    status, headers = read_head(one_more)
+    assert (status, headers.get("retry-after"), headers.get("connection")) == (503, "2", "close")
+    for sock in [*stalled, one_more]:
+        sock.close()
+    assert settled(live)
+    large = [uploading(live, 8 * MB, 1000) for _ in range(2)]  # the cap: 16 MB in all
+    assert settled(live, 2)
+    small = uploading(live, 1000, 0)
+    assert read_head(small)[0] == 503
+    for sock in [*large, small]:
+        sock.close()
+    assert settled(live)
