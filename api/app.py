@@ -12,6 +12,7 @@ from typing import Any
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from starlette.types import ASGIApp
 
 from api import problems
 from api.guards import SolveSlots
@@ -21,11 +22,18 @@ from api.openapi import with_request_bodies
 from api.reading import BodyBuffers, ClientGone, gone
 from api.routes import health, match, rematch, scenarios
 from api.settings import Settings
+from api.writing import WriteTimeout
 from solver import MatchRequest, RematchRequest, ScenarioRequest, runtime
 
 
 class Service(FastAPI):
-    """FastAPI, with the bodies the solving routes read themselves shown in the OpenAPI."""
+    """FastAPI, with answers written under the write timeout by the outermost layer (outside
+    even the error handler, so that it holds the server's own `send`), and the bodies the
+    solving routes read themselves shown in the OpenAPI."""
+
+    def build_middleware_stack(self) -> ASGIApp:
+        settings: Settings = self.state.settings
+        return WriteTimeout(super().build_middleware_stack(), settings.write_timeout_s)
 
     def openapi(self) -> dict[str, Any]:
         if self.openapi_schema is None:
@@ -72,6 +80,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             allow_methods=["GET", "POST"],
             allow_headers=["Authorization", "Content-Type", "Accept-Language", "X-Request-ID"],
         )
-    # outermost: every answer, refusals included, is logged and counted
+    # outermost but for the write timeout: every answer, refusals included, is logged and counted
     app.add_middleware(Observe, metrics=app.state.metrics)
     return app

@@ -48,6 +48,13 @@ class Settings(BaseSettings):
     read_timeout_s: float = Field(
         60.0, gt=0, le=3600, description="Longest time to receive a whole body; else 408."
     )
+    write_timeout_s: float = Field(
+        10.0,
+        gt=0,
+        le=3600,
+        description="Longest wait for a client to take the next piece of an answer; beyond, "
+        "the connection is aborted.",
+    )
     max_buffered_bodies: int = Field(
         16, ge=1, le=10_000, description="Bodies being received at once; beyond, 503."
     )

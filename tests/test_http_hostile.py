@@ -1,12 +1,13 @@
 """Hostile and unlucky clients against a real uvicorn on 127.0.0.1 (issue 13): large and
 slow bodies never stall /healthz, the API key is checked before a body is read, a body
-that stalls is a 408, and the bodies received at once are capped.
-Every loop is bounded in count and time; the only timing asserted is the issue's own:
-/healthz within 0.5 s."""
+that stalls is a 408, the bodies received at once are capped, and an answer nobody reads
+is dropped with its connection. Every loop is bounded in count and time; the only timing
+asserted is the issue's own: /healthz within 0.5 s."""
 
 from __future__ import annotations
 
 import contextlib
+import json
 import socket
 import threading
 import time
@@ -16,7 +17,8 @@ from collections.abc import Callable, Iterator
 import pytest
 
 from bench.hostile import participants
-from bench.live import Live, closed_by_server, head, read_head, serving
+from bench.live import Live, closed_by_server, dropped_unread, head, read_head, serving
+from generator.pools import generate_pool
 
 KEY = "k-hostile-0123456789"
 AUTH = {"Authorization": f"Bearer {KEY}"}
@@ -28,6 +30,10 @@ ENV = {
     "BINOME_MAX_BUFFERED_BYTES": str(16 * MB),
     "BINOME_READ_IDLE_TIMEOUT_S": "2",
     "BINOME_READ_TIMEOUT_S": "4",
+    "BINOME_WRITE_TIMEOUT_S": "1",
+    # one malloc arena: the server's RSS then follows what it holds, not how many of its
+    # threads have touched memory
+    "MALLOC_ARENA_MAX": "1",
 }
 
 
@@ -148,3 +154,44 @@ def test_beyond_the_bodies_received_at_once_the_answer_is_503_before_reading(
     for sock in [*large, small]:
         sock.close()
     assert settled(live)
+
+
+def unread_answers(live: Live, body: bytes, count: int) -> list[socket.socket]:
+    """`count` requests whose answers are never read, one after the other: each is sent
+    when the one before has been solved (and its answer is being written)."""
+    unread = []
+    for _ in range(count):
+        solved = live.metric("binome_solves_total")
+        sock = live.connect(receive_buffer=4096)
+        sock.sendall(head("POST", "/v1/match", len(body), AUTH) + body)
+        unread.append(sock)
+        for _ in range(600):  # 60 s at most
+            if live.metric("binome_solves_total") > solved:
+                break
+            time.sleep(0.1)
+    return unread
+
+
+def large_answer() -> bytes:
+    """3,000 mentees, 100 mentors taking 30 each: a 12.5 MB answer in about half a second."""
+    pool = generate_pool(3000, 100, 1)
+    pool["program"] = {**pool.get("program", {}), "mentor_capacity": 30}
+    for mentor in pool["mentors"]:
+        mentor.pop("capacity", None)
+    return json.dumps(pool).encode()
+
+
+def test_answers_nobody_reads_are_dropped_with_their_connections(live: Live) -> None:
+    body = large_answer()
+    for _ in range(2):  # the memory of solving and answering such a pool, once for all
+        status, _, answer = live.request("POST", "/v1/match", body, headers=AUTH, timeout=120)
+        assert status == 200 and len(answer) > 10 * MB
+    memory, closed = [], []
+    for _ in range(3):
+        unread = unread_answers(live, body, 3)
+        closed += [dropped_unread(sock, 5) for sock in unread]
+        memory.append(live.rss_mb())
+        for sock in unread:
+            sock.close()
+    assert closed == [True] * 9
+    assert memory[2] - memory[0] < 2 * len(answer) / MB  # six answers held: 75 MB more
