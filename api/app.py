@@ -21,6 +21,7 @@ from api.observe import Metrics, Observe, configure_logging
 from api.openapi import with_request_bodies
 from api.reading import BodyBuffers, ClientGone, gone
 from api.routes import health, match, rematch, scenarios
+from api.running import solve_threads
 from api.settings import Settings
 from api.writing import WriteTimeout
 from solver import MatchRequest, RematchRequest, ScenarioRequest, runtime
@@ -43,9 +44,15 @@ class Service(FastAPI):
 
 
 def _watch(app: FastAPI) -> None:
-    """Gauges of what the service holds now: bodies being received."""
+    """Gauges of what the service holds now: solver slots and bodies being received."""
+    slots: SolveSlots = app.state.slots
     buffers: BodyBuffers = app.state.buffers
     metrics: Metrics = app.state.metrics
+    metrics.gauge(
+        "binome_solver_slots_busy",
+        "Solver slots held.",
+        lambda: {"": slots.busy},
+    )
     metrics.gauge(
         "binome_bodies_receiving",
         "Request bodies being received, and their bytes.",
@@ -65,6 +72,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.slots = SolveSlots(settings.max_concurrent_solves)
+    app.state.solve_threads = solve_threads(settings.max_concurrent_solves)
     app.state.buffers = BodyBuffers(settings.max_buffered_bodies, settings.max_buffered_bytes)
     app.state.metrics = Metrics()
     _watch(app)

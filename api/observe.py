@@ -22,6 +22,7 @@ REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60)
 SIZE_BUCKETS = (10, 30, 100, 300, 1000, 3000, 10000, 30000, 100000)
 METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE"})
+GONE = 499  # the client hung up before an answer was sent (nothing was)
 
 
 def method_label(method: str) -> str:
@@ -153,7 +154,7 @@ class Observe:
         given = headers.get(b"x-request-id", b"").decode("latin-1")
         request_id = given if REQUEST_ID.match(given) else uuid.uuid4().hex
         scope.setdefault("state", {})["request_id"] = request_id
-        started, status = time.perf_counter(), 500
+        started, status = time.perf_counter(), 0
 
         async def send_with_id(message: Message) -> None:
             nonlocal status
@@ -165,10 +166,12 @@ class Observe:
                 ]
             await send(message)
 
+        failed = True
         try:
             await self.app(scope, receive, send_with_id)
+            failed = False
         finally:
-            self.ended(scope, status, time.perf_counter() - started)
+            self.ended(scope, status or (500 if failed else GONE), time.perf_counter() - started)
 
     def ended(self, scope: Scope, status: int, seconds: float) -> None:
         """Count the request and log its line: ids, route, status, timing and counts."""

@@ -1,17 +1,19 @@
 """What every solving route shares: reading its request, solver options from the settings,
-solver slots around a solve run in a worker thread, the refusals they document, a refused
-request as problem+json, the answer serialised off the event loop, and the counts noted for
-logs and metrics."""
+solver slots around a solve run in a thread of its own, the refusals they document, a
+refused request as problem+json, the answer serialised off the event loop, and the counts
+noted for logs and metrics."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any, TypeVar
 
 from fastapi import Request, Response
 from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
+from api import running
 from api.guards import SolveSlots, busy, check_size, take_slots
 from api.observe import Metrics
 from api.problems import ProblemError
@@ -74,15 +76,16 @@ async def solve(
     work: Callable[[SolveOptions, int], T],
     wanted: int = 1,
 ) -> T:
-    """work(options, slots taken) in a worker thread, holding up to `wanted` solver slots
-    until it ends."""
+    """work(options, slots taken) in a thread of its own, holding up to `wanted` solver
+    slots until it ends, cancelled if the client hangs up."""
     counts = {"mentors": len(pool.mentors), "mentees": len(pool.mentees)}
     http.scope.setdefault("state", {})["log_fields"] = counts
     taken = take_slots(slots, settings, wanted)
-    try:
-        return await run_in_threadpool(work, options, taken)
-    finally:
-        slots.give_back(taken)
+    return await running.run(
+        http,
+        lambda cancel: work(replace(options, cancel=cancel), taken),
+        lambda: slots.give_back(taken),
+    )
 
 
 async def as_json(answer: BaseModel, language: str) -> Response:
