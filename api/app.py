@@ -50,8 +50,8 @@ def _watch(app: FastAPI) -> None:
     metrics: Metrics = app.state.metrics
     metrics.gauge(
         "binome_solver_slots_busy",
-        "Solver slots held.",
-        lambda: {"": slots.busy},
+        "Solver slots held, by the size of the requests holding them.",
+        lambda: {'size="large"': slots.busy_large, 'size="small"': slots.busy - slots.busy_large},
     )
     metrics.gauge(
         "binome_bodies_receiving",
@@ -71,7 +71,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description="Optimisation-based mentor–mentee matching: provably optimal, fast, explained.",
     )
     app.state.settings = settings
-    app.state.slots = SolveSlots(settings.max_concurrent_solves)
+    app.state.slots = SolveSlots(
+        settings.max_concurrent_solves, settings.small_solve_slots, settings.small_request_pairs
+    )
     app.state.solve_threads = solve_threads(settings.max_concurrent_solves)
     app.state.buffers = BodyBuffers(settings.max_buffered_bodies, settings.max_buffered_bytes)
     app.state.metrics = Metrics()

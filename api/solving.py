@@ -14,7 +14,7 @@ from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
 from api import running
-from api.guards import SolveSlots, busy, check_size, take_slots
+from api.guards import SolveSlots, busy, check_size, solve_weight, take_slots
 from api.observe import Metrics
 from api.problems import ProblemError
 from api.reading import Count, Model, parsed
@@ -67,6 +67,11 @@ async def read_request(
     return await parsed(http, settings, model, counted_early(settings, where))
 
 
+def weight(request: MatchRequest) -> int:
+    """The request's weight for admission (`api.guards.solve_weight`)."""
+    return solve_weight(len(request.mentors), len(request.mentees))
+
+
 async def solve(
     http: Request,
     settings: Settings,
@@ -77,14 +82,15 @@ async def solve(
     wanted: int = 1,
 ) -> T:
     """work(options, slots taken) in a thread of its own, holding up to `wanted` solver
-    slots until it ends, cancelled if the client hangs up."""
+    slots for a pool of this size until it ends, cancelled if the client hangs up."""
     counts = {"mentors": len(pool.mentors), "mentees": len(pool.mentees)}
     http.scope.setdefault("state", {})["log_fields"] = counts
-    taken = take_slots(slots, settings, wanted)
+    size = weight(pool)
+    taken = take_slots(slots, settings, wanted, size)
     return await running.run(
         http,
         lambda cancel: work(replace(options, cancel=cancel), taken),
-        lambda: slots.give_back(taken),
+        lambda: slots.give_back(taken, size),
     )
 
 
