@@ -90,11 +90,20 @@ def get_slots(request: Request) -> SolveSlots:
     return slots
 
 
-def busy(slots: SolveSlots, settings: Settings) -> ProblemError:
+def busy(slots: SolveSlots, settings: Settings, weight: int = 0) -> ProblemError:
+    """503 naming the slots this request could have taken (BINOME_MAX_CONCURRENT_SOLVES,
+    and for a large one BINOME_SMALL_SOLVE_SLOTS kept from it)."""
+    detail = f"all {slots.size} solver slots (BINOME_MAX_CONCURRENT_SOLVES) are taken"
+    if not slots.is_small(weight) and slots.busy < slots.size:
+        detail = (
+            f"the {slots.size - slots.reserved} solver slots open to requests of more than "
+            f"{slots.small} mentor × mentee pairs are taken ({slots.reserved} more are kept "
+            f"for small ones: BINOME_SMALL_SOLVE_SLOTS)"
+        )
     return ProblemError(
         503,
         "Service busy",
-        f"all {slots.size} solver slots are taken; retry shortly",
+        f"{detail}; retry shortly",
         headers={"Retry-After": str(settings.retry_after_s)},
     )
 
@@ -104,7 +113,7 @@ def take_slots(slots: SolveSlots, settings: Settings, wanted: int = 1, weight: i
     with Retry-After when none is. The caller gives them back when the solves end."""
     taken = slots.take(wanted, weight)
     if taken == 0:
-        raise busy(slots, settings)
+        raise busy(slots, settings, weight)
     return taken
 
 

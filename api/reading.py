@@ -111,7 +111,10 @@ async def received(http: Request, settings: Settings) -> AsyncIterator[bytearray
     length = http.headers.get("content-length", "")
     reserved = int(length) if length.isdigit() else 0
     if not buffers.admit(reserved):
-        limits = f"{buffers.max_bodies} bodies or {buffers.max_bytes} bytes"
+        limits = (
+            f"BINOME_MAX_BUFFERED_BODIES {buffers.max_bodies}, "
+            f"BINOME_MAX_BUFFERED_BYTES {buffers.max_bytes}"
+        )
         raise _busy(settings, f"the service is receiving as many bodies as it takes ({limits})")
     body = bytearray()
     try:
@@ -128,7 +131,8 @@ async def received(http: Request, settings: Settings) -> AsyncIterator[bytearray
             body += message.get("body", b"")
             if len(body) > reserved:
                 if not buffers.grow(len(body) - reserved):
-                    raise _busy(settings, "the bodies being received fill the buffers")
+                    limit = f"BINOME_MAX_BUFFERED_BYTES {buffers.max_bytes}"
+                    raise _busy(settings, f"the bodies being received fill the buffers ({limit})")
                 reserved = len(body)
             more = message.get("more_body", False)
         yield body

@@ -143,8 +143,10 @@ def solves(live: Live) -> float:
 
 def writes(root: Path) -> dict[str, Any]:
     body = json.dumps(generate_pool(3000, 1000, 1)).encode()
-    # one malloc arena: the RSS follows what the server holds, not how many threads it ran
-    with serving({"MALLOC_ARENA_MAX": "1"}, root=root) as live:
+    # one malloc arena, large blocks always mapped: the RSS follows what the server holds,
+    # not how many threads it ran nor how its heap fragments
+    memory = {"MALLOC_ARENA_MAX": "1", "MALLOC_MMAP_THRESHOLD_": str(2**20)}
+    with serving(memory, root=root) as live:
         live.request("POST", "/v1/match", body, timeout=120)  # a read answer: the baseline
         baseline, sockets = live.rss_mb(), []
         for _ in range(30):

@@ -31,9 +31,10 @@ ENV = {
     "BINOME_READ_IDLE_TIMEOUT_S": "2",
     "BINOME_READ_TIMEOUT_S": "4",
     "BINOME_WRITE_TIMEOUT_S": "1",
-    # one malloc arena: the server's RSS then follows what it holds, not how many of its
-    # threads have touched memory
+    # one malloc arena, large blocks always mapped: the server's RSS then follows what it
+    # holds, not how many of its threads have touched memory nor how the heap fragments
     "MALLOC_ARENA_MAX": "1",
+    "MALLOC_MMAP_THRESHOLD_": str(MB),
 }
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from api.guards import SolveSlots
+from api.guards import SolveSlots, busy
 from api.settings import Settings
 from bench.hostile import slow_cpsat, tiny
 from bench.live import Live, head, read_head, serving
@@ -96,5 +96,8 @@ def test_large_requests_leave_the_small_slots_and_the_settings_leave_them_one() 
     assert (slots.take(5, weight=11), slots.take(5, weight=10), slots.take(1)) == (2, 1, 0)
     slots.give_back(2, weight=11)
     assert (slots.busy, slots.busy_large, slots.take(1, weight=10)) == (1, 0, 1)
+    large = SolveSlots(3, reserved=1, small=10)
+    assert large.take(3, weight=11) == 2  # the small slot stays free
+    assert "BINOME_SMALL_SOLVE_SLOTS" in busy(large, Settings(), weight=11).detail
     with pytest.raises(ValidationError, match="small_solve_slots"):
         Settings(max_concurrent_solves=2, small_solve_slots=2)
