@@ -1,22 +1,63 @@
 """The application factory: `create_app(settings)` wires routers, guards and middleware.
 
 Everything a running service holds lives on the application it builds: its settings, its
-solver slots and its metrics (`app.state`). Two apps in one process share nothing but the
-solver's block threads (`solver.runtime`), which the last app built sizes.
+solver slots, the bodies it is receiving and its metrics (`app.state`). Two apps in one
+process share nothing but the solver's block threads (`solver.runtime`), which the last
+app built sizes.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from starlette.types import ASGIApp
 
 from api import problems
 from api.guards import SolveSlots
 from api.limits import BodyLimit
 from api.observe import Metrics, Observe, configure_logging
+from api.openapi import with_request_bodies
+from api.reading import BodyBuffers, ClientGone, gone
 from api.routes import health, match, rematch, scenarios
+from api.running import solve_threads
 from api.settings import Settings
-from solver import runtime
+from api.writing import WriteTimeout
+from solver import MatchRequest, RematchRequest, ScenarioRequest, runtime
+
+
+class Service(FastAPI):
+    """FastAPI, with answers written under the write timeout by the outermost layer (outside
+    even the error handler, so that it holds the server's own `send`), and the bodies the
+    solving routes read themselves shown in the OpenAPI."""
+
+    def build_middleware_stack(self) -> ASGIApp:
+        settings: Settings = self.state.settings
+        return WriteTimeout(super().build_middleware_stack(), settings.write_timeout_s)
+
+    def openapi(self) -> dict[str, Any]:
+        if self.openapi_schema is None:
+            bodies = (MatchRequest, ScenarioRequest, RematchRequest)
+            self.openapi_schema = with_request_bodies(super().openapi(), bodies)
+        return self.openapi_schema
+
+
+def _watch(app: FastAPI) -> None:
+    """Gauges of what the service holds now: solver slots and bodies being received."""
+    slots: SolveSlots = app.state.slots
+    buffers: BodyBuffers = app.state.buffers
+    metrics: Metrics = app.state.metrics
+    metrics.gauge(
+        "binome_solver_slots_busy",
+        "Solver slots held, by the size of the requests holding them.",
+        lambda: {'size="large"': slots.busy_large, 'size="small"': slots.busy - slots.busy_large},
+    )
+    metrics.gauge(
+        "binome_bodies_receiving",
+        "Request bodies being received, and their bytes.",
+        lambda: {'unit="bodies"': buffers.bodies, 'unit="bytes"': buffers.bytes},
+    )
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -24,15 +65,21 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     configure_logging(settings.log_format)
     runtime.configure(block_threads=settings.block_threads)
-    app = FastAPI(
+    app = Service(
         title="binome",
         version="0.1.0",
         description="Optimisation-based mentor–mentee matching: provably optimal, fast, explained.",
     )
     app.state.settings = settings
-    app.state.slots = SolveSlots(settings.max_concurrent_solves)
+    app.state.slots = SolveSlots(
+        settings.max_concurrent_solves, settings.small_solve_slots, settings.small_request_pairs
+    )
+    app.state.solve_threads = solve_threads(settings.max_concurrent_solves)
+    app.state.buffers = BodyBuffers(settings.max_buffered_bodies, settings.max_buffered_bytes)
     app.state.metrics = Metrics()
+    _watch(app)
     problems.install(app)
+    app.add_exception_handler(ClientGone, gone)
     for router in (match.router, scenarios.router, rematch.router, health.router):
         app.include_router(router)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
@@ -43,6 +90,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             allow_methods=["GET", "POST"],
             allow_headers=["Authorization", "Content-Type", "Accept-Language", "X-Request-ID"],
         )
-    # outermost: every answer, refusals included, is logged and counted
+    # outermost but for the write timeout: every answer, refusals included, is logged and counted
     app.add_middleware(Observe, metrics=app.state.metrics)
     return app

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import hmac
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Annotated, Any
 
 from fastapi import Depends, Header, Request
@@ -38,29 +36,52 @@ def authorised(
         )
 
 
+def solve_weight(mentors: int, mentees: int) -> int:
+    """How heavy a solve is for admission: its candidate pairs (mentors × mentees)."""
+    return mentors * mentees
+
+
 class SolveSlots:
     """At most `size` solves at once, across every request; a request that finds no free
-    slot is refused at once (503), never queued."""
+    slot is refused at once (503), never queued. `reserved` of them only small requests
+    (of weight at most `small`) may take: large requests hold at most `size - reserved`
+    at once, so a 1 × 1 request is served while large pools fill the rest."""
 
-    def __init__(self, size: int) -> None:
-        self.size = size
+    def __init__(self, size: int, reserved: int = 0, small: int = 0) -> None:
+        self.size, self.reserved, self.small = size, reserved, small
         self._lock = threading.Lock()
         self._busy = 0
+        self._large = 0
 
-    def take(self, wanted: int = 1) -> int:
-        """Up to `wanted` free slots, taken now: how many (0 when none is free)."""
+    def is_small(self, weight: int) -> bool:
+        return weight <= self.small
+
+    def take(self, wanted: int = 1, weight: int = 0) -> int:
+        """Up to `wanted` free slots for solves of this weight, taken now: how many (0 when
+        none is free to it)."""
         with self._lock:
-            taken = max(0, min(wanted, self.size - self._busy))
+            free = self.size - self._busy
+            if not self.is_small(weight):
+                free = min(free, self.size - self.reserved - self._large)
+            taken = max(0, min(wanted, free))
             self._busy += taken
+            if not self.is_small(weight):
+                self._large += taken
             return taken
 
-    def give_back(self, count: int = 1) -> None:
+    def give_back(self, count: int = 1, weight: int = 0) -> None:
         with self._lock:
             self._busy -= count
+            if not self.is_small(weight):
+                self._large -= count
 
     @property
     def busy(self) -> int:
         return self._busy
+
+    @property
+    def busy_large(self) -> int:
+        return self._large
 
 
 def get_slots(request: Request) -> SolveSlots:
@@ -69,23 +90,31 @@ def get_slots(request: Request) -> SolveSlots:
     return slots
 
 
-@contextmanager
-def solve_slots(slots: SolveSlots, settings: Settings, wanted: int = 1) -> Iterator[int]:
-    """Up to `wanted` solver slots for the length of the solves (how many were free), or
-    503 with Retry-After when none is. Held only around the solves, so they are free again
-    before the answer is sent."""
-    taken = slots.take(wanted)
-    if taken == 0:
-        raise ProblemError(
-            503,
-            "Service busy",
-            f"all {slots.size} solver slots are taken; retry shortly",
-            headers={"Retry-After": str(settings.retry_after_s)},
+def busy(slots: SolveSlots, settings: Settings, weight: int = 0) -> ProblemError:
+    """503 naming the slots this request could have taken (BINOME_MAX_CONCURRENT_SOLVES,
+    and for a large one BINOME_SMALL_SOLVE_SLOTS kept from it)."""
+    detail = f"all {slots.size} solver slots (BINOME_MAX_CONCURRENT_SOLVES) are taken"
+    if not slots.is_small(weight) and slots.busy < slots.size:
+        detail = (
+            f"the {slots.size - slots.reserved} solver slots open to requests of more than "
+            f"{slots.small} mentor × mentee pairs are taken ({slots.reserved} more are kept "
+            f"for small ones: BINOME_SMALL_SOLVE_SLOTS)"
         )
-    try:
-        yield taken
-    finally:
-        slots.give_back(taken)
+    return ProblemError(
+        503,
+        "Service busy",
+        f"{detail}; retry shortly",
+        headers={"Retry-After": str(settings.retry_after_s)},
+    )
+
+
+def take_slots(slots: SolveSlots, settings: Settings, wanted: int = 1, weight: int = 0) -> int:
+    """Up to `wanted` solver slots for solves of this weight (how many were free), or 503
+    with Retry-After when none is. The caller gives them back when the solves end."""
+    taken = slots.take(wanted, weight)
+    if taken == 0:
+        raise busy(slots, settings, weight)
+    return taken
 
 
 def check_size(

@@ -1,4 +1,5 @@
-"""Bodies beyond BINOME_MAX_BODY_BYTES are refused with 413, before they are read whole."""
+"""Bodies beyond BINOME_MAX_BODY_BYTES are refused with 413, before they are read whole, and
+their connection closed (the rest of such a body is not read)."""
 
 from __future__ import annotations
 
@@ -7,10 +8,12 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.problems import PROBLEM_JSON, problem
 
+CLOSE = {"Connection": "close"}
+
 
 class BodyTooLarge(HTTPException):
     def __init__(self, limit: int) -> None:
-        super().__init__(413, f"the body is larger than {limit} bytes")
+        super().__init__(413, f"the body is larger than {limit} bytes", headers=CLOSE)
 
 
 class BodyLimit:
@@ -27,6 +30,7 @@ class BodyLimit:
         declared = dict(scope.get("headers") or []).get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > limit:
             response = problem(413, "Request too large", f"the body is larger than {limit} bytes")
+            response.headers.update(CLOSE)
             await response(scope, receive, send)
             return
         received = 0

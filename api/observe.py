@@ -12,6 +12,7 @@ import threading
 import time
 import uuid
 from collections import defaultdict
+from collections.abc import Callable
 from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -20,6 +21,14 @@ log = logging.getLogger("binome.access")
 REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60)
 SIZE_BUCKETS = (10, 30, 100, 300, 1000, 3000, 10000, 30000, 100000)
+METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE"})
+GONE = 499  # the client hung up before an answer was sent (nothing was)
+
+
+def method_label(method: str) -> str:
+    """The method as a metrics label and in logs: a known one, else `other` (any token is a
+    method to HTTP, and each would be a series of its own)."""
+    return method if method in METHODS else "other"
 
 
 class JsonLines(logging.Formatter):
@@ -82,6 +91,11 @@ class Metrics:
         self.latency: dict[str, Histogram] = {}
         self.solves: dict[tuple[str, str], int] = defaultdict(int)
         self.pool_sizes = Histogram(SIZE_BUCKETS)
+        self.gauges: list[tuple[str, str, Callable[[], dict[str, float]]]] = []
+
+    def gauge(self, name: str, help_text: str, read: Callable[[], dict[str, float]]) -> None:
+        """A gauge read when /metrics is: `read()` gives the value of each label set."""
+        self.gauges.append((name, help_text, read))
 
     def request(self, method: str, route: str, status: int, seconds: float) -> None:
         with self.lock:
@@ -119,6 +133,9 @@ class Metrics:
                 "# TYPE binome_pool_participants histogram",
                 *self.pool_sizes.lines("binome_pool_participants", ""),
             ]
+            for name, help_text, read in self.gauges:
+                lines += [f"# HELP {name} {help_text}", f"# TYPE {name} gauge"]
+                lines += [f"{name}{{{labels}}} {value:g}" for labels, value in read().items()]
             return "\n".join(lines) + "\n"
 
 
@@ -137,7 +154,7 @@ class Observe:
         given = headers.get(b"x-request-id", b"").decode("latin-1")
         request_id = given if REQUEST_ID.match(given) else uuid.uuid4().hex
         scope.setdefault("state", {})["request_id"] = request_id
-        started, status = time.perf_counter(), 500
+        started, status = time.perf_counter(), 0
 
         async def send_with_id(message: Message) -> None:
             nonlocal status
@@ -149,22 +166,28 @@ class Observe:
                 ]
             await send(message)
 
+        failed = True
         try:
             await self.app(scope, receive, send_with_id)
+            failed = False
         finally:
-            seconds = time.perf_counter() - started
-            route = scope.get("route")
-            path = getattr(route, "path", None) or "unmatched"
-            self.metrics.request(scope["method"], path, status, seconds)
-            fields = scope["state"].get("log_fields", {})
-            log.info(
-                "request",
-                extra={
-                    "request_id": request_id,
-                    "method": scope["method"],
-                    "route": path,
-                    "status": status,
-                    "duration_ms": round(seconds * 1000, 1),
-                    **fields,
-                },
-            )
+            self.ended(scope, status or (500 if failed else GONE), time.perf_counter() - started)
+
+    def ended(self, scope: Scope, status: int, seconds: float) -> None:
+        """Count the request and log its line: ids, route, status, timing and counts."""
+        route = scope.get("route")
+        path = getattr(route, "path", None) or "unmatched"
+        method = method_label(scope["method"])
+        self.metrics.request(method, path, status, seconds)
+        state = scope["state"]
+        log.info(
+            "request",
+            extra={
+                "request_id": state["request_id"],
+                "method": method,
+                "route": path,
+                "status": status,
+                "duration_ms": round(seconds * 1000, 1),
+                **state.get("log_fields", {}),
+            },
+        )

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 
 from fastapi import Request
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 MIN_KEY_LENGTH = 16
@@ -35,13 +35,46 @@ class Settings(BaseSettings):
         40_000_000, ge=1, le=2_000_000_000, description="Mentors × mentees."
     )
     max_concurrent_solves: int = Field(
-        2,
+        3,
         ge=1,
         le=256,
         description="Solver slots: solves running at once (a what-if call holds one per solve "
-        "it runs at once); beyond, 503 with Retry-After.",
+        "it runs at once), BINOME_SMALL_SOLVE_SLOTS of them for small requests only; beyond, "
+        "503 with Retry-After.",
+    )
+    small_solve_slots: int = Field(
+        1,
+        ge=0,
+        le=255,
+        description="Of the solver slots, how many only small requests may take (so they "
+        "never starve behind large ones); fewer than BINOME_MAX_CONCURRENT_SOLVES.",
+    )
+    small_request_pairs: int = Field(
+        10_000, ge=1, le=2_000_000_000, description="Mentors × mentees of a small request."
     )
     retry_after_s: int = Field(2, ge=1, le=3600, description="Retry-After of a 503.")
+    read_idle_timeout_s: float = Field(
+        10.0, gt=0, le=3600, description="Longest wait for the next piece of a body; else 408."
+    )
+    read_timeout_s: float = Field(
+        60.0, gt=0, le=3600, description="Longest time to receive a whole body; else 408."
+    )
+    write_timeout_s: float = Field(
+        10.0,
+        gt=0,
+        le=3600,
+        description="Longest wait for a client to take the next piece of an answer; beyond, "
+        "the connection is aborted.",
+    )
+    max_buffered_bodies: int = Field(
+        16, ge=1, le=10_000, description="Bodies being received at once; beyond, 503."
+    )
+    max_buffered_bytes: int = Field(
+        128 * 2**20,
+        ge=1024,
+        le=2**40,
+        description="Bytes of the bodies being received at once; beyond, 503.",
+    )
     api_keys: str = Field(
         "", description="Comma-separated; when set, /v1/* needs Authorization: Bearer <key>."
     )
@@ -60,6 +93,17 @@ class Settings(BaseSettings):
         if short:
             raise ValueError(f"API keys need at least {MIN_KEY_LENGTH} characters")
         return value
+
+    @model_validator(mode="after")
+    def limits_that_can_be_met(self) -> Settings:
+        if self.small_solve_slots >= self.max_concurrent_solves:
+            raise ValueError(
+                "small_solve_slots must be fewer than max_concurrent_solves "
+                "(set BINOME_SMALL_SOLVE_SLOTS=0 for a single slot)"
+            )
+        if self.max_buffered_bytes < self.max_body_bytes:
+            raise ValueError("max_buffered_bytes must be at least max_body_bytes")
+        return self
 
     @property
     def keys(self) -> list[str]:

@@ -1,4 +1,5 @@
-"""Liveness and metrics: open without an API key."""
+"""Liveness and metrics: open without an API key, answered on the event loop itself (no
+worker thread to wait for), so they answer whatever the load."""
 
 from __future__ import annotations
 
@@ -9,12 +10,18 @@ router = APIRouter(tags=["health"])
 
 
 @router.get("/healthz")
-def healthz() -> dict[str, str]:
-    """Liveness: the process answers (no API key needed)."""
+async def healthz() -> dict[str, str]:
+    """Liveness: the process answers (no API key needed); HEAD too, for load balancers."""
     return {"status": "ok"}
 
 
+# HEAD, as GET without the body (a route of its own: one route with two methods would give
+# both operations one operationId, and HEAD of a GET needs no page of its own)
+router.head("/healthz", include_in_schema=False)(healthz)
+
+
 @router.get("/metrics", response_class=PlainTextResponse)
-def metrics(request: Request) -> str:
-    """Prometheus text format: requests by route and code, latency, solves, pool sizes."""
+async def metrics(request: Request) -> str:
+    """Prometheus text format: requests by route and code, latency, solves, pool sizes, and
+    gauges of what the service holds now."""
     return str(request.app.state.metrics.render())

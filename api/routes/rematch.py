@@ -6,9 +6,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Request, Response
 
-from api.guards import SolveSlots, authorised, check_size, get_slots, solve_slots
+from api.examples import REMATCH
+from api.guards import SolveSlots, authorised, check_size, get_slots
+from api.openapi import request_body
 from api.settings import Settings, get_settings
-from api.solving import REFUSALS, note, refused, solve_options
+from api.solving import REFUSALS, as_json, note, read_request, refused, solve, solve_options
 from solver import InvalidRequest, RematchRequest, RematchResponse, rematch
 
 router = APIRouter(prefix="/v1", tags=["rematch"], dependencies=[Depends(authorised)])
@@ -19,26 +21,26 @@ router = APIRouter(prefix="/v1", tags=["rematch"], dependencies=[Depends(authori
     response_model=RematchResponse,
     responses=REFUSALS,
     summary="Re-match after feedback, moving as few people as possible",
+    openapi_extra=request_body(RematchRequest, REMATCH),
 )
-def post_rematch(
-    request: RematchRequest,
+async def post_rematch(
     http: Request,
-    response: Response,
     settings: Annotated[Settings, Depends(get_settings)],
     slots: Annotated[SolveSlots, Depends(get_slots)],
     accept_language: Annotated[str | None, Header()] = None,
-) -> RematchResponse:
+) -> Response:
     """Well-rated pairs are kept, ended and badly rated pairs never re-form, leavers' pairs
     end, and any other current pair changes only when the change gains more than
     `program.rematch.change_penalty`. Every current pair is reported as kept, ended or
     moved, every new pair with its reason. Feedback comments are never logged nor returned."""
+    request = await read_request(http, settings, slots, RematchRequest, ("pool",))
     check_size(request.pool, settings, ("pool",))
     options = solve_options(settings, accept_language)
-    response.headers["Content-Language"] = options.language
     try:
-        with solve_slots(slots, settings):
-            answer = rematch(request, options)
+        answer = await solve(
+            http, settings, slots, options, request.pool, lambda opts, _: rematch(request, opts)
+        )
     except InvalidRequest as exc:
         raise refused(exc) from exc
     note(http, request.pool, answer.result)
-    return answer
+    return await as_json(answer, options.language)

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, Response
+from fastapi import APIRouter, Depends, Header, Request, Response
 
-from api.guards import SolveSlots, authorised, check_size, get_slots, solve_slots
+from api.examples import SCENARIOS
+from api.guards import SolveSlots, authorised, check_size, get_slots
+from api.openapi import request_body
 from api.settings import Settings, get_settings
-from api.solving import REFUSALS, refused, solve_options
+from api.solving import REFUSALS, as_json, read_request, refused, solve, solve_options
 from solver import (
     InvalidRequest,
     ScenarioRequest,
     ScenarioResponse,
+    SolveOptions,
     VariantError,
     run_scenarios,
 )
@@ -25,30 +28,35 @@ router = APIRouter(prefix="/v1", tags=["scenarios"], dependencies=[Depends(autho
     response_model=ScenarioResponse,
     responses=REFUSALS,
     summary="Compare what-if variants of a pool",
+    openapi_extra=request_body(ScenarioRequest, SCENARIOS),
 )
-def post_scenarios(
-    request: ScenarioRequest,
-    response: Response,
+async def post_scenarios(
+    http: Request,
     settings: Annotated[Settings, Depends(get_settings)],
     slots: Annotated[SolveSlots, Depends(get_slots)],
     accept_language: Annotated[str | None, Header()] = None,
-) -> ScenarioResponse:
+) -> Response:
     """Each variant (a JSON Merge Patch on the base, plus `add_mentors`, `add_mentees` and
     `remove`) is solved exactly as `/v1/match` would solve the patched request, within the
     base's time budget, and returned with its metrics, their change against the base, the
     mentees who moved and the unmatched. One solver slot is held per solve running at once
     (up to `BINOME_SCENARIO_WORKERS`, as many as are free)."""
+    request = await read_request(http, settings, slots, ScenarioRequest, ("base",))
     check_size(request.base, settings, ("base",))
     options = solve_options(settings, accept_language)
-    response.headers["Content-Language"] = options.language
     solves = 1 + len(request.variants)
+
+    def compare(opts: SolveOptions, workers: int) -> ScenarioResponse:
+        return run_scenarios(
+            request,
+            opts,
+            workers=workers,
+            admit=lambda where, body: check_size(body, settings, where),
+        )
+
+    wanted = min(settings.scenario_workers, solves)
     try:
-        with solve_slots(slots, settings, min(settings.scenario_workers, solves)) as workers:
-            return run_scenarios(
-                request,
-                options,
-                workers=workers,
-                admit=lambda where, body: check_size(body, settings, where),
-            )
+        answer = await solve(http, settings, slots, options, request.base, compare, wanted)
     except (VariantError, InvalidRequest) as exc:
         raise refused(InvalidRequest(exc.errors)) from exc
+    return await as_json(answer, options.language)
