@@ -81,11 +81,11 @@ def test_a_cancelled_solve_stops_at_the_next_stage_and_says_so(
 def test_a_cancel_reaches_a_running_highs_search() -> None:
     import highspy
 
-    from solver.engines.large.reduced_share import _run
+    from solver.engines.large.share_lp import run_highs
     from solver.runtime import Cancel, Cancelled
 
     cancel, highs = Cancel(), highspy.Highs()
     highs.setOptionValue("output_flag", False)
     cancel.cancel()  # already gone: the search is interrupted at once
     with pytest.raises(Cancelled):
-        _run(highs, cancel)
+        run_highs(highs, cancel)

@@ -26,7 +26,6 @@ from __future__ import annotations
 import logging
 import math
 import time
-from dataclasses import dataclass
 
 import highspy
 import numpy as np
@@ -41,8 +40,8 @@ from solver.engines.flow import (
     flow_relaxation,
     score_flow,
 )
+from solver.engines.large.share_lp import Counts, highs_with, run_highs, share_model
 from solver.rules.program import CrossShare, Fair, MaxSamePerMentor
-from solver.rules.program.base import NO_BOUND
 from solver.rules.program.cross import SHARE_SCALE
 from solver.runtime import Cancel
 
@@ -53,12 +52,6 @@ SAFETY = 1e-6  # score units kept beyond the reduced-cost threshold, for LP roun
 
 
 MIP_ABS_GAP = 1e-7  # score units: HiGHS stops when the total is proven within this
-
-
-@dataclass(frozen=True)
-class Counts:
-    classes: np.ndarray
-    counts: np.ndarray
 
 
 def _cross_value(
@@ -107,85 +100,15 @@ def _incumbent(
     return best
 
 
-def _bound(values: np.ndarray, unit: int) -> np.ndarray:
-    """Row sides for HiGHS: divided by the rows' unit, ±NO_BOUND as infinite."""
-    side = values.astype(float) / unit
-    side[values >= NO_BOUND] = highspy.kHighsInf
-    side[values <= -NO_BOUND] = -highspy.kHighsInf
-    return side
-
-
-def _coordinates(inst: Instance, counts: Counts, keep: np.ndarray) -> tuple[list[np.ndarray], ...]:
-    """(rows, columns, values, lower, upper) parts of the LP: class counts (row c: class c,
-    0 is empty), one mentor per mentee, capacities, then the rules' rows over kept arcs."""
-    rows, cols = inst.rows[keep], inst.cols[keep]
-    n_arcs, n, m, k = len(rows), inst.n_mentees, inst.n_mentors, len(counts.counts)
-    arcs = np.arange(n_arcs)
-    entry_rows = [counts.classes[rows], k + rows, k + n + cols]
-    entry_cols, entry_values = [arcs] * 3, [np.ones(n_arcs)] * 3
-    lower = [counts.counts.astype(float), np.zeros(n), np.zeros(m)]
-    upper = [counts.counts.astype(float), np.ones(n), inst.capacity.astype(float)]
-    column = np.full(len(inst.rows), -1)
-    column[keep] = arcs
-    first = k + n + m
-    for linear in (lin for rule in inst.rules for lin in rule.linear(inst)):
-        if linear.family is None:
-            continue  # a level only (fair): handled by the score floor
-        chosen = column[linear.var] >= 0
-        entry_rows.append(first + linear.row[chosen])
-        entry_cols.append(column[linear.var[chosen]])
-        entry_values.append(linear.coef[chosen] / linear.unit)
-        lower.append(_bound(linear.lower, linear.unit))
-        upper.append(_bound(linear.upper, linear.unit))
-        first += linear.rows
-    return entry_rows, entry_cols, entry_values, lower, upper
-
-
-def _model(inst: Instance, counts: Counts, keep: np.ndarray) -> highspy.HighsLp:
-    """The matching with its side rows as an LP over the kept arcs, built from arrays."""
-    entry_rows, entry_cols, entry_values, lower, upper = _coordinates(inst, counts, keep)
-    row, col = np.concatenate(entry_rows), np.concatenate(entry_cols)
-    value = np.concatenate(entry_values)
-    order = np.lexsort((row, col))
-    n_arcs = int(keep.sum())
-    lp = highspy.HighsLp()
-    lp.num_col_, lp.num_row_ = n_arcs, int(sum(len(part) for part in lower))
-    lp.sense_ = highspy.ObjSense.kMaximize
-    lp.col_cost_ = inst.gain[keep] / SCORE_SCALE
-    lp.col_lower_, lp.col_upper_ = np.zeros(n_arcs), np.ones(n_arcs)
-    lp.row_lower_, lp.row_upper_ = np.concatenate(lower), np.concatenate(upper)
-    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-    lp.a_matrix_.start_ = np.searchsorted(col[order], np.arange(n_arcs + 1)).astype(np.int32)
-    lp.a_matrix_.index_ = row[order].astype(np.int32)
-    lp.a_matrix_.value_ = value[order].astype(float)
-    return lp
-
-
-def _highs(lp: highspy.HighsLp, **options: float | int | bool) -> highspy.Highs:
-    highs = highspy.Highs()
-    highs.setOptionValue("output_flag", False)
-    highs.setOptionValue("threads", 1)
-    for name, value in options.items():
-        highs.setOptionValue(name, value)
-    highs.passModel(lp)
-    return highs
-
-
-def _run(highs: highspy.Highs, cancel: Cancel) -> None:
-    """HiGHS's search, which `cancel` interrupts (then `Cancelled` is raised)."""
-    highs.HandleUserInterrupt = True
-    with cancel.stopping(highs.cancelSolve):
-        highs.run()
-    cancel.check()
-
-
 def _lp_reduced_costs(
     inst: Instance, counts: Counts, keep: np.ndarray, deadline: float, cancel: Cancel
 ) -> tuple[float, np.ndarray] | None:
     """LP bound (score units) and reduced costs of the kept arcs, or None if HiGHS fails or
     the time left runs out."""
-    highs = _highs(_model(inst, counts, keep), time_limit=max(deadline - time.monotonic(), 0.01))
-    _run(highs, cancel)
+    highs = highs_with(
+        share_model(inst, counts, keep), time_limit=max(deadline - time.monotonic(), 0.01)
+    )
+    run_highs(highs, cancel)
     if highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
         log.warning("LP bound not optimal: %s", highs.modelStatusToString(highs.getModelStatus()))
         return None
@@ -202,13 +125,13 @@ def _mip_optimum(
     cancel: Cancel,
 ) -> Solution | None:
     """HiGHS branch and bound on the surviving arcs, started from the incumbent."""
-    lp = _model(inst, counts, keep)
+    lp = share_model(inst, counts, keep)
     lp.integrality_ = [highspy.HighsVarType.kInteger] * lp.num_col_
     remaining = max(deadline - time.monotonic(), 0.01)
-    highs = _highs(lp, mip_rel_gap=0.0, mip_abs_gap=MIP_ABS_GAP, time_limit=remaining)
+    highs = highs_with(lp, mip_rel_gap=0.0, mip_abs_gap=MIP_ABS_GAP, time_limit=remaining)
     start = (incumbent[inst.rows[keep]] == inst.cols[keep]).astype(float)
     highs.setSolution(lp.num_col_, np.arange(lp.num_col_, dtype=np.int32), start)
-    _run(highs, cancel)
+    run_highs(highs, cancel)
     status = highs.getModelStatus()
     info = highs.getInfo()
     if info.primal_solution_status != highspy.SolutionStatus.kSolutionStatusFeasible:
@@ -265,6 +188,30 @@ def _survivors(
     return bound, survivors
 
 
+def _exact(
+    inst: Instance,
+    counts: Counts,
+    survivors: np.ndarray,
+    incumbent: np.ndarray,
+    deadline: float,
+    exact: str,
+    seed: int,
+    num_workers: int,
+    cancel: Cancel,
+) -> Solution | None:
+    """The exact search on the surviving arcs: HiGHS branch and bound, or CP-SAT."""
+    if exact == "mip":
+        return _mip_optimum(inst, counts, survivors, incumbent, deadline, cancel)
+    return solve_cpsat(
+        inst.subset(survivors),
+        time_limit_s=max(deadline - time.monotonic(), 0.01),
+        seed=seed,
+        num_workers=num_workers,
+        hint=incumbent,
+        cancel=cancel,
+    )
+
+
 def solve_reduced(
     inst: Instance,
     *,
@@ -293,19 +240,9 @@ def solve_reduced(
     if incumbent is None or reduced is None:
         return None
     bound, survivors = reduced
-    if exact == "mip":
-        solution = _mip_optimum(inst, counts, survivors, incumbent, deadline, cancel)
-    else:
-        remaining = max(deadline - time.monotonic(), 0.01)
-        sub = inst.subset(survivors)
-        solution = solve_cpsat(
-            sub,
-            time_limit_s=remaining,
-            seed=seed,
-            num_workers=num_workers,
-            hint=incumbent,
-            cancel=cancel,
-        )
+    solution = _exact(
+        inst, counts, survivors, incumbent, deadline, exact, seed, num_workers, cancel
+    )
     if solution is not None and solution.proven:
         return solution
     gain_bound = round(bound * SCORE_SCALE)  # the LP bound holds for the whole request
