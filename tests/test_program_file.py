@@ -50,3 +50,36 @@ def test_feedback_about_a_mentee_without_mentor_names_the_round(tmp_path: Path) 
 def test_program_files_are_told_from_scenario_files() -> None:
     assert is_program_file(YEAR)
     assert not is_program_file(ROOT / "scenarios" / "lower_capacity.yaml")
+
+
+def test_the_year_played_from_the_manager_s_files_is_the_same_from_csv_or_xlsx(
+    tmp_path: Path,
+) -> None:
+    """The French Excel CSV (';', BOM) and the English workbook hold the same feedback."""
+    from_csv = play(ROOT / "scenarios" / "program_year_files.yaml")
+    assert from_csv.passed, [(r.name, r.checks) for r in from_csv.rounds]
+    text = (ROOT / "scenarios" / "program_year_files.yaml").read_text("utf-8")
+    (tmp_path / "examples").symlink_to(ROOT / "scenarios" / "examples")
+    changed = tmp_path / "year.yaml"
+    changed.write_text(text.replace("company_feedback_fr.csv", "company_feedback.xlsx"), "utf-8")
+    from_xlsx = play(changed)
+    assert [(r.name, r.counts, r.checks) for r in from_xlsx.rounds] == [
+        (r.name, r.counts, r.checks) for r in from_csv.rounds
+    ]
+    assert from_csv.rounds[1].counts["ended"] == 5
+
+
+def test_the_example_feedback_files_are_what_their_generator_writes(tmp_path: Path) -> None:
+    import openpyxl
+
+    from scenarios import feedback_examples
+
+    examples = ROOT / "scenarios" / "examples"
+    rows = feedback_examples.rows()
+    assert (examples / "company_feedback_fr.csv").read_bytes() == feedback_examples.french_csv(rows)
+    feedback_examples.english_workbook(rows, tmp_path / "feedback.xlsx")
+
+    def cells(path: Path) -> list[tuple[object, ...]]:
+        return list(openpyxl.load_workbook(path).active.iter_rows(values_only=True))
+
+    assert cells(examples / "company_feedback.xlsx") == cells(tmp_path / "feedback.xlsx")
