@@ -221,33 +221,3 @@ def is_program_file(path: Path) -> bool:
     except (OSError, yaml.YAMLError) as exc:
         raise ScenarioFileError(f"{path}: {exc}") from exc
     return isinstance(spec, dict) and "rounds" in spec
-
-
-def _rows(result: Play) -> list[list[str]]:
-    rows = [["round", *COLUMNS]]
-    for r in result.rounds:
-        cells = [r.name, r.status]
-        for column in COLUMNS[1:]:
-            value = r.counts.get(column)
-            cells.append("" if value is None else f"{value:g}")
-        rows.append(cells)
-    return rows
-
-
-def play_table(result: Play) -> str:
-    """The rounds side by side, for a terminal."""
-    rows = _rows(result)
-    widths = [max(len(row[c]) for row in rows) for c in range(len(rows[0]))]
-    return "\n".join(
-        "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)) for row in rows
-    )
-
-
-def play_csv(result: Play) -> str:
-    """The same table as CSV."""
-    import csv
-    import io
-
-    out = io.StringIO()
-    csv.writer(out).writerows(_rows(result))
-    return out.getvalue()

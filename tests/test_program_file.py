@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from cli.playing import rounds_table
 from scenarios.files import ScenarioFileError
-from scenarios.rounds import is_program_file, play, play_csv, play_table
+from scenarios.rounds import is_program_file, play
 
 ROOT = Path(__file__).resolve().parent.parent
 YEAR = ROOT / "scenarios" / "program_year.yaml"
@@ -20,9 +21,9 @@ def test_the_example_year_keeps_every_promise_and_expectation() -> None:
         promises = dict(result.checks[:2])
         assert promises == {"no ended pair re-formed": True, "every well-rated pair kept": True}
     assert played.passed, [(r.name, r.checks) for r in played.rounds]
-    table = play_table(played)
-    assert len(table.splitlines()) == 4 and "autumn review" in table
-    assert play_csv(played).splitlines()[0].startswith("round,status,matched_mentees")
+    table = rounds_table(played, "en")
+    assert [row[0] for row in table.rows] == ["first match", "mid-year review", "autumn review"]
+    assert table.headers[:4] == ["Round", "Status", "Matched mentees", "Match rate"]
 
 
 def test_an_expectation_that_does_not_hold_fails_the_play(tmp_path: Path) -> None:
