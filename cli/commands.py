@@ -11,6 +11,7 @@ import typer
 from rich.progress import Progress
 
 from cli import playing, report, text
+from cli.expectations import in_words
 from cli.inputs import pool_body, rematch_body, with_program
 from cli.speaking import refusals, say, warn
 from exports import (
@@ -158,7 +159,8 @@ def _write_reports(
     if reports.html is not None:
         page = report.html_report(loaded.title, result, checks, language, people)
         reports.html.write_text(page, encoding="utf-8")
-    book = comparison_book(result, checks, people, language)
+    said = [(name, in_words(text, language), met) for name, text, met in checks]
+    book = comparison_book(result, said, people, language)
     for out in (reports.csv, reports.xlsx):
         if out is not None:
             write(out, book, result, language)

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from cli import text
+from cli.expectations import in_words
 from cli.report import page
 from cli.speaking import refusals, say
 from exports import Book, Cell, Number, Table, write
@@ -22,10 +23,15 @@ if TYPE_CHECKING:
     from cli.commands import Reports
 
 PERCENTS = {"match_rate", "mean_score"}
+PROMISES = {rounds.NO_REFORM: "report.promise.no_reform", rounds.KEPT: "report.promise.kept"}
+
+
+def round_name(result: rounds.RoundResult, language: str) -> str:
+    return word(language, "report.first_match") if result.name == rounds.FIRST else result.name
 
 
 def _cells(result: rounds.RoundResult, language: str) -> list[Cell]:
-    row: list[Cell] = [result.name, status_word(language, result.status)]
+    row: list[Cell] = [round_name(result, language), status_word(language, result.status)]
     for column in rounds.COLUMNS[1:]:
         value = result.counts.get(column)
         kind: Kind = "percent" if column in PERCENTS else "whole"
@@ -41,14 +47,21 @@ def rounds_table(played: rounds.Play, language: str) -> Table:
     return Table(word(language, "export.sheet.rounds"), headers, rows)
 
 
+def _check(text: str, language: str) -> str:
+    """A promise every round keeps, or an expectation of the file, in words."""
+    if text in PROMISES:
+        return word(language, PROMISES[text])
+    return in_words(text, language)
+
+
 def checks_table(played: rounds.Play, language: str) -> Table:
     keys = ("round", "expectation", "result")
     headers = [word(language, f"export.column.{key}") for key in keys]
-    rows: list[list[Cell]] = [
-        [r.name, said, word(language, "report.pass" if ok else "report.fail")]
-        for r in played.rounds
-        for said, ok in r.checks
-    ]
+    rows: list[list[Cell]] = []
+    for result in played.rounds:
+        for said, ok in result.checks:
+            verdict = word(language, "report.pass" if ok else "report.fail")
+            rows.append([round_name(result, language), _check(said, language), verdict])
     return Table(word(language, "report.checks"), headers, rows)
 
 
@@ -82,7 +95,8 @@ def play_file(language: str, path: Path, reports: Reports) -> None:
     for result in played.rounds:
         for said, ok in result.checks:
             verdict = say(language, "cli.check.pass" if ok else "cli.check.fail")
-            typer.echo(f"{verdict:<4}  {result.name}: {said}")
+            shown_check = word(language, PROMISES[said]) if said in PROMISES else said
+            typer.echo(f"{verdict:<4}  {round_name(result, language)}: {shown_check}")
     if reports.html is not None:
         reports.html.write_text(_html(played.title, [table, checks], language), "utf-8")
     book = Book([table, checks], table)

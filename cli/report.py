@@ -15,6 +15,7 @@ from __future__ import annotations
 from html import escape
 
 from cli.charts import chart
+from cli.expectations import in_words
 from exports import Directory, Number, named
 from exports.comparison import (
     LOWER_IS_BETTER,
@@ -206,7 +207,8 @@ def _expectations(checks: list[Check], language: str) -> str:
     rows = "".join(
         f'<tr><td><span class="badge {"pass" if ok else "fail"}">'
         f"{escape(word(language, 'report.pass' if ok else 'report.fail'))}</span></td>"
-        f"<td>{escape(name)}</td><td>{escape(text)}</td></tr>"
+        f'<td>{escape(name)}</td><td title="{escape(text)}">{escape(in_words(text, language))}'
+        "</td></tr>"
         for name, text, ok in checks
     )
     head = "".join(

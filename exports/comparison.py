@@ -32,7 +32,8 @@ METRICS = [
     "solve_seconds",
 ]
 COUNTS = {"matched_mentees", "blocking_pairs", "unmatched_mentees", "unmatched_mentors"}
-COUNTS |= {"unmatched", "changed_pairs"}
+COUNTS |= {"unmatched", "changed_pairs", "matched_volunteers", "kept", "ended", "moved", "new"}
+DECIMALS = {"solve_seconds", "objective"}
 LOWER_IS_BETTER = {"blocking_pairs", "unmatched_mentees", "unmatched_mentors", "changed_pairs"}
 NO_DELTA_SHOWN = {"changed_pairs"}  # already a difference from the base
 NOT_JUDGED = {"solve_seconds"}  # timing noise: its change is shown, never coloured
@@ -41,7 +42,7 @@ NOT_JUDGED = {"solve_seconds"}  # timing noise: its change is shown, never colou
 def kind_of(metric: str) -> Kind:
     if metric in COUNTS:
         return "whole"
-    return "decimal" if metric == "solve_seconds" else "percent"
+    return "decimal" if metric in DECIMALS else "percent"
 
 
 def scenarios(result: ScenarioResponse) -> list[Outcome]:

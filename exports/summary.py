@@ -51,7 +51,7 @@ def summary_rows(indicators: list[Indicator], language: str) -> list[list[Cell]]
 
 def summary_table(language: str, status: str, rows: list[list[Cell]]) -> Table:
     headers = [word(language, f"export.column.{key}") for key in ("indicator", "value", "meaning")]
-    first: list[Cell] = [word(language, "metric.status"), status, None]
+    first: list[Cell] = [word(language, "metric.status"), status, metric_help(language, "status")]
     return Table(word(language, "export.sheet.summary"), headers, [first, *rows])
 
 

@@ -26,7 +26,8 @@ FORMATS = {
     ("decimal", False): "0.00",
     ("decimal", True): "+0.00;-0.00;0.00",
 }
-MIN_WIDTH, MAX_WIDTH = 8, 70
+MIN_WIDTH, MAX_WIDTH = 8, 90
+HEADER_TWO_LINES = 30  # points
 HEADER_FILL = PatternFill("solid", fgColor="DDE7F0")
 SHEET_NAME_LIMIT = 31  # Excel's
 FORBIDDEN_IN_NAMES = str.maketrans({c: " " for c in "[]:*?/\\"})
@@ -54,8 +55,15 @@ def _fill(sheet: Worksheet, table: Table) -> None:
                 target.number_format = FORMATS[(cell.kind, cell.signed)]
 
 
+def _column_width(header: str, cells: list[Cell]) -> int:
+    """Wide enough for the content, and for the header on at most two lines."""
+    content = max([0, *(_width(cell) for cell in cells)]) + 2
+    header_width = max(len(header) // 2 + 2, max(map(len, header.split() or [""])) + 2)
+    return min(max(content, header_width, MIN_WIDTH), MAX_WIDTH)
+
+
 def _dress(sheet: Worksheet, table: Table) -> None:
-    """Header in bold and in view, filters, widths, a printable page."""
+    """Header in bold and in view (two lines where it needs them), filters, widths, pages."""
     for cell in sheet[1]:
         cell.font = Font(bold=True)
         cell.fill = HEADER_FILL
@@ -63,10 +71,14 @@ def _dress(sheet: Worksheet, table: Table) -> None:
     sheet.freeze_panes = "A2"
     if table.rows:
         sheet.auto_filter.ref = sheet.dimensions
-    for column, header in enumerate(table.headers, start=1):
-        longest = max([len(header) // 2 + 2, *(_width(row[column - 1]) + 2 for row in table.rows)])
-        letter = get_column_letter(column)
-        sheet.column_dimensions[letter].width = min(max(longest, MIN_WIDTH), MAX_WIDTH)
+    widths = [
+        _column_width(header, [row[k] for row in table.rows])
+        for k, header in enumerate(table.headers)
+    ]
+    for column, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(column)].width = width
+    if any(len(header) + 1 > width for header, width in zip(table.headers, widths, strict=True)):
+        sheet.row_dimensions[1].height = HEADER_TWO_LINES
     sheet.page_setup.orientation = "landscape"
     sheet.print_title_rows = "1:1"
 

@@ -42,6 +42,9 @@ from solver.whatif import flat_metrics, outcome
 
 Pair = tuple[str, str]
 Body = dict[str, Any]
+FIRST = "first match"  # the first round's name
+NO_REFORM = "no ended pair re-formed"  # the promises every round is checked for
+KEPT = "every well-rated pair kept"
 COLUMNS = ["status", "matched_mentees", "match_rate", "mean_score", "kept", "ended", "moved", "new"]
 
 
@@ -121,8 +124,8 @@ def _promises(answer: RematchResponse, ended_ever: set[Pair], keep: set[Pair]) -
     made = {(p.mentor, p.mentee) for p in answer.result.pairings}
     kept = {(n.mentor, n.mentee) for n in answer.kept}
     return [
-        ("no ended pair re-formed", not made & ended_ever),
-        ("every well-rated pair kept", keep <= kept),
+        (NO_REFORM, not made & ended_ever),
+        (KEPT, keep <= kept),
     ]
 
 
@@ -196,9 +199,7 @@ def _first(spec: dict[str, Any], program: Program, options: SolveOptions) -> Rou
     observed["status"] = first.status
     numbers = {key: float(v) for key, v in observed.items() if isinstance(v, float | int)}
     program.current = [{"mentor": p.mentor, "mentee": p.mentee} for p in first.pairings]
-    return RoundResult(
-        "first match", first.status, numbers, _expect(spec.get("expect") or [], observed)
-    )
+    return RoundResult(FIRST, first.status, numbers, _expect(spec.get("expect") or [], observed))
 
 
 def play(path: Path, options: SolveOptions | None = None, language: str = "en") -> Play:

@@ -259,7 +259,10 @@ def test_a_program_file_reads_current_pairs_and_feedback_files(tmp_path: Path) -
     )
     assert "ok    review: ended == 3" in result.stdout
     rounds = records(sheets(out)["Tours"])
-    assert [row["Tour"] for row in rounds] == ["first match", "review"]
+    assert [row["Tour"] for row in rounds] == ["premier appariement", "review"]
+    checks = records(sheets(out)["Vérifications"])
+    assert checks[0]["Attendu"] == "aucun binôme arrêté ne s'est reformé"
+    assert checks[-1]["Attendu"] == "Arrêtés = 3"
     assert '<html lang="fr">' in (tmp_path / "r.html").read_text("utf-8")
 
 
