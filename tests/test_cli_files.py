@@ -5,12 +5,14 @@ reports, and the errors (unknown extension, located errors all at once)."""
 from __future__ import annotations
 
 import json
+import shlex
 from collections.abc import Mapping
 from pathlib import Path
 
 import openpyxl
 import pytest
 from exported import EXAMPLES, POOL, csv_rows, records, sheets
+from test_docs import example
 from typer.testing import CliRunner, Result
 
 from cli.inputs import rematch_body
@@ -292,3 +294,28 @@ def test_a_report_option_takes_its_own_extension_only(tmp_path: Path) -> None:
     result = binome("scenarios", "run", scenario, "--xlsx", tmp_path / "table.csv")
     assert result.exit_code == 2
     assert "binome writes .xlsx files, not .csv" in result.stderr
+
+
+def test_the_commands_of_files_md_run_as_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "scenarios").symlink_to(EXAMPLES.parent)
+    for line in example("files-commands").text.splitlines():
+        program, *args = shlex.split(line)
+        assert program == "binome"
+        ok(*args)
+    assert list(sheets(tmp_path / "next.xlsx")) == [
+        "Binômes",
+        "Changements",
+        "Sans binôme",
+        "Synthèse",
+    ]
+    assert list(sheets(tmp_path / "year.xlsx")) == ["Tours", "Vérifications"]
+    assert '<html lang="fr">' in (tmp_path / "report.html").read_text("utf-8")
+
+
+def test_the_feedback_files_md_shows_is_the_example_file() -> None:
+    text = (EXAMPLES / "company_feedback_fr.csv").read_text("utf-8-sig").replace("\r\n", "\n")
+    shown = example("feedback-csv").text
+    assert text.startswith(shown) and shown.count("\n") == 4
