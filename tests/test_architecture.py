@@ -245,3 +245,15 @@ def test_the_optimum_check_counts_scores_at_the_solver_s_resolution() -> None:
     from solver.encode.quantise import SCORE_SCALE
 
     assert optimum.SCORE_SCALE == SCORE_SCALE
+
+
+def test_the_image_copies_every_package_the_project_installs() -> None:
+    """A package pyproject.toml installs but the Dockerfile leaves out breaks the image."""
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))
+    included = project["tool"]["setuptools"]["packages"]["find"]["include"]
+    packages = {pattern.rstrip("*") for pattern in included}
+    dockerfile = (ROOT / "Dockerfile").read_text("utf-8")
+    assert [p for p in sorted(packages) if f"COPY {p} ./{p}" not in dockerfile] == []
+    assert set(PACKAGES) == packages
