@@ -150,6 +150,14 @@ def test_rematch_reads_the_files_match_wrote_and_a_feedback_file(
     said = result.stdout
     assert "Ravi Martin (m0039)" in said and "Omar Martin (e0061)" in said
     assert "We never found" not in result.output and "jamais" not in result.output
+    assert "We never found" not in (tmp_path / "next.json").read_text("utf-8")
+    if suffix == ".csv":
+        assert "We never found" not in (tmp_path / "next.csv").read_text("utf-8-sig")
+    else:
+        cells = [
+            c.value for sheet in sheets(tmp_path / "next.xlsx").values() for r in sheet for c in r
+        ]
+        assert not [v for v in cells if isinstance(v, str) and "We never found" in v]
 
 
 def test_the_re_match_workbook_says_every_change_in_words(tmp_path: Path) -> None:
@@ -262,6 +270,8 @@ def test_a_program_file_reads_current_pairs_and_feedback_files(tmp_path: Path) -
     assert "ok    review: ended == 3" in result.stdout
     rounds = records(sheets(out)["Tours"])
     assert [row["Tour"] for row in rounds] == ["premier appariement", "review"]
+    rate = sheets(out)["Tours"]["D2"]
+    assert (rate.value, rate.number_format) == (0.8, "0.0%")
     checks = records(sheets(out)["Vérifications"])
     assert checks[0]["Attendu"] == "aucun binôme arrêté ne s'est reformé"
     assert checks[-1]["Attendu"] == "Arrêtés = 3"

@@ -11,10 +11,27 @@ from pathlib import Path
 import pytest
 from exported import ROOT, answer, csv_rows, header, names, records, request, sheets
 
-from exports import ExportError, answer_book, file_bytes, write
+from exports import (
+    ExportError,
+    answer_book,
+    comparison_book,
+    file_bytes,
+    rematch_book,
+    scenario_directory,
+    write,
+)
 from exports.cells import safe_text, unescaped
 from exports.words import status_sentence
-from solver import MatchRequest, MatchResponse, SolveOptions, match
+from solver import (
+    MatchRequest,
+    MatchResponse,
+    RematchRequest,
+    ScenarioRequest,
+    SolveOptions,
+    match,
+    rematch,
+    run_scenarios,
+)
 from solver.messages import available_languages, catalogue
 
 
@@ -213,3 +230,46 @@ def test_every_message_file_has_the_same_keys() -> None:
     assert {language: set(catalogue(language)) ^ english for language in available_languages()} == {
         language: set() for language in available_languages()
     }
+
+
+def test_a_re_match_csv_holds_pairs_ended_pairs_and_unmatched_in_words(tmp_path: Path) -> None:
+    body = {"pool": request().model_dump(mode="json", exclude_unset=True), "leaving": ["m0024"]}
+    body["current"] = [{"mentor": p.mentor, "mentee": p.mentee} for p in answer("fr").pairings]
+    body["feedback"] = [{**body["current"][0], "rating": 1, "comment": "never written out"}]
+    asked = RematchRequest.model_validate(body)
+    result = rematch(asked, SolveOptions(language="fr"))
+    book = rematch_book(asked, result, "fr")
+    for suffix in (".csv", ".xlsx"):
+        write(tmp_path / f"next{suffix}", book, result, "fr")
+    rows = csv_rows(tmp_path / "next.csv", ";")
+    kinds = [row["Ligne"] for row in rows]
+    assert kinds[: len(result.result.pairings)] == ["binôme"] * len(result.result.pairings)
+    ended = [row for row in rows if row["Ligne"] == "binôme arrêté"]
+    assert len(ended) == len(result.ended) == 3
+    assert {row["Motif"] for row in ended} == {
+        "arrêté après une note de 1/5",
+        "le mentor a quitté le programme",
+    }
+    assert {row["Ce tour-ci"] for row in rows if row["Ligne"] == "binôme"} >= {
+        "maintenu\u00a0: aucun changement ne rapporte plus que la pénalité de changement"
+    }
+    pairs = sheets(tmp_path / "next.xlsx")["Binômes"]
+    assert pairs["H2"].number_format == "0.0%" and isinstance(pairs["H2"].value, float)
+    for path in tmp_path.iterdir():
+        assert b"never written out" not in path.read_bytes()
+
+
+def test_a_comparison_escapes_scenario_names_too(tmp_path: Path) -> None:
+    base = request().model_dump(mode="json", exclude_unset=True)
+    variants = [{"name": "=1+1", "patch": {"program": {"mentor_capacity": 1}}}]
+    asked = ScenarioRequest.model_validate({"base": base, "variants": variants})
+    result = run_scenarios(asked)
+    book = comparison_book(
+        result, [("=1+1", "match_rate >= 0.5", True)], scenario_directory(asked), "en"
+    )
+    for suffix in (".csv", ".xlsx"):
+        write(tmp_path / f"table{suffix}", book, result, "en")
+    assert [row["Scenario"] for row in csv_rows(tmp_path / "table.csv", ",")] == ["base", "'=1+1"]
+    cells = [c for sheet in sheets(tmp_path / "table.xlsx").values() for row in sheet for c in row]
+    assert not [c.coordinate for c in cells if c.data_type == "f"]
+    assert "'=1+1" in {c.value for c in cells}
