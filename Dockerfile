@@ -10,7 +10,7 @@ WORKDIR /app
 
 # Dependencies first, in their own layer: it changes only when pyproject.toml does.
 COPY pyproject.toml README.md ./
-RUN for package in solver api scenarios cli intake generator; do \
+RUN for package in solver api scenarios cli intake exports generator; do \
         mkdir -p "$package" && touch "$package/__init__.py"; done \
     && pip install . \
     && pip uninstall -y binome
@@ -21,6 +21,7 @@ COPY api ./api
 COPY scenarios ./scenarios
 COPY cli ./cli
 COPY intake ./intake
+COPY exports ./exports
 COPY generator ./generator
 RUN pip install --no-deps . \
     && useradd --create-home --uid 10001 binome

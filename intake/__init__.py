@@ -12,12 +12,18 @@ other side); `read_people` reads one side. A `File` is (name, bytes), so an HTTP
 holds every problem of both files, each an `Issue` with file, row (the header is row 1),
 column, value and a message saying what would be accepted.
 
+`read_current`, `read_feedback` and `read_leaving` read the files of a re-match: the pairs
+running now (what `binome match --out` wrote, in any language), feedback on them, and the
+people leaving (`intake/pairs.py`, docs/files.md).
+
 The rules (encodings, separators, numbers, yes/no, list cells, languages, names) and the
 table of header wordings (`SYNONYMS`) are in docs/intake.md.
 """
 
 from intake.columns import SYNONYMS
 from intake.issues import IntakeError, Issue
+from intake.leaving import read_leaving
+from intake.pairs import read_current, read_feedback
 from intake.people import People, read_people
 from intake.pool import Intake, read_pool
 from intake.tables import File, file_at
@@ -30,6 +36,9 @@ __all__ = [
     "Issue",
     "People",
     "file_at",
+    "read_current",
+    "read_feedback",
+    "read_leaving",
     "read_people",
     "read_pool",
 ]

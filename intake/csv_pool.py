@@ -1,4 +1,5 @@
-"""Pools from survey exports: `mentors.csv` and `mentees.csv` in, `pairs.csv` out.
+"""Pools from exact-header survey exports: `mentors.csv` and `mentees.csv` in (scenario
+files' `csv:` base). Answers are written by `exports` (docs/files.md).
 
 Column mapping. One row per participant, one column per participant field; by default a
 column is named like the field it fills:
@@ -27,16 +28,12 @@ the file, the row as a spreadsheet shows it (the header is row 1, the first part
 row 2) and the column: `mentees.csv, row 12, column 'seniority': 'ten' is not a number`.
 
 Files are UTF-8, with or without a byte-order mark, comma-separated, quoted the usual way.
-`pairs.csv` has the header `kind,mentor,mentee,score,reason,detail`: one `pair` row per
-pairing, best first, with its explanation as `detail`; then one `unmatched` row per
-person left out, the id under `mentor` or `mentee` by role, with the reason and detail.
 """
 
 from __future__ import annotations
 
 import csv
 import dataclasses
-import io
 import math
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,7 +42,6 @@ from typing import Any
 from pydantic import ValidationError
 
 from solver.contract.request import Participant
-from solver.contract.response import MatchResponse
 
 LIST_FIELDS = ("languages", "availability", "skills", "goals", "interests", "preferences", "avoid")
 
@@ -60,9 +56,6 @@ FALSE = frozenset({"no", "n", "false", "0", "non"})
 
 
 ATTRIBUTE = "attr:"
-
-
-PAIRS_HEADER = ("kind", "mentor", "mentee", "score", "reason", "detail")
 
 
 class CsvError(ValueError):
@@ -298,21 +291,3 @@ def read_pool(
         "mentees": [person for _, person in mentee_rows],
         "program": dict(program or {}),
     }
-
-
-def pairs_csv(response: MatchResponse) -> str:
-    """Pairs with scores and explanations, then the unmatched with reasons, in one table."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(PAIRS_HEADER)
-    for pair in response.pairings:
-        writer.writerow(["pair", pair.mentor, pair.mentee, pair.score, "", pair.explanation])
-    for person in response.unmatched:
-        mentor, mentee = (person.id, "") if person.role == "mentor" else ("", person.id)
-        writer.writerow(["unmatched", mentor, mentee, "", person.reason, person.detail])
-    return out.getvalue()
-
-
-def write_pairs(response: MatchResponse, path: Path) -> None:
-    """`pairs_csv` to a UTF-8 file, its CRLF line ends kept as they are on every system."""
-    path.write_text(pairs_csv(response), encoding="utf-8", newline="")

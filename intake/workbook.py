@@ -45,3 +45,15 @@ def workbook_records(content: bytes, file: str, sheet: str | None) -> list[list[
         return [list(row) for row in rows]
     finally:
         book.close()
+
+
+def sheet_names(content: bytes, file: str) -> list[str]:
+    """The workbook's sheet names, in order."""
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(content), read_only=True)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
+        raise _unreadable(file, f"is not a readable Excel workbook ({exc})") from exc
+    try:
+        return list(book.sheetnames)
+    finally:
+        book.close()

@@ -12,7 +12,7 @@ from solver.contract.request import Diversity, Program
 from solver.rules.program import PROGRAM_RULES, ProgramRule
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ["solver", "api", "cli", "intake", "generator", "scenarios"]
+PACKAGES = ["solver", "api", "cli", "intake", "generator", "scenarios", "exports"]
 MAX_MODULE_LINES = 300
 MAX_FUNCTION_LINES = 40
 LONG_BECAUSE = "Long because"  # a docstring that says why a function runs longer
@@ -81,7 +81,7 @@ def test_the_solver_knows_nothing_of_http() -> None:
         assert not _roots(imports_of(path)) & {"fastapi", "starlette", "uvicorn", "api", "httpx"}
 
 
-@pytest.mark.parametrize("package", ["api", "cli", "intake", "generator", "scenarios"])
+@pytest.mark.parametrize("package", ["api", "cli", "intake", "generator", "scenarios", "exports"])
 def test_outside_the_solver_nothing_imports_its_backends_or_its_insides(package: str) -> None:
     """Callers use the public surface: the package, the contract, the messages, the front
     doors and the runtime's configuration; never an engine, the encoder or the rules."""
@@ -245,3 +245,15 @@ def test_the_optimum_check_counts_scores_at_the_solver_s_resolution() -> None:
     from solver.encode.quantise import SCORE_SCALE
 
     assert optimum.SCORE_SCALE == SCORE_SCALE
+
+
+def test_the_image_copies_every_package_the_project_installs() -> None:
+    """A package pyproject.toml installs but the Dockerfile leaves out breaks the image."""
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))
+    included = project["tool"]["setuptools"]["packages"]["find"]["include"]
+    packages = {pattern.rstrip("*") for pattern in included}
+    dockerfile = (ROOT / "Dockerfile").read_text("utf-8")
+    assert [p for p in sorted(packages) if f"COPY {p} ./{p}" not in dockerfile] == []
+    assert set(PACKAGES) == packages

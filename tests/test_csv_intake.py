@@ -2,24 +2,14 @@
 
 from __future__ import annotations
 
-import csv
 import dataclasses
-import io
 import json
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from intake.csv_pool import (
-    ColumnMapping,
-    CsvError,
-    pairs_csv,
-    read_participants,
-    read_pool,
-    write_pairs,
-)
-from solver import MatchRequest, MatchResponse, match, validate
+from intake.csv_pool import ColumnMapping, CsvError, read_participants, read_pool
 from solver.contract.request import Participant
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -240,50 +230,3 @@ def test_a_bad_mapping_is_refused(renamed: dict[str, str], says: str) -> None:
         ColumnMapping.from_dict(renamed)
     assert str(error.value) == "column mapping: " + error.value.message
     assert says in error.value.message
-
-
-# --- writing ---------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def answer() -> MatchResponse:
-    body = read_pool(MENTORS_CSV, MENTEES_CSV, program={"mentor_capacity": 1})
-    request = MatchRequest.model_validate(body)
-    response = match(request)
-    assert validate(request, response) == []
-    assert response.pairings and response.unmatched  # both kinds of row are exercised
-    return response
-
-
-def test_write_pairs_lists_every_pair_and_every_unmatched_person_once(
-    tmp_path: Path, answer: MatchResponse
-) -> None:
-    path = tmp_path / "pairs.csv"
-    write_pairs(answer, path)
-    assert path.read_bytes() == pairs_csv(answer).encode("utf-8")
-    with path.open(encoding="utf-8", newline="") as stream:
-        reader = csv.DictReader(stream)
-        assert reader.fieldnames == ["kind", "mentor", "mentee", "score", "reason", "detail"]
-        rows = list(reader)
-    pairs = [r for r in rows if r["kind"] == "pair"]
-    assert [(r["mentor"], r["mentee"], float(r["score"])) for r in pairs] == [
-        (p.mentor, p.mentee, p.score) for p in answer.pairings
-    ]
-    assert [(r["reason"], r["detail"]) for r in pairs] == [
-        ("", p.explanation) for p in answer.pairings
-    ]
-    unmatched = [r for r in rows if r["kind"] == "unmatched"]
-    where = {"mentor": lambda id_: (id_, ""), "mentee": lambda id_: ("", id_)}
-    assert [
-        (r["mentor"], r["mentee"], r["score"], r["reason"], r["detail"]) for r in unmatched
-    ] == [(*where[u.role](u.id), "", u.reason, u.detail) for u in answer.unmatched]
-    assert {u.role for u in answer.unmatched} == {"mentor", "mentee"}
-    assert len(rows) == len(answer.pairings) + len(answer.unmatched)
-
-
-def test_pairs_csv_quotes_commas_quotes_and_line_breaks(answer: MatchResponse) -> None:
-    tricky = 'covers "AI", leadership;\nspeaks fr'
-    first = answer.pairings[0].model_copy(update={"explanation": tricky})
-    text = pairs_csv(answer.model_copy(update={"pairings": [first]}))
-    rows = list(csv.DictReader(io.StringIO(text)))
-    assert rows[0]["detail"] == tricky

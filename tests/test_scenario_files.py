@@ -17,7 +17,7 @@ from solver import MatchRequest, MatchResponse, validate
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = sorted((ROOT / "scenarios").glob("*.yaml"))
-runner = CliRunner()
+runner = CliRunner(env={"LC_ALL": None, "LC_MESSAGES": None, "LANG": "C.UTF-8"})
 
 
 class Tags(HTMLParser):
@@ -46,7 +46,7 @@ def test_every_example_file_runs_and_meets_its_expectations(scenario: Path, tmp_
     parser = Tags()
     parser.feed(page)
     assert "table" in parser.tags or "pre" in parser.tags
-    rows = list(csv.reader(io.StringIO(table.read_text("utf-8"))))
+    rows = list(csv.reader(io.StringIO(table.read_text("utf-8-sig"))))
     assert len(rows) >= 2
 
 
@@ -88,13 +88,13 @@ def test_match_from_csv_writes_pairs_and_unmatched(tmp_path: Path) -> None:
         ],
     )
     assert result.exit_code == 0, result.output
-    rows = list(csv.DictReader(io.StringIO(out.read_text("utf-8"))))
-    kinds = {row["kind"] for row in rows}
-    assert kinds == {"pair", "unmatched"}
-    mentees = [row["mentee"] for row in rows if row["mentee"]]
+    rows = list(csv.DictReader(io.StringIO(out.read_text("utf-8-sig"))))
+    kinds = {row["Row"] for row in rows}
+    assert kinds == {"pair", "unmatched mentor"}
+    mentees = [row["Mentee id"] for row in rows if row["Mentee id"]]
     assert len(mentees) == len(set(mentees)) == 24  # each mentee once: paired or not
-    assert len({row["mentor"] for row in rows if row["mentor"]}) == 12
-    assert all(row["detail"] for row in rows)
+    assert len({row["Mentor id"] for row in rows if row["Mentor id"]}) == 12
+    assert all(row["Explanation"] for row in rows)
 
 
 def test_match_from_json_writes_a_valid_answer(tmp_path: Path) -> None:
