@@ -44,16 +44,23 @@ def not_self(ctx: RuleContext) -> np.ndarray | None:
     return _pairs(pool, ((p.id, p.id) for p in pool.mentees if p.id in pool.mentor_index))
 
 
+def _language_sets(table: np.ndarray, count: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct rows of (shared languages, gave any) and each person's row among them."""
+    known = (count > 0).astype(table.dtype)[:, None]
+    return np.unique(np.hstack([table, known]), axis=0, return_inverse=True)
+
+
 def shared_language(ctx: RuleContext) -> np.ndarray | None:
     """Mentor and mentee speak at least one common language."""
     if not ctx.program.rules.shared_language:
         return None
     pool = ctx.pool
-    # People speak few distinct sets of languages: decide each pair of sets once.
-    sets_e, of_mentee = np.unique(pool.languages_e, axis=0, return_inverse=True)
-    sets_m, of_mentor = np.unique(pool.languages_m, axis=0, return_inverse=True)
-    both_known = (sets_e.sum(axis=1)[:, None] > 0) & (sets_m.sum(axis=1)[None, :] > 0)
-    apart = both_known & ((sets_e @ sets_m.T) == 0)
+    # People speak few distinct sets of languages: decide each pair of sets once. A set is
+    # the languages the other side speaks too, and (last) whether the person gave any.
+    sets_e, of_mentee = _language_sets(pool.languages_e, pool.language_count_e)
+    sets_m, of_mentor = _language_sets(pool.languages_m, pool.language_count_m)
+    both_known = (sets_e[:, -1][:, None] > 0) & (sets_m[:, -1][None, :] > 0)
+    apart = both_known & ((sets_e[:, :-1] @ sets_m[:, :-1].T) == 0)
     return np.take(apart[of_mentee.reshape(-1)], of_mentor.reshape(-1), axis=1)
 
 
