@@ -15,6 +15,7 @@ import numpy as np
 
 from solver.contract.request import Program
 from solver.encode.pool import Pool
+from solver.rules.reporting import along_lines
 
 
 @dataclass(frozen=True)
@@ -72,31 +73,11 @@ def different_department(ctx: RuleContext) -> np.ndarray | None:
     return (e >= 0) & (m >= 0) & (e == m)
 
 
-def _line_managers(pool: Pool) -> dict[str, list[str]]:
-    """Everyone's chain of managers, nearest first, from the manager_id of either list."""
-    manager = {}
-    for person in [*pool.mentors, *pool.mentees]:
-        if person.manager_id and person.id not in manager:
-            manager[person.id] = person.manager_id
-    chains = {}
-    for start in manager:
-        chain, current = [], manager.get(start)
-        while current is not None and current != start and current not in chain:
-            chain.append(current)
-            current = manager.get(current)
-        chains[start] = chain
-    return chains
-
-
 def no_reporting_line(ctx: RuleContext) -> np.ndarray | None:
     """Nobody is paired with someone above or below them in their reporting line."""
     if not ctx.program.rules.no_reporting_line:
         return None
-    pool = ctx.pool
-    chains = _line_managers(pool)
-    pairs = [(boss, p.id) for p in pool.mentees for boss in chains.get(p.id, ())]
-    pairs += [(p.id, boss) for p in pool.mentors for boss in chains.get(p.id, ())]
-    return _pairs(pool, pairs)
+    return along_lines(ctx.pool.mentors, ctx.pool.mentees)
 
 
 def min_seniority_gap(ctx: RuleContext) -> np.ndarray | None:
