@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from bench.hostile import flat
+from bench.proportion import flat
 from generator.pools import generate_pool
 from solver import MatchRequest, match, validate
 from solver.dispatch import Thresholds

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import solver.dispatch as dispatch
-from bench.hostile import pinned_twice, too_few_places
+from bench.proportion import pinned_twice, too_few_places
 from solver import MatchRequest, match, validate
 from solver.answer.infeasible import _stuck_together, pin_conflicts
 from solver.encode.instance import instance

@@ -6,7 +6,7 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 
 from api.main import app
-from bench.hostile import leaving
+from bench.proportion import leaving
 from solver.contract.rematch import MAX_LEAVING, RematchRequest
 from solver.rematch import reference_errors
 

@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from bench.hostile import chain
+from bench.proportion import chain
 from solver import MatchRequest, match, validate
 from solver.contract.request import Participant
 from solver.encode.problem import encode

@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from bench.hostile import vocabulary
+from bench.proportion import vocabulary
 from solver import MatchRequest
 from solver.encode.pool import Pool, incidence
 from solver.encode.problem import encode

@@ -1,8 +1,8 @@
 """Small, valid bodies that once made the service work out of proportion (issue 13), and
 how much work each takes now: seconds and the peak memory of a fresh process per case.
 
-    python -m bench.hostile vocab --mentees 1000     # one case, in this process
-    python -m bench.hostile --all                    # every case, each in its own process
+    python -m bench.proportion vocab --mentees 1000     # one case, in this process
+    python -m bench.proportion --all                    # every case, each in its own process
 
 The bodies are also the hostile corpus of the tests (`tests/test_hostile_work.py`), which
 assert counted work and sizes, never time.
@@ -144,7 +144,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.all:
         for case in sorted(CASES):
-            subprocess.run([sys.executable, "-m", "bench.hostile", case], check=False)
+            subprocess.run([sys.executable, "-m", "bench.proportion", case], check=False)
         return
     names = ("mentees", "mentors", "copies", "variants")
     sizes = {k: getattr(args, k) for k in names if getattr(args, k) is not None}
