@@ -33,7 +33,7 @@ from solver.rules.pairwise import (
     mentor_ahead,
 )
 
-MAX_CLASSES = 512  # distinct mentor values beyond which a criterion is scored densely
+MAX_CLASSES = 512  # distinct mentor values (or factor columns) beyond which: scored densely
 
 
 @dataclass(frozen=True)
@@ -85,17 +85,23 @@ def _classes(mine: str, theirs: str, pairwise: Pairwise) -> FactorForm:
     return factors
 
 
-def goals_factors(pool: Pool) -> Factors:
-    """Share of goals covered: each goal weighs 1/|goals| of its mentee."""
+def goals_factors(pool: Pool) -> Factors | None:
+    """Share of goals covered: each goal weighs 1/|goals| of its mentee (one column per
+    goal both sides list: beyond `MAX_CLASSES` of them, scored densely)."""
+    if pool.goals.shape[1] > MAX_CLASSES:
+        return None
     count = pool.goal_count[:, None].astype(np.float64)
     return Factors(pool.goals / np.maximum(count, 1.0), pool.skills.astype(np.float64))
 
 
-def availability_factors(pool: Pool) -> Factors:
+def availability_factors(pool: Pool) -> Factors | None:
     """Common slots over the smaller slot count: mentors grouped by how many slots they
-    give (few counts, however many distinct sets), each slot 1/min(counts) of the pair."""
+    give (few counts, however many distinct sets), each slot 1/min(counts) of the pair; a
+    column per (slot both sides give, mentor count): beyond `MAX_CLASSES`, scored densely."""
     mine = pool.slot_count_e[:, None].astype(np.float64)
     theirs = pool.slot_count_m
+    if pool.slots_e.shape[1] * len(np.unique(theirs)) > MAX_CLASSES:
+        return None
     lefts, rights = [], []
     for count in np.unique(theirs).tolist():
         lefts.append(pool.slots_e / np.maximum(np.minimum(mine, count), 1.0))
