@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Request, Response
 
-from api.guards import SolveSlots, authorised, check_size, get_slots, solve_slots
+from api.guards import SolveSlots, authorised, check_budget, check_size, get_slots, solve_slots
 from api.settings import Settings, get_settings
 from api.solving import REFUSALS, note, refused, solve_options
 from solver import InvalidRequest, MatchRequest, MatchResponse, match
@@ -26,6 +26,7 @@ def post_match(
 ) -> Response:
     """The best pairings under the program's rules, each explained; nobody is left out."""
     check_size(request, settings)
+    check_budget(request, settings)
     options = solve_options(settings, accept_language)
     try:
         with solve_slots(slots, settings):

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Request, Response
 
-from api.guards import SolveSlots, authorised, check_size, get_slots, solve_slots
+from api.guards import SolveSlots, authorised, check_budget, check_size, get_slots, solve_slots
 from api.settings import Settings, get_settings
 from api.solving import REFUSALS, note, refused, solve_options
 from solver import InvalidRequest, RematchRequest, RematchResponse, rematch
@@ -33,6 +33,8 @@ def post_rematch(
     `program.rematch.change_penalty`. Every current pair is reported as kept, ended or
     moved, every new pair with its reason. Feedback comments are never logged nor returned."""
     check_size(request.pool, settings, ("pool",))
+    notes = len(request.current) + len(request.pool.mentees)  # kept, ended, moved; new
+    check_budget(request.pool, settings, ("pool",), notes)
     options = solve_options(settings, accept_language)
     response.headers["Content-Language"] = options.language
     try:

@@ -6,11 +6,21 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Response
 
-from api.guards import SolveSlots, authorised, check_size, get_slots, solve_slots
+from api.guards import (
+    SolveSlots,
+    authorised,
+    budget_of,
+    check_budget,
+    check_size,
+    get_slots,
+    solve_slots,
+    too_costly,
+)
 from api.settings import Settings, get_settings
 from api.solving import REFUSALS, refused, solve_options
 from solver import (
     InvalidRequest,
+    OverBudget,
     ScenarioRequest,
     ScenarioResponse,
     VariantError,
@@ -39,6 +49,7 @@ def post_scenarios(
     mentees who moved and the unmatched. One solver slot is held per solve running at once
     (up to `BINOME_SCENARIO_WORKERS`, as many as are free)."""
     check_size(request.base, settings, ("base",))
+    check_budget(request.base, settings, ("base",))
     options = solve_options(settings, accept_language)
     response.headers["Content-Language"] = options.language
     solves = 1 + len(request.variants)
@@ -49,6 +60,9 @@ def post_scenarios(
                 options,
                 workers=workers,
                 admit=lambda where, body: check_size(body, settings, where),
+                budget=budget_of(settings),
             )
+    except OverBudget as exc:
+        raise too_costly(exc) from exc
     except (VariantError, InvalidRequest) as exc:
         raise refused(InvalidRequest(exc.errors)) from exc
