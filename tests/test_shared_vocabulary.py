@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 import pytest
 
+import solver.encode.pool as pool_module
 from bench.proportion import vocabulary
 from solver import MatchRequest
 from solver.encode.pool import Pool, incidence
@@ -37,9 +38,19 @@ def with_own_items(body: dict[str, Any], seed: int) -> dict[str, Any]:
     return body
 
 
+@pytest.fixture(params=["every item", "shared items"])
+def columns(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Tables over every item (small vocabularies) or over the shared ones alone."""
+    if request.param == "shared items":
+        monkeypatch.setattr(pool_module, "FULL_VOCABULARY", 0)
+    return str(request.param)
+
+
 @pytest.mark.parametrize("program_format", ["one_to_one", "reverse"])
 @pytest.mark.parametrize("seed", range(4))
-def test_every_criterion_counts_items_only_one_side_lists(seed: int, program_format: str) -> None:
+def test_every_criterion_counts_items_only_one_side_lists(
+    seed: int, program_format: str, columns: str
+) -> None:
     """Matrix, factor form and each pair's evidence agree when people list items the other
     side does not."""
     body = with_own_items(random_pool(seed, n_mentees=20, n_mentors=8), seed)
@@ -60,7 +71,9 @@ def test_every_criterion_counts_items_only_one_side_lists(seed: int, program_for
 
 
 @pytest.mark.parametrize("seed", range(3))
-def test_the_score_and_shared_language_count_items_only_one_side_lists(seed: int) -> None:
+def test_the_score_and_shared_language_count_items_only_one_side_lists(
+    seed: int, columns: str
+) -> None:
     body = with_own_items(random_pool(seed, n_mentees=20, n_mentors=8), seed + 10)
     request = MatchRequest.model_validate(body)
     problem = encode(request)
@@ -74,14 +87,14 @@ def test_the_score_and_shared_language_count_items_only_one_side_lists(seed: int
             assert problem.excluded["shared_language"][i, j] == ("shared_language" in broken)
 
 
-def test_languages_nobody_else_speaks_are_known_but_shared_with_nobody() -> None:
+def test_languages_nobody_else_speaks_are_known_but_shared_with_nobody(columns: str) -> None:
     mentors = [{"id": "m_own", "languages": ["xx"]}, {"id": "m_none"}]
     mentees = [{"id": "e_fr", "languages": ["fr"]}, {"id": "e_none"}]
     problem = encode(MatchRequest.model_validate({"mentors": mentors, "mentees": mentees}))
     assert problem.excluded["shared_language"].tolist() == [[True, False], [False, False]]
 
 
-def test_jaccard_and_shares_count_the_items_only_one_side_lists() -> None:
+def test_jaccard_and_shares_count_the_items_only_one_side_lists(columns: str) -> None:
     mentors = [{"id": "m1", "skills": ["a", "m-only"], "interests": ["chess", "golf"]}]
     mentee = {"id": "e1", "goals": ["a", "b", "c", "d"], "interests": ["chess", "e-only"]}
     mentee["availability"] = ["mon-am", "tue-am"]
@@ -92,7 +105,6 @@ def test_jaccard_and_shares_count_the_items_only_one_side_lists() -> None:
     assert criteria["goals"].matrix(pool)[0, 0] == 0.25
     assert criteria["interests"].matrix(pool)[0, 0] == pytest.approx(1 / 3)  # chess of 3
     assert criteria["availability"].matrix(pool)[0, 0] == 0.5  # mon-am of the mentee's 2
-    assert pool.goals.shape == (1, 1) and pool.interests_e.shape == (1, 1)
 
 
 def test_the_tables_hold_the_shared_vocabulary_alone() -> None:
@@ -106,7 +118,16 @@ def test_the_tables_hold_the_shared_vocabulary_alone() -> None:
 
 
 def test_the_shared_vocabulary_keeps_the_order_items_are_first_listed() -> None:
-    found = incidence([["b", "x", "a"], ["c"]], [["a", "y"], ["B", "c"]])
+    found = incidence([["b", "x", "a"], ["c"]], [["a", "y"], ["B", "c"]], full_up_to=0)
     assert found.mine.tolist() == [[1, 1, 0], [0, 0, 1]]  # b, a, c: the mentees' order
     assert found.theirs.tolist() == [[0, 1, 0], [1, 0, 1]]
+    assert found.mine_count.tolist() == [3, 1] and found.theirs_count.tolist() == [2, 2]
+
+
+def test_a_small_vocabulary_keeps_every_item_in_the_order_first_listed() -> None:
+    """Up to FULL_VOCABULARY items, one-sided ones keep their columns: a stacked product's
+    sums depend on where each column is, so ordinary pools score bit for bit as before."""
+    found = incidence([["b", "x", "a"], ["c"]], [["a", "y"], ["B", "c"]])
+    assert found.mine.tolist() == [[1, 1, 1, 0, 0], [0, 0, 0, 1, 0]]  # b, x, a, c, y
+    assert found.theirs.tolist() == [[0, 0, 1, 0, 1], [1, 0, 0, 1, 0]]
     assert found.mine_count.tolist() == [3, 1] and found.theirs_count.tolist() == [2, 2]

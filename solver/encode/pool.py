@@ -16,36 +16,52 @@ import numpy as np
 from solver.contract.request import Participant, attribute_value
 from solver.rules.items import Folding, utc_offset_hours
 
+FULL_VOCABULARY = 512  # distinct items of both sides up to which every item is a column
+
 
 @dataclass(frozen=True)
 class Incidence:
-    """Two sides' lists over the items both sides list (rows: people, columns: items).
+    """Two sides' lists as 0/1 float32 tables (rows: people, columns: items).
 
-    Only an item on both sides can ever be shared, so the 0/1 float32 tables hold those
-    columns alone: their size follows the shared vocabulary, never the items one person
-    alone lists. Each person's count of distinct items (shared or not) is kept beside
-    them, for the denominators and for whether a person gave the field at all."""
+    Only an item on both sides can ever be shared, so beyond `FULL_VOCABULARY` distinct
+    items the tables hold those alone: their size follows the shared vocabulary, never the
+    items one person alone lists. Up to it they hold every item, first listed first (left,
+    then right): a stacked matrix product sums its terms in an order that depends on where
+    each column is, so the scores of ordinary pools stay bit for bit what they were. Each
+    person's count of distinct items (in a column or not) is kept beside the tables, for
+    the denominators and for whether a person gave the field at all."""
 
-    mine: np.ndarray  # mentees × shared items
-    theirs: np.ndarray  # mentors × shared items
+    mine: np.ndarray  # mentees × items
+    theirs: np.ndarray  # mentors × items
     mine_count: np.ndarray  # distinct items per mentee, int64
     theirs_count: np.ndarray  # distinct items per mentor, int64
 
 
+def _vocabulary(sides: list[list[dict[str, str]]], full_up_to: int) -> dict[str, int]:
+    """Each item's column: every item while there are at most `full_up_to`, else only the
+    items both sides list; in the order they are first listed, left side first."""
+    every: dict[str, int] = {}
+    for side in sides:
+        for found in side:
+            for key in found:
+                every.setdefault(key, len(every))
+    if len(every) <= full_up_to:
+        return every
+    on_both = [{key for found in side for key in found} for side in sides]
+    shared = (key for key in every if key in on_both[0] and key in on_both[1])
+    return {key: k for k, key in enumerate(shared)}
+
+
 def incidence(
-    left: Sequence[Sequence[str]], right: Sequence[Sequence[str]], folding: Folding | None = None
+    left: Sequence[Sequence[str]],
+    right: Sequence[Sequence[str]],
+    folding: Folding | None = None,
+    full_up_to: int | None = None,
 ) -> Incidence:
-    """The two sides' lists over their shared vocabulary (first listed, first column)."""
+    """The two sides' lists over their vocabulary (`_vocabulary`; None: FULL_VOCABULARY)."""
     folding = folding or Folding()
     sides = [[folding.item_set(tuple(items)) for items in lists] for lists in (left, right)]
-    on_right: set[str] = set()
-    for found in sides[1]:
-        on_right.update(found)
-    vocabulary: dict[str, int] = {}
-    for found in sides[0]:
-        for key in found:
-            if key in on_right:
-                vocabulary.setdefault(key, len(vocabulary))
+    vocabulary = _vocabulary(sides, FULL_VOCABULARY if full_up_to is None else full_up_to)
     matrices = []
     for side in sides:
         coded = [[vocabulary[k] for k in found if k in vocabulary] for found in side]
