@@ -6,7 +6,8 @@ no failing pair at all, so which of them join changes no answer's optimality, on
 many rounds it takes. On real pools a pass finds a handful of pairs per mentee and per
 mentor, far below the caps, and every one joins. When scores tie everywhere (a pool of
 ids alone scores 0 on every pair) a pass can find every pair below the margin; then the
-caps keep the next round's arcs in proportion to the people, not to the pairs. Ties are
+caps keep the next round's arcs in proportion to the people, not to the pairs (at most
+NEAR_PER_MENTEE a mentee: real pools find up to 29 with a priced share, 13 without). Ties are
 spread: mentee i prefers, among equal pairs, the mentors from i × cap on (and mentors
 likewise), so the pairs kept cover every mentor instead of the same few.
 """
@@ -17,8 +18,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-NEAR_PER_MENTEE = 48  # pairs below the margin a mentee brings to the next round, at most
-NEAR_PER_MENTOR = 48  # and a mentor
+NEAR_PER_MENTEE = 64  # pairs below the margin a mentee brings to the next round, at most
+NEAR_PER_MENTOR = 96  # and a mentor, times how many mentees there are per mentor
+
+
+def mentor_cap(mentees: int, mentors: int) -> int:
+    """Pairs below the margin a mentor brings, at most: NEAR_PER_MENTOR per mentee it has on
+    average (rounded up), so the cap binds on a mentor only far beyond its share."""
+    return NEAR_PER_MENTOR * max(1, -(-mentees // max(mentors, 1)))
 
 
 def within_cap(
@@ -86,12 +93,12 @@ class Pass:
 
 
 def combined(found: list[Found], capped: bool, n: int, m: int) -> Pass:
-    """The blocks' pairs in key order, at most `NEAR_PER_MENTOR` per mentor when capped."""
+    """The blocks' pairs in key order, at most `mentor_cap` per mentor when capped."""
     found = found or [Found(*NOTHING)]
     keys, slack = (np.concatenate([getattr(part, name) for part in found]) for name in KEPT)
     listed = sum(part.listed for part in found)
     if capped:
-        kept = within_cap(keys % m, keys // m, slack, NEAR_PER_MENTOR, n)
+        kept = within_cap(keys % m, keys // m, slack, mentor_cap(n, m), n)
         keys, slack = keys[kept], slack[kept]
     order = np.argsort(keys, kind="stable")  # blocks of distinct pairs: no repeats
     failing = sum(part.failing for part in found)

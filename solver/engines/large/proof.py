@@ -63,7 +63,7 @@ def failing_pairs(
 ) -> Pass:
     """The usable pairs with a reduced cost −gain + π(mentee) − π(mentor) below `near`
     (pairs made and `arcs` left out), which fail (a negative reduced cost), how many fail
-    in all; `capped`: at most `NEAR_PER_MENTEE` per mentee and `NEAR_PER_MENTOR` per
+    in all; `capped`: at most `NEAR_PER_MENTEE` per mentee and `mentor_cap` per
     mentor listed (the lowest reduced costs). Arcs the flow could use never fail, pairs
     made are not arcs i → j, so only pairs left out can. With `shift` (how far each
     potential moved since a pass that listed every pair below `near`, or a larger one), a
