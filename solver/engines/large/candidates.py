@@ -86,7 +86,7 @@ def _around(
     rounds' failures are mostly their neighbours, so fewer rounds follow. Read a block of
     them at a time: however many fail, the temporaries stay the size of a block."""
     n, m = problem.score.shape
-    rows, cols = np.unique(failing // m), np.unique(failing % m)
+    rows, cols = distinct([failing // m]), distinct([failing % m])  # sorts: see keys.distinct
     found = []
     k = min(AROUND * PER_MENTEE, m)
     for first in range(0, len(rows), BLOCK):
