@@ -26,6 +26,7 @@ from dataclasses import dataclass
 
 from solver.contract.request import Loc, MatchRequest, Participant
 from solver.dispatch import MATRIX_PATHS, THRESHOLDS
+from solver.encode.pool import FULL_VOCABULARY
 from solver.rules.items import Folding
 from solver.rules.program import CrossShare, asked
 
@@ -37,7 +38,7 @@ TABLE_CELL = 6  # float32 table cell, with the copies np.unique and hstack make
 FACTOR_CELL = 24  # float64 factor cell, its weighted copy, the stacked matrix
 FACTOR_COLUMNS = 512  # a factor wider than this is scored densely, in blocks
 ITEM = 200  # a list item's folded form, its set and its column
-ANSWER_OBJECTS = 3.6  # the answer's objects per byte of its JSON
+ANSWER_OBJECTS = 4.5  # the answer's objects per byte of its JSON
 PAIRING, SUGGESTION, UNMATCHED, REASON = 250, 105, 140, 110  # JSON bytes, quotes aside
 MENTEE_PAIRS = 3_900  # a mentee's pairing and reasons take as long as this many pairs
 SUGGESTION_PAIRS = 330  # and each suggestion with its reasons
@@ -110,23 +111,26 @@ def _distinct(people: Sequence[Participant], name: str) -> set[str]:
     return {item for person in people for item in getattr(person, name)}
 
 
-def shared_vocabulary(request: MatchRequest, mine: str, theirs: str, most: int) -> int:
-    """How many items both sides list in these fields: the distinct raw items of the smaller
-    side bound it (folding only merges items); folded as the pool folds them when that
+def table_width(request: MatchRequest, mine: str, theirs: str, most: int) -> int:
+    """The columns of these fields' tables (`encode/pool.py`): every item up to
+    FULL_VOCABULARY, else the items both sides list. Raw distinct items bound both (folding
+    only merges); the shared ones are folded as the pool folds them when the smaller side's
     bound is over `most`."""
     left, right = _distinct(request.mentees, mine), _distinct(request.mentors, theirs)
+    every = min(len(left | right), FULL_VOCABULARY)
     if min(len(left), len(right)) <= most:
-        return min(len(left), len(right))
+        return max(every, min(len(left), len(right)))
     folding = Folding()
-    return len({folding.normalise(x) for x in left} & {folding.normalise(x) for x in right} - {""})
+    shared = {folding.normalise(x) for x in left} & {folding.normalise(x) for x in right}
+    return max(every, len(shared - {""}))
 
 
-def factor_width(request: MatchRequest, weights: dict[str, float], slots: int) -> int:
+def factor_width(request: MatchRequest, weights: dict[str, float], goals: int, slots: int) -> int:
     """Columns of the stacked factor forms: each criterion's distinct mentor values (a
     bound), leaving out those wider than FACTOR_COLUMNS (scored densely)."""
     mentors = request.mentors
     widths = {
-        "goals": len(_distinct(mentors, "skills")),
+        "goals": goals,
         "languages": len({tuple(p.languages) for p in mentors}),
         "interests": len({tuple(p.interests) for p in mentors}),
         "availability": slots * len({len(p.availability) for p in mentors}),
@@ -180,14 +184,17 @@ def answer_bytes(request: MatchRequest) -> dict[str, float]:
 
 
 def _listed(request: MatchRequest) -> int:
-    """List items the pool reads: goals, languages, interests, slots, and mentors' skills."""
+    """Items the solve reads one by one: goals, skills, languages, interests and slots,
+    preferences and avoid lists, and the program's pinned, forbidden and scored pairs."""
     fields = {"mentees": [mine for mine, _ in LISTS], "mentors": [theirs for _, theirs in LISTS]}
-    return sum(
+    listed = sum(
         len(getattr(person, name))
         for side, names in fields.items()
         for person in getattr(request, side)
-        for name in names
+        for name in [*names, "preferences", "avoid"]
     )
+    program = request.program
+    return listed + len(program.pinned) + len(program.forbidden) + len(program.scores or [])
 
 
 def estimate(request: MatchRequest, budget: Budget | None = None, notes: int = 0) -> Cost:
@@ -198,12 +205,16 @@ def estimate(request: MatchRequest, budget: Budget | None = None, notes: int = 0
     pairs, path, rules = n * m, path_of(request), program.rules
     gaps = rules.min_seniority_gap is not None or rules.max_timezone_gap_hours is not None
     most = int(budget.memory_mb * MB / 4 / TABLE_CELL / max(n + m, 1))
-    shared = {mine: shared_vocabulary(request, mine, theirs, most) for mine, theirs in LISTS}
+    shared = {mine: table_width(request, mine, theirs, most) for mine, theirs in LISTS}
     weights = program.effective_weights() if program.scores is None else {}
     answer = answer_bytes(request) | {"notes": notes * (UNMATCHED + REASON)}
     memory = {
         "pairs": float((PER_PAIR[path] + (RULE_TEMPORARY if gaps else 0)) * pairs),
-        "factors": float(FACTOR_CELL * n * factor_width(request, weights, shared["availability"])),
+        "factors": float(
+            FACTOR_CELL
+            * n
+            * factor_width(request, weights, shared["goals"], shared["availability"])
+        ),
         "items": float(ITEM * _listed(request)),
         "answer": ANSWER_OBJECTS * sum(answer.values()),
     }
