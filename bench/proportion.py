@@ -103,22 +103,34 @@ CASES: dict[str, Callable[..., Body]] = {
 }
 
 
-def run(case: str, sizes: dict[str, int]) -> dict[str, Any]:
-    """Solve one case in this process: its status, seconds and peak memory."""
-    from solver import MatchRequest, RematchRequest, ScenarioRequest, match, rematch, run_scenarios
+def _served(case: str, body: Body) -> str:
+    """What the service does with the body (the budget first, where there is one): the
+    answer's status."""
+    import solver
 
+    budget = getattr(solver, "Budget", None)  # none before issue 13
+    if case == "leaving":
+        again = solver.RematchRequest.model_validate(body)
+        if budget is not None:
+            solver.within_budget(again.pool, budget(), ("pool",))
+        return str(solver.rematch(again).result.status)
+    if case == "scenarios":
+        whatif = solver.ScenarioRequest.model_validate(body)
+        options = {} if budget is None else {"budget": budget()}
+        return str(solver.run_scenarios(whatif, **options).base.status)
+    request = solver.MatchRequest.model_validate(body)
+    if budget is not None:
+        solver.within_budget(request, budget())
+    return str(solver.match(request).status)
+
+
+def run(case: str, sizes: dict[str, int]) -> dict[str, Any]:
+    """Serve one case in this process: its status, seconds and peak memory."""
     body = CASES[case](**sizes)
     size = len(json.dumps(body))
     started = time.perf_counter()
-    status = "refused"
     try:
-        if case == "leaving":
-            status = rematch(RematchRequest.model_validate(body)).result.status
-        elif case == "scenarios":
-            answer = run_scenarios(ScenarioRequest.model_validate(body))
-            status = answer.base.status
-        else:
-            status = match(MatchRequest.model_validate(body)).status
+        status = _served(case, body)
     except (ValueError, MemoryError) as exc:
         status = f"{type(exc).__name__}: {str(exc)[:80]}"
     seconds = time.perf_counter() - started

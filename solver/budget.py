@@ -14,16 +14,18 @@ peaks: `docs/operations.md#the-budget`, `python -m bench.budget`):
   + ANSWER_OBJECTS × answer bytes          the answer as objects before it is written
 
 The answer: pairings, suggestions and unmatched people, each with a reason per criterion
-weighed, reasons quoting the mentee's own items. Time: the flow's cost per usable pair is
-the unit; a mentee (its pairing, unmatched reason) costs as much as MENTEE_PAIRS pairs, a
-suggestion with its reasons SUGGESTION_PAIRS.
+weighed, reasons quoting the mentee's own items (a pairing's explanation quotes two reasons
+again). Time: the flow's cost per usable pair is the unit; a mentee (its pairing or
+unmatched reason) costs as much as MENTEE_PAIRS pairs, a suggestion and its reasons
+SUGGESTION_PAIRS.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
+from solver.answer_size import REASON, UNMATCHED, answer_bytes, suggestions_of
 from solver.contract.request import Loc, MatchRequest, Participant
 from solver.dispatch import MATRIX_PATHS, THRESHOLDS
 from solver.encode.pool import FULL_VOCABULARY
@@ -39,11 +41,9 @@ FACTOR_CELL = 24  # float64 factor cell, its weighted copy, the stacked matrix
 FACTOR_COLUMNS = 512  # a factor wider than this is scored densely, in blocks
 ITEM = 200  # a list item's folded form, its set and its column
 ANSWER_OBJECTS = 4.5  # the answer's objects per byte of its JSON
-PAIRING, SUGGESTION, UNMATCHED, REASON = 250, 105, 140, 110  # JSON bytes, quotes aside
 MENTEE_PAIRS = 3_900  # a mentee's pairing and reasons take as long as this many pairs
 SUGGESTION_PAIRS = 330  # and each suggestion with its reasons
 LISTS = (("goals", "skills"), ("languages",) * 2, ("interests",) * 2, ("availability",) * 2)
-QUOTED = ("goals", "languages", "interests", "availability", "department")  # in reasons
 
 
 @dataclass(frozen=True)
@@ -142,47 +142,6 @@ def factor_width(request: MatchRequest, weights: dict[str, float], goals: int, s
     return sum(width for width in active if width <= FACTOR_COLUMNS)
 
 
-def _mean_bytes(texts: Iterable[str]) -> float:
-    lengths = [len(text.encode()) for text in texts]
-    return sum(lengths) / max(len(lengths), 1)
-
-
-def _quoted(mentees: Sequence[Participant], criteria: list[str]) -> float:
-    """Mean bytes per mentee of the items reasons may quote back, with their separators."""
-    total = 0
-    for person in mentees:
-        for name in (c for c in criteria if c in QUOTED):
-            value = getattr(person, name)
-            total += sum(len(item.encode()) + 2 for item in (value or []))
-            total += len((person.department or "").encode()) if name == "department" else 0
-    return total / max(len(mentees), 1)
-
-
-def suggestions_of(request: MatchRequest) -> int:
-    """Suggestions the answer lists at most: the top ones per mentee and the assigned one."""
-    count, mentors = request.program.suggestions, len(request.mentors)
-    return len(request.mentees) * (min(count, mentors) + 1) if count and mentors else 0
-
-
-def answer_bytes(request: MatchRequest) -> dict[str, float]:
-    """The answer's JSON by part: pairings, suggestions, unmatched people (upper bounds)."""
-    program, n, m = request.program, len(request.mentees), len(request.mentors)
-    weights = program.effective_weights() if program.scores is None else {"scores": 1.0}
-    active = [name for name, w in weights.items() if w > 0]
-    default = program.mentor_capacity
-    pairings = min(n, sum(default if p.capacity is None else p.capacity for p in request.mentors))
-    suggested = suggestions_of(request)
-    quoted = _quoted(request.mentees, active)
-    ids = _mean_bytes(p.id for p in request.mentees) + _mean_bytes(p.id for p in request.mentors)
-    names = _mean_bytes(p.name or p.id for p in request.mentors)
-    reasons = REASON * len(active)
-    return {
-        "pairings": pairings * (PAIRING + reasons + 3 * quoted + 2 * ids + names),
-        "suggestions": suggested * (SUGGESTION + reasons + quoted + ids),
-        "unmatched": (n + m - pairings) * (UNMATCHED + ids),
-    }
-
-
 def _listed(request: MatchRequest) -> int:
     """Items the solve reads one by one: goals, skills, languages, interests and slots,
     preferences and avoid lists, and the program's pinned, forbidden and scored pairs."""
@@ -219,7 +178,9 @@ def estimate(request: MatchRequest, budget: Budget | None = None, notes: int = 0
         "answer": ANSWER_OBJECTS * sum(answer.values()),
     }
     memory |= {f"tables:{f}": float(TABLE_CELL * (n + m) * max(v, 1)) for f, v in shared.items()}
-    work = ARC_SLOWER[path] * pairs + MENTEE_PAIRS * n + SUGGESTION_PAIRS * suggestions_of(request)
+    work = (
+        ARC_SLOWER[path] * pairs + MENTEE_PAIRS * n + SUGGESTION_PAIRS * suggestions_of(request, n)
+    )
     return Cost(n, m, memory, answer, budget.seconds_per_million_pairs * work / 1e6, path)
 
 
@@ -246,7 +207,7 @@ def _answer_error(request: MatchRequest, budget: Budget, cost: Cost) -> tuple[Lo
     suggestions = request.program.suggestions
     loc: Loc = ("mentees",)
     advice = "fewer mentees"
-    if suggestions and cost.answer["suggestions"] >= cost.answer["pairings"]:
+    if suggestions and cost.answer.get("suggestions", 0) >= cost.answer.get("pairings", 0):
         loc, advice = ("program", "suggestions"), "lower program.suggestions"
     message = (
         f"{cost.size} with {suggestions} suggestions is about {cost.answer_mb:,.0f} MB of "

@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 from api.app import create_app
 from api.settings import Settings
 from bench.budget import measured, shared
-from bench.proportion import scenarios
+from bench.proportion import pinned_twice, scenarios
 from generator.pools import generate_pool
 from solver import Budget, MatchRequest, OverBudget, within_budget
 from solver.budget import estimate
@@ -36,6 +36,13 @@ def test_a_plain_10000_by_3400_pool_is_within_the_default_budget() -> None:
     assert cost.path == "matrix"
     assert 600 < cost.memory_mb < Budget().memory_mb  # it peaks at about 0.7 GB
     assert 40 < cost.answer_mb < Budget().answer_mb  # its answer is 40 MB
+
+
+def test_pins_that_clash_are_weighed_as_the_infeasible_answer_they_make() -> None:
+    """29,990 mentees pinned twice each: the answer is everyone unmatched and a conflict per
+    mentee (7 MB written), not 30,000 mentees with their suggestions (about 100 MB)."""
+    cost = estimate(MatchRequest.model_validate(pinned_twice()))
+    assert cost.answer.get("suggestions", 0) == 0 and cost.answer_mb < 32
 
 
 def test_fifty_suggestions_of_5000_by_1700_is_too_large_an_answer() -> None:
