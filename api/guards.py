@@ -1,4 +1,5 @@
-"""What stands between a request and a solve: the API key, the size limits, free slots."""
+"""What stands between a request and a solve: the API key, the size limits, the budget,
+free slots."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from fastapi import Depends, Header, Request
 
 from api.problems import ProblemError
 from api.settings import Settings, get_settings
-from solver import MatchRequest
+from solver import Budget, MatchRequest, OverBudget, within_budget
 
 
 def authorised(
@@ -140,3 +141,31 @@ def check_size(
         raise ProblemError(
             413, "Request too large", message, [{"loc": [*loc, "mentors"], "msg": message}]
         )
+
+
+def budget_of(settings: Settings) -> Budget:
+    """The service's budget, its limits named by their settings."""
+    return Budget(
+        memory_mb=settings.max_request_memory_mb,
+        answer_mb=settings.max_answer_mb,
+        seconds_per_million_pairs=settings.solve_seconds_per_million_pairs,
+        memory_name="BINOME_MAX_REQUEST_MEMORY_MB",
+        answer_name="BINOME_MAX_ANSWER_MB",
+    )
+
+
+def too_costly(exc: OverBudget) -> ProblemError:
+    """413 naming each limit and the field to lower."""
+    errors = [{"loc": ["body", *loc], "msg": msg} for loc, msg in exc.errors]
+    return ProblemError(413, "Request too large", str(exc), errors)
+
+
+def check_budget(
+    request: MatchRequest, settings: Settings, where: tuple[str | int, ...] = (), notes: int = 0
+) -> None:
+    """The request's estimated memory and answer within the budget, else 413 naming the
+    limit and the field to lower (`solver.budget`). `notes`: extra entries its answer holds."""
+    try:
+        within_budget(request, budget_of(settings), where, notes)
+    except OverBudget as exc:
+        raise too_costly(exc) from exc

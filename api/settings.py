@@ -34,6 +34,23 @@ class Settings(BaseSettings):
     max_candidate_pairs: int = Field(
         40_000_000, ge=1, le=2_000_000_000, description="Mentors × mentees."
     )
+    max_request_memory_mb: float = Field(
+        1536.0,
+        ge=16,
+        le=1_048_576,
+        description="Estimated peak memory of one request's solve, above the process's own (a "
+        "what-if: the solves it runs at once and what it keeps); beyond, 413.",
+    )
+    max_answer_mb: float = Field(
+        64.0, ge=1, le=65_536, description="Estimated size of one answer's JSON; beyond, 413."
+    )
+    solve_seconds_per_million_pairs: float = Field(
+        0.065,
+        gt=0,
+        le=1000,
+        description="The flow's seconds per million usable pairs on this machine: the unit a "
+        "what-if comparison's time is estimated in, against its time limit.",
+    )
     max_concurrent_solves: int = Field(
         3,
         ge=1,

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
 import subprocess
 import sys
 import time
@@ -33,6 +32,7 @@ from typing import Any
 
 import numpy as np
 
+from bench.memory import peak_mb
 from generator.pools import generate_pool
 
 SOLVE_SECONDS: list[float] = []  # a baseline's solver call alone, once its model is built
@@ -148,7 +148,7 @@ def child(method: str, mentees: int, mentors: int, seed: int, cap: float) -> Non
     started = time.perf_counter()
     pairs, total = METHODS[method](body, cap)
     seconds = time.perf_counter() - started
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    rss = peak_mb()
     solve = SOLVE_SECONDS[-1] if SOLVE_SECONDS else None
     found = {"pairs": pairs, "score": total, "seconds": seconds, "rss_mb": rss}
     print(json.dumps({**found, "solve_seconds": solve}))

@@ -1,10 +1,12 @@
 """binome's matching engine: pure Python and numpy over OR-Tools, nothing of HTTP.
 
 The public surface: the front doors (`match`, `solve`, `rematch`, `run_scenarios`), the
-contract's models, `SolveOptions`, `InvalidRequest` and `VariantError`, and `validate`
-(the solver-free re-check of any answer).
+contract's models, `SolveOptions`, `InvalidRequest` and `VariantError`, `validate` (the
+solver-free re-check of any answer), and the budget (`Budget`, `within_budget`, `OverBudget`:
+what a request will cost, checked before it is solved).
 """
 
+from solver.budget import Budget, OverBudget, within_budget
 from solver.contract.references import InvalidRequest
 from solver.contract.rematch import RematchRequest, RematchResponse
 from solver.contract.request import MatchRequest, Participant
@@ -17,9 +19,11 @@ from solver.validate import validate
 from solver.whatif import VariantError, run_scenarios
 
 __all__ = [
+    "Budget",
     "InvalidRequest",
     "MatchRequest",
     "MatchResponse",
+    "OverBudget",
     "Participant",
     "RematchRequest",
     "RematchResponse",
@@ -33,4 +37,5 @@ __all__ = [
     "run_scenarios",
     "solve",
     "validate",
+    "within_budget",
 ]

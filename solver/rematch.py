@@ -55,8 +55,9 @@ def reference_errors(request: RematchRequest) -> list[tuple[Loc, str]]:
         if (note.mentor, note.mentee) not in current:
             message = f"{note.mentor!r} and {note.mentee!r} are not a current pair"
             errors.append((("feedback", k), message))
+    everyone = mentors | mentees  # once, not once per id
     for k, pid in enumerate(request.leaving):
-        if pid not in mentors | mentees:
+        if pid not in everyone:
             errors.append((("leaving", k), f"unknown id {pid!r}"))
     return errors
 

@@ -21,6 +21,8 @@ from typing import Any
 from pydantic import ValidationError
 
 from solver.answer.warnings import variant_warnings
+from solver.budget import Budget
+from solver.comparison import Comparison
 from solver.contract.references import InvalidRequest
 from solver.contract.request import Loc, MatchRequest
 from solver.contract.response import MatchResponse
@@ -200,6 +202,28 @@ def _share_of_budget(deadline: float, solves: int, workers: int, index: int) -> 
     return max(left / max(rounds - index // workers, 1), 0.05)
 
 
+def _planned(
+    request: ScenarioRequest,
+    admit: Callable[[Loc, dict[str, Any]], None] | None,
+    budget: Budget | None,
+    workers: int,
+    time_limit_s: float,
+) -> tuple[list[MatchRequest], int]:
+    """The requests to solve, and how many at once the budget allows (OverBudget: none)."""
+    plan = None if budget is None else Comparison(budget, workers, time_limit_s)
+    if plan is not None:
+        plan.presize(request)  # before every variant is built and validated
+    requests = variant_requests(request, admit)
+    return requests, workers if plan is None else plan.workers(requests)
+
+
+def slim(answer: MatchResponse) -> MatchResponse:
+    """What a comparison reads of an answer: no reasons, explanations, groups or
+    suggestions (50 answers of 10,000 mentees kept whole took gigabytes)."""
+    pairings = [p.model_copy(update={"reasons": [], "explanation": ""}) for p in answer.pairings]
+    return answer.model_copy(update={"pairings": pairings, "groups": [], "suggestions": {}})
+
+
 def run_scenarios(
     request: ScenarioRequest,
     options: SolveOptions | None = None,
@@ -207,22 +231,26 @@ def run_scenarios(
     workers: int = 2,
     on_done: Callable[[str], None] | None = None,
     admit: Callable[[Loc, dict[str, Any]], None] | None = None,
+    budget: Budget | None = None,
 ) -> ScenarioResponse:
     """Solve the base and every variant (`workers` at a time) and compare each with the base.
 
     The base's `time_limit_s` is the budget of the whole run: each solve gets its share of
-    it (the time left spread over the solves still to run, `workers` at a time).
-    Raises VariantError (loc starts with "variants", k) or InvalidRequest (loc in "base").
+    it (the time left spread over the solves still to run, `workers` at a time). With a
+    `budget`, the whole run is estimated before anything is solved (`solver/comparison.py`).
+    Raises VariantError (loc starts with "variants", k), InvalidRequest (loc in "base") or
+    OverBudget.
     """
-    options, workers = options or SolveOptions(), max(workers, 1)
-    requests = variant_requests(request, admit)
-    deadline = time.monotonic() + options.time_limit(request.base.program)
+    options = options or SolveOptions()
+    time_limit = options.time_limit(request.base.program)
+    requests, workers = _planned(request, admit, budget, max(workers, 1), time_limit)
+    deadline = time.monotonic() + time_limit
     names = ["base", *(v.name for v in request.variants)]
 
     def solve(index: int) -> MatchResponse:
         share = _share_of_budget(deadline, len(requests), workers, index)
         try:
-            return match(requests[index], replace(options, max_time_limit_s=share))
+            return slim(match(requests[index], replace(options, max_time_limit_s=share)))
         except InvalidRequest as exc:
             where = ("base",) if index == 0 else ("variants", index - 1)
             raise InvalidRequest([((*where, *loc), msg) for loc, msg in exc.errors]) from exc

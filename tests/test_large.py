@@ -196,7 +196,9 @@ def test_the_proof_reads_every_pair_below_the_margin(
     left_out[made, assignment[made]] = False
     seen = []
     for near in (0, SCORE_SCALE // 100, SCORE_SCALE // 10):
-        found, negative = proof.failing_pairs(problem, usable, distance, assignment, near=near)
+        checked = proof.failing_pairs(problem, usable, distance, assignment, near=near)
+        found, negative = checked.keys, checked.negative
+        assert checked.complete and checked.failing == int(negative.sum())
         expected = np.nonzero((left_out & (reduced < near)).ravel())[0]
         assert found.tolist() == expected.tolist()
         assert negative.tolist() == (reduced.ravel()[found] < 0).tolist()

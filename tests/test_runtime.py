@@ -134,9 +134,9 @@ def test_a_what_if_call_holds_one_slot_per_solve_running_at_once(
     routes = __import__("api.routes.scenarios", fromlist=["run_scenarios"])
     original = routes.run_scenarios
 
-    def spy(request: Any, options: Any, *, workers: int, admit: Any) -> Any:
+    def spy(request: Any, options: Any, *, workers: int, admit: Any, budget: Any) -> Any:
         seen.append((workers, slots.busy))
-        return original(request, options, workers=workers, admit=admit)
+        return original(request, options, workers=workers, admit=admit, budget=budget)
 
     monkeypatch.setattr(routes, "run_scenarios", spy)
     client = TestClient(app)

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Header, Request, Response
 
 from api.examples import MATCH
-from api.guards import SolveSlots, authorised, check_size, get_slots
+from api.guards import SolveSlots, authorised, check_budget, check_size, get_slots
 from api.openapi import request_body
 from api.settings import Settings, get_settings
 from api.solving import REFUSALS, as_json, note, read_request, refused, solve, solve_options
@@ -32,6 +32,7 @@ async def post_match(
     """The best pairings under the program's rules, each explained; nobody is left out."""
     request = await read_request(http, settings, slots, MatchRequest)
     check_size(request, settings)
+    check_budget(request, settings)
     options = solve_options(settings, accept_language)
     try:
         answer = await solve(

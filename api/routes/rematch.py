@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Header, Request, Response
 
 from api.examples import REMATCH
-from api.guards import SolveSlots, authorised, check_size, get_slots
+from api.guards import SolveSlots, authorised, check_budget, check_size, get_slots
 from api.openapi import request_body
 from api.settings import Settings, get_settings
 from api.solving import REFUSALS, as_json, note, read_request, refused, solve, solve_options
@@ -35,6 +35,8 @@ async def post_rematch(
     moved, every new pair with its reason. Feedback comments are never logged nor returned."""
     request = await read_request(http, settings, slots, RematchRequest, ("pool",))
     check_size(request.pool, settings, ("pool",))
+    notes = len(request.current) + len(request.pool.mentees)  # kept, ended, moved; new
+    check_budget(request.pool, settings, ("pool",), notes)
     options = solve_options(settings, accept_language)
     try:
         answer = await solve(

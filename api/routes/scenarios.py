@@ -7,12 +7,21 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Header, Request, Response
 
 from api.examples import SCENARIOS
-from api.guards import SolveSlots, authorised, check_size, get_slots
+from api.guards import (
+    SolveSlots,
+    authorised,
+    budget_of,
+    check_budget,
+    check_size,
+    get_slots,
+    too_costly,
+)
 from api.openapi import request_body
 from api.settings import Settings, get_settings
 from api.solving import REFUSALS, as_json, read_request, refused, solve, solve_options
 from solver import (
     InvalidRequest,
+    OverBudget,
     ScenarioRequest,
     ScenarioResponse,
     SolveOptions,
@@ -43,6 +52,7 @@ async def post_scenarios(
     (up to `BINOME_SCENARIO_WORKERS`, as many as are free)."""
     request = await read_request(http, settings, slots, ScenarioRequest, ("base",))
     check_size(request.base, settings, ("base",))
+    check_budget(request.base, settings, ("base",))
     options = solve_options(settings, accept_language)
     solves = 1 + len(request.variants)
 
@@ -52,11 +62,14 @@ async def post_scenarios(
             opts,
             workers=workers,
             admit=lambda where, body: check_size(body, settings, where),
+            budget=budget_of(settings),
         )
 
     wanted = min(settings.scenario_workers, solves)
     try:
         answer = await solve(http, settings, slots, options, request.base, compare, wanted)
+    except OverBudget as exc:
+        raise too_costly(exc) from exc
     except (VariantError, InvalidRequest) as exc:
         raise refused(InvalidRequest(exc.errors)) from exc
     return await as_json(answer, options.language)

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import logging
-from collections import Counter, deque
+from collections import Counter, defaultdict
 
 import numpy as np
 
@@ -31,14 +31,17 @@ def pin_conflicts(problem: Problem, language: str) -> list[Conflict]:
                 language, "conflict.pin_rule", mentor=ids[0], mentee=ids[1], rules=broken
             )
             found.append(Conflict(rule="pinned", ids=ids, detail=detail))
-    per_mentee = Counter(i for i, _ in problem.pins)
-    for i, n in sorted(per_mentee.items()):
-        if n > 1:
-            mentors = [pool.mentors[j].id for k, j in problem.pins if k == i]
+    pinned_to: dict[int, list[int]] = defaultdict(list)  # grouped once, in the pins' order
+    for i, j in problem.pins:
+        pinned_to[i].append(j)
+    for i, columns in sorted(pinned_to.items()):
+        if len(columns) > 1:
+            mentors = [pool.mentors[j].id for j in columns]
+            mentee = pool.mentees[i].id
             detail = render(
-                language, "conflict.pin_twice", mentee=pool.mentees[i].id, n=n, items=mentors
+                language, "conflict.pin_twice", mentee=mentee, n=len(columns), items=mentors
             )
-            found.append(Conflict(rule="pinned", ids=[pool.mentees[i].id, *mentors], detail=detail))
+            found.append(Conflict(rule="pinned", ids=[mentee, *mentors], detail=detail))
     per_mentor = Counter(j for _, j in problem.pins)
     for j, n in sorted(per_mentor.items()):
         if n > problem.capacity[j]:
@@ -54,41 +57,67 @@ def pin_conflicts(problem: Problem, language: str) -> list[Conflict]:
     return found
 
 
-def _stuck_together(
-    problem: Problem, assignment: np.ndarray, start: int
-) -> tuple[set[int], set[int]]:
-    """Mentees reachable from an unmatched one by alternating paths, and their mentors.
+def _mentees_of(assignment: np.ndarray, m: int) -> list[list[int]]:
+    """Each mentor's mentees in the assignment, listed once."""
+    matched = np.nonzero(assignment >= 0)[0]
+    order = matched[np.argsort(assignment[matched], kind="stable")]
+    first = np.searchsorted(assignment[order], np.arange(m + 1)).tolist()
+    listed = order.tolist()
+    return [listed[first[j] : first[j + 1]] for j in range(m)]
 
-    In a maximum matching every such mentor is full, so these mentees outnumber
-    the places of the mentors they can have: Hall's condition fails on them.
-    """
-    pinned = {i for i, _ in problem.pins}
-    mentees, mentors = {start}, set()
-    queue = deque([start])
-    while queue:
-        i = queue.popleft()
-        if i in pinned:  # a pinned mentee stays with its mentor
-            continue
-        for j in np.nonzero(problem.eligible[i] & (problem.capacity > 0))[0].tolist():
-            if j in mentors:
-                continue
-            mentors.add(j)
-            for k in np.nonzero(assignment == j)[0].tolist():
-                if k not in mentees:
-                    mentees.add(k)
-                    queue.append(k)
-    return mentees, mentors
+
+def _stuck_together(problem: Problem, assignment: np.ndarray) -> list[tuple[list[int], list[int]]]:
+    """Groups of (mentees, mentors): the mentees reachable from the unmatched ones by
+    alternating paths, and their mentors, one search over the pairs.
+
+    In a maximum matching every such mentor is full, so a group's mentees outnumber the
+    places of the mentors they can have: Hall's condition fails on them. Each mentor and
+    each mentee is visited once overall, each mentee's row read once: searches that meet
+    are merged (a union of Hall violators is one), the smaller group into the larger."""
+    n, m = problem.score.shape
+    pinned = np.zeros(n, dtype=bool)
+    pinned[[i for i, _ in problem.pins]] = True  # a pinned mentee stays with its mentor
+    open_, mentees_of = problem.capacity > 0, _mentees_of(assignment, m)
+    starts = np.nonzero(assignment < 0)[0].tolist()
+    group = np.arange(n)  # each search's group, by the start that stands for it
+    members = {start: [start] for start in starts}
+    by_mentee, by_mentor = np.full(n, -1), np.full(m, -1)  # the search that got there
+    for start in starts:
+        by_mentee[start], queue = start, [start]
+        while queue:
+            i = queue.pop()
+            row = problem.eligible[i] & open_ & ~pinned[i]
+            met = by_mentor[row]
+            for other in np.unique(group[met[met >= 0]]).tolist():
+                mine = int(group[start])
+                if other != mine:
+                    small, large = sorted((mine, other), key=lambda g: len(members[g]))
+                    group[members[small]] = large
+                    members[large] += members.pop(small)
+            for j in np.nonzero(row & (by_mentor < 0))[0].tolist():
+                by_mentor[j] = by_mentee[mentees_of[j]] = start
+                queue += mentees_of[j]
+    return _grouped(members, group, by_mentee, by_mentor)
+
+
+def _grouped(
+    members: dict[int, list[int]], group: np.ndarray, by_mentee: np.ndarray, by_mentor: np.ndarray
+) -> list[tuple[list[int], list[int]]]:
+    """The mentees and mentors of each group, groups in the order of their first unmatched
+    mentee."""
+    found: dict[int, tuple[list[int], list[int]]] = {g: ([], []) for g in members}
+    for side, owners in enumerate((by_mentee, by_mentor)):
+        for k in np.nonzero(owners >= 0)[0].tolist():
+            found[int(group[owners[k]])][side].append(k)
+    return [found[g] for g in sorted(members, key=lambda g: min(members[g]))]
 
 
 def coverage_conflicts(problem: Problem, assignment: np.ndarray, language: str) -> list[Conflict]:
     """Why `match_all_mentees` cannot hold, from a maximum matching that leaves mentees out."""
-    pool, found, explained = problem.pool, [], set()
-    for i in np.nonzero(assignment < 0)[0].tolist():
-        if i in explained:
-            continue
-        mentees, mentors = _stuck_together(problem, assignment, i)
-        explained |= mentees
+    pool, found = problem.pool, []
+    for mentees, mentors in _stuck_together(problem, assignment):
         if not mentors:
+            [i] = mentees  # a search that reached no mentor met no other
             rules = _rule_counts(problem, language, i=i) or render(language, "unmatched.no_mentors")
             mentee = pool.mentees[i].id
             detail = render(language, "conflict.no_eligible", mentee=mentee, rules=rules)

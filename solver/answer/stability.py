@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from solver.encode.instance import Instance
+from solver.encode.keys import distinct, found_in
 from solver.encode.orders import mentee_keys, mentor_keys, wishes
 from solver.encode.problem import Problem
 from solver.encode.quantise import SCORE_SCALE
@@ -63,9 +64,9 @@ def _stated_keys(problem: Problem) -> tuple[np.ndarray, np.ndarray]:
     pool = problem.pool
     by_mentee = wishes(pool.mentees, pool.mentor_index)
     by_mentor = wishes(pool.mentors, pool.mentee_index)
-    return (
-        np.unique(np.array([i * m + j for i, j, _ in by_mentee], dtype=np.int64)),
-        np.unique(np.array([i * m + j for j, i, _ in by_mentor], dtype=np.int64)),
+    return (  # by a sort: numpy's hashing unique takes seconds on a few million keys
+        distinct([np.array([i * m + j for i, j, _ in by_mentee], dtype=np.int64)]),
+        distinct([np.array([i * m + j for j, i, _ in by_mentor], dtype=np.int64)]),
     )
 
 
@@ -98,9 +99,9 @@ def _standing(
     current_gain, current_col = np.full(n, -np.inf), np.zeros(n, dtype=np.int64)
     current_gain[made], current_col[made] = made_gain, assignment[made]
     plain_rows = np.ones(n, dtype=bool)
-    plain_rows[made[np.isin(made_keys, by_mentee)]] = False  # on a pair its mentee listed
+    plain_rows[made[found_in(by_mentee, made_keys)[1]]] = False  # on a pair its mentee listed
     # A mentee its mentor listed ranks before every unlisted one: only room then counts.
-    plain = np.nonzero(~np.isin(made_keys, by_mentor))[0]
+    plain = np.nonzero(~found_in(by_mentor, made_keys)[1])[0]
     order = plain[np.lexsort((-made[plain], made_gain[plain]))]  # lowest score, last row
     mentors = assignment[made[order]]
     _, first_of = np.unique(mentors, return_index=True)
@@ -145,7 +146,7 @@ def blocking_pairs(problem: Problem, usable: Usable, assignment: np.ndarray) -> 
     orders, as are the mentees whose own mentor is a listed one."""
     m = problem.score.shape[1]
     by_side = _stated_keys(problem)
-    stated = np.union1d(*by_side)
+    stated = distinct(list(by_side))
     matched = np.nonzero(assignment >= 0)[0]
     made = matched[usable.mask[matched, assignment[matched]]]
     standing = _standing(problem, usable, assignment, made, by_side)
@@ -164,7 +165,7 @@ def _listed_blocking(
     """Blocking pairs among the listed ones, on arcs: the listed usable pairs and those made."""
     n, m = problem.score.shape
     listed = stated[usable.mask.flat[stated]] if len(stated) else stated
-    keys = np.union1d(listed, made_keys)
+    keys = distinct([listed, made_keys])
     rows, cols, gain = keys // m, keys % m, pair_gains(problem, keys)
     inst = Instance(n, m, rows, cols, gain, usable.capacity, problem.volunteer, problem.waiting)
     return count_blocking_pairs_lazily(

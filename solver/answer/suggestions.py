@@ -24,8 +24,9 @@ def top_mentors(
     problem: Problem, count: int, mentees: np.ndarray | None = None
 ) -> list[np.ndarray]:
     """For every mentee (or those given), `ranked_mentors(problem, i)[:count]`, found block
-    by block: the count-th best score per row by partition, then only the pairs at or above
-    it ordered (score down, then mentor index), all rows of a block at once."""
+    by block: the count-th best score per row by partition, then only the pairs above it
+    and the first of those tied with it (at most `count` a row, however many tie) ordered
+    (score down, then mentor index), all rows of a block at once."""
     n, m = problem.score.shape
     rows_of = np.arange(n) if mentees is None else mentees
     open_ = problem.capacity > 0
@@ -38,8 +39,13 @@ def top_mentors(
         chosen = slice(part[0], part[-1] + 1) if mentees is None else part
         usable = problem.eligible[chosen] & open_[None, :]
         masked = np.where(usable, problem.score[chosen], -np.inf)
-        kth = np.partition(masked, m - k, axis=1)[:, m - k]
-        rows, cols = np.nonzero((masked >= kth[:, None]) & usable)
+        kth = np.partition(masked, m - k, axis=1)[:, m - k][:, None]
+        above = (masked > kth) & usable  # fewer than k a row
+        tied = (masked == kth) & usable  # any number a row: the first columns fill up to k
+        tied &= (
+            np.cumsum(tied, axis=1, dtype=np.int32) <= k - np.count_nonzero(above, axis=1)[:, None]
+        )
+        rows, cols = np.nonzero(above | tied)
         order = np.lexsort((cols, -masked[rows, cols], rows))
         rows, cols = rows[order], cols[order]
         starts = np.searchsorted(rows, np.arange(len(part) + 1))

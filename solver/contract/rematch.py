@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 from solver.contract.request import Id, MatchRequest, PairRef, Strict, Text
 from solver.contract.response import MatchResponse
+
+MAX_LEAVING = 200_000  # every participant of the largest pool, once
 
 
 class Feedback(Strict):
@@ -21,9 +23,28 @@ class Feedback(Strict):
 
 class RematchRequest(Strict):
     pool: MatchRequest = Field(description="Everyone taking part now, newcomers included.")
-    current: list[PairRef] = Field(default_factory=list, description="The pairs running now.")
+    current: list[PairRef] = Field(
+        default_factory=list,
+        max_length=MAX_LEAVING // 2,
+        description="The pairs running now (a mentee has one at most).",
+    )
     feedback: list[Feedback] = Field(default_factory=list, max_length=100_000)
-    leaving: list[Id] = Field(default_factory=list, description="Ids leaving the program.")
+    leaving: list[Id] = Field(
+        default_factory=list,
+        max_length=MAX_LEAVING,
+        description="Ids leaving the program, each once.",
+    )
+
+    @field_validator("leaving")
+    @classmethod
+    def each_once(cls, value: list[str]) -> list[str]:
+        """An id listed twice is a mistake to name, not work to repeat."""
+        seen: set[str] = set()
+        for pid in value:
+            if pid in seen:
+                raise ValueError(f"id {pid!r} is listed twice")
+            seen.add(pid)
+        return value
 
 
 class PairNote(BaseModel):

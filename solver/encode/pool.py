@@ -9,36 +9,68 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
 from solver.contract.request import Participant, attribute_value
 from solver.rules.items import Folding, utc_offset_hours
 
+FULL_VOCABULARY = 512  # distinct items of both sides up to which every item is a column
+
+
+@dataclass(frozen=True)
+class Incidence:
+    """Two sides' lists as 0/1 float32 tables (rows: people, columns: items).
+
+    Only an item on both sides can ever be shared, so beyond `FULL_VOCABULARY` distinct
+    items the tables hold those alone: their size follows the shared vocabulary, never the
+    items one person alone lists. Up to it they hold every item, first listed first (left,
+    then right): a stacked matrix product sums its terms in an order that depends on where
+    each column is, so the scores of ordinary pools stay bit for bit what they were. Each
+    person's count of distinct items (in a column or not) is kept beside the tables, for
+    the denominators and for whether a person gave the field at all."""
+
+    mine: np.ndarray  # mentees × items
+    theirs: np.ndarray  # mentors × items
+    mine_count: np.ndarray  # distinct items per mentee, int64
+    theirs_count: np.ndarray  # distinct items per mentor, int64
+
+
+def _vocabulary(sides: list[list[dict[str, str]]], full_up_to: int) -> dict[str, int]:
+    """Each item's column: every item while there are at most `full_up_to`, else only the
+    items both sides list; in the order they are first listed, left side first."""
+    every: dict[str, int] = {}
+    for side in sides:
+        for found in side:
+            for key in found:
+                every.setdefault(key, len(every))
+    if len(every) <= full_up_to:
+        return every
+    on_both = [{key for found in side for key in found} for side in sides]
+    shared = (key for key in every if key in on_both[0] and key in on_both[1])
+    return {key: k for k, key in enumerate(shared)}
+
 
 def incidence(
-    left: Sequence[Sequence[str]], right: Sequence[Sequence[str]], folding: Folding | None = None
-) -> tuple[np.ndarray, np.ndarray]:
-    """Two 0/1 float32 matrices over one shared vocabulary (rows: people, columns: items)."""
+    left: Sequence[Sequence[str]],
+    right: Sequence[Sequence[str]],
+    folding: Folding | None = None,
+    full_up_to: int | None = None,
+) -> Incidence:
+    """The two sides' lists over their vocabulary (`_vocabulary`; None: FULL_VOCABULARY)."""
     folding = folding or Folding()
-    vocabulary: dict[str, int] = {}
-    seen: dict[tuple[str, ...], list[int]] = {}  # people often list the same items
-
-    def code(items: Sequence[str]) -> list[int]:
-        key = tuple(items)
-        if key not in seen:
-            found = folding.item_set(key)
-            seen[key] = [vocabulary.setdefault(k, len(vocabulary)) for k in found]
-        return seen[key]
-
-    rows = [[code(x) for x in lists] for lists in (left, right)]
+    sides = [[folding.item_set(tuple(items)) for items in lists] for lists in (left, right)]
+    vocabulary = _vocabulary(sides, FULL_VOCABULARY if full_up_to is None else full_up_to)
     matrices = []
-    for coded in rows:
+    for side in sides:
+        coded = [[vocabulary[k] for k in found if k in vocabulary] for found in side]
         matrix = np.zeros((len(coded), max(len(vocabulary), 1)), dtype=np.float32)
         people = np.repeat(np.arange(len(coded)), [len(columns) for columns in coded])
         matrix[people, [k for columns in coded for k in columns]] = 1.0  # one assignment
         matrices.append(matrix)
-    return matrices[0], matrices[1]
+    counts = [np.array([len(found) for found in side], dtype=np.int64) for side in sides]
+    return Incidence(matrices[0], matrices[1], counts[0], counts[1])
 
 
 def optional_floats(values: Iterable[float | None]) -> np.ndarray:
@@ -74,16 +106,18 @@ class Pool:
         self.mentee_index = {p.id: i for i, p in enumerate(self.mentees)}
         self.folding = folding = Folding()  # this request's item texts, gone with the pool
         e, m = self.mentees, self.mentors
-        self.goals, self.skills = incidence([p.goals for p in e], [p.skills for p in m], folding)
-        self.languages_e, self.languages_m = incidence(
-            [p.languages for p in e], [p.languages for p in m], folding
-        )
-        self.interests_e, self.interests_m = incidence(
-            [p.interests for p in e], [p.interests for p in m], folding
-        )
-        self.slots_e, self.slots_m = incidence(
-            [p.availability for p in e], [p.availability for p in m], folding
-        )
+        goals = incidence([p.goals for p in e], [p.skills for p in m], folding)
+        self.goals, self.skills = goals.mine, goals.theirs
+        self.goal_count, self.skill_count = goals.mine_count, goals.theirs_count
+        languages = incidence([p.languages for p in e], [p.languages for p in m], folding)
+        self.languages_e, self.languages_m = languages.mine, languages.theirs
+        self.language_count_e, self.language_count_m = languages.mine_count, languages.theirs_count
+        interests = incidence([p.interests for p in e], [p.interests for p in m], folding)
+        self.interests_e, self.interests_m = interests.mine, interests.theirs
+        self.interest_count_e, self.interest_count_m = interests.mine_count, interests.theirs_count
+        slots = incidence([p.availability for p in e], [p.availability for p in m], folding)
+        self.slots_e, self.slots_m = slots.mine, slots.theirs
+        self.slot_count_e, self.slot_count_m = slots.mine_count, slots.theirs_count
         self.seniority_e = optional_floats(p.seniority for p in e)
         self.seniority_m = optional_floats(p.seniority for p in m)
         self.offset_e = optional_floats(
@@ -98,9 +132,13 @@ class Pool:
 
     MENTEE_ARRAYS = (
         "goals",
+        "goal_count",
         "languages_e",
+        "language_count_e",
         "interests_e",
+        "interest_count_e",
         "slots_e",
+        "slot_count_e",
         "seniority_e",
         "offset_e",
         "department_e",

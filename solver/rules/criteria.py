@@ -68,7 +68,7 @@ def _common(a: list[str], b: list[str]) -> tuple[list[str], dict[str, str], dict
 def goals_matrix(pool: Pool) -> np.ndarray:
     """The share of the mentee's goals that the mentor's skills cover."""
     covered = pool.goals @ pool.skills.T
-    return _share(covered, pool.goals.sum(axis=1, keepdims=True))
+    return _share(covered, pool.goal_count[:, None])
 
 
 def goals_evidence(mentor: Participant, mentee: Participant) -> Evidence:
@@ -97,7 +97,7 @@ def languages_evidence(mentor: Participant, mentee: Participant) -> Evidence:
 
 def interests_matrix(pool: Pool) -> np.ndarray:
     """Shared interests over all their interests together (Jaccard)."""
-    return jaccard(pool.interests_e, pool.interests_m)
+    return jaccard(pool.interests_e, pool.interests_m, pool.interest_count_e, pool.interest_count_m)
 
 
 def interests_evidence(mentor: Participant, mentee: Participant) -> Evidence:
@@ -111,7 +111,7 @@ def interests_evidence(mentor: Participant, mentee: Participant) -> Evidence:
 def availability_matrix(pool: Pool) -> np.ndarray:
     """Common slots over the slots of whichever of the two is less available."""
     common = pool.slots_e @ pool.slots_m.T
-    smaller = np.minimum(pool.slots_e.sum(axis=1, keepdims=True), pool.slots_m.sum(axis=1))
+    smaller = np.minimum(pool.slot_count_e[:, None], pool.slot_count_m[None, :])
     return _share(common, smaller)
 
 

@@ -33,7 +33,7 @@ from solver.rules.pairwise import (
     mentor_ahead,
 )
 
-MAX_CLASSES = 512  # distinct mentor values beyond which a criterion is scored densely
+MAX_CLASSES = 512  # distinct mentor values (or factor columns) beyond which: scored densely
 
 
 @dataclass(frozen=True)
@@ -85,17 +85,23 @@ def _classes(mine: str, theirs: str, pairwise: Pairwise) -> FactorForm:
     return factors
 
 
-def goals_factors(pool: Pool) -> Factors:
-    """Share of goals covered: each goal weighs 1/|goals| of its mentee."""
-    count = pool.goals.sum(axis=1, keepdims=True).astype(np.float64)
+def goals_factors(pool: Pool) -> Factors | None:
+    """Share of goals covered: each goal weighs 1/|goals| of its mentee (one column per
+    goal both sides list: beyond `MAX_CLASSES` of them, scored densely)."""
+    if pool.goals.shape[1] > MAX_CLASSES:
+        return None
+    count = pool.goal_count[:, None].astype(np.float64)
     return Factors(pool.goals / np.maximum(count, 1.0), pool.skills.astype(np.float64))
 
 
-def availability_factors(pool: Pool) -> Factors:
+def availability_factors(pool: Pool) -> Factors | None:
     """Common slots over the smaller slot count: mentors grouped by how many slots they
-    give (few counts, however many distinct sets), each slot 1/min(counts) of the pair."""
-    mine = pool.slots_e.sum(axis=1, keepdims=True).astype(np.float64)
-    theirs = pool.slots_m.sum(axis=1)
+    give (few counts, however many distinct sets), each slot 1/min(counts) of the pair; a
+    column per (slot both sides give, mentor count): beyond `MAX_CLASSES`, scored densely."""
+    mine = pool.slot_count_e[:, None].astype(np.float64)
+    theirs = pool.slot_count_m
+    if pool.slots_e.shape[1] * len(np.unique(theirs)) > MAX_CLASSES:
+        return None
     lefts, rights = [], []
     for count in np.unique(theirs).tolist():
         lefts.append(pool.slots_e / np.maximum(np.minimum(mine, count), 1.0))
@@ -104,6 +110,16 @@ def availability_factors(pool: Pool) -> Factors:
     if not lefts:
         return Factors(np.zeros((n, 0)), np.zeros((m, 0)))
     return Factors(np.hstack(lefts), np.hstack(rights).astype(np.float64))
+
+
+def interests_factors(pool: Pool) -> Factors | None:
+    """Jaccard: mentors grouped by the interests they share with some mentee and by how many
+    they list in all (the union counts every one)."""
+    counted = np.hstack([pool.interests_m, pool.interest_count_m[:, None].astype(np.float32)])
+    mine, count = pool.interests_e, pool.interest_count_e
+    return _by_mentor_class(
+        counted, lambda values: jaccard(mine, values[:, :-1], count, values[:, -1])
+    )
 
 
 def preferences_factors(pool: Pool) -> Factors:
@@ -115,7 +131,7 @@ def preferences_factors(pool: Pool) -> Factors:
 FACTORS: dict[str, FactorForm] = {
     "goals": goals_factors,
     "languages": _classes("languages_e", "languages_m", any_shared),
-    "interests": _classes("interests_e", "interests_m", jaccard),
+    "interests": interests_factors,
     "availability": availability_factors,
     "timezone": _classes("offset_e", "offset_m", closeness),
     "seniority": _classes("seniority_e", "seniority_m", mentor_ahead),

@@ -15,6 +15,7 @@ import numpy as np
 
 from solver.contract.request import Program
 from solver.encode.pool import Pool
+from solver.rules.reporting import along_lines
 
 
 @dataclass(frozen=True)
@@ -44,16 +45,23 @@ def not_self(ctx: RuleContext) -> np.ndarray | None:
     return _pairs(pool, ((p.id, p.id) for p in pool.mentees if p.id in pool.mentor_index))
 
 
+def _language_sets(table: np.ndarray, count: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct rows of (shared languages, gave any) and each person's row among them."""
+    known = (count > 0).astype(table.dtype)[:, None]
+    return np.unique(np.hstack([table, known]), axis=0, return_inverse=True)
+
+
 def shared_language(ctx: RuleContext) -> np.ndarray | None:
     """Mentor and mentee speak at least one common language."""
     if not ctx.program.rules.shared_language:
         return None
     pool = ctx.pool
-    # People speak few distinct sets of languages: decide each pair of sets once.
-    sets_e, of_mentee = np.unique(pool.languages_e, axis=0, return_inverse=True)
-    sets_m, of_mentor = np.unique(pool.languages_m, axis=0, return_inverse=True)
-    both_known = (sets_e.sum(axis=1)[:, None] > 0) & (sets_m.sum(axis=1)[None, :] > 0)
-    apart = both_known & ((sets_e @ sets_m.T) == 0)
+    # People speak few distinct sets of languages: decide each pair of sets once. A set is
+    # the languages the other side speaks too, and (last) whether the person gave any.
+    sets_e, of_mentee = _language_sets(pool.languages_e, pool.language_count_e)
+    sets_m, of_mentor = _language_sets(pool.languages_m, pool.language_count_m)
+    both_known = (sets_e[:, -1][:, None] > 0) & (sets_m[:, -1][None, :] > 0)
+    apart = both_known & ((sets_e[:, :-1] @ sets_m[:, :-1].T) == 0)
     return np.take(apart[of_mentee.reshape(-1)], of_mentor.reshape(-1), axis=1)
 
 
@@ -65,31 +73,11 @@ def different_department(ctx: RuleContext) -> np.ndarray | None:
     return (e >= 0) & (m >= 0) & (e == m)
 
 
-def _line_managers(pool: Pool) -> dict[str, list[str]]:
-    """Everyone's chain of managers, nearest first, from the manager_id of either list."""
-    manager = {}
-    for person in [*pool.mentors, *pool.mentees]:
-        if person.manager_id and person.id not in manager:
-            manager[person.id] = person.manager_id
-    chains = {}
-    for start in manager:
-        chain, current = [], manager.get(start)
-        while current is not None and current != start and current not in chain:
-            chain.append(current)
-            current = manager.get(current)
-        chains[start] = chain
-    return chains
-
-
 def no_reporting_line(ctx: RuleContext) -> np.ndarray | None:
     """Nobody is paired with someone above or below them in their reporting line."""
     if not ctx.program.rules.no_reporting_line:
         return None
-    pool = ctx.pool
-    chains = _line_managers(pool)
-    pairs = [(boss, p.id) for p in pool.mentees for boss in chains.get(p.id, ())]
-    pairs += [(p.id, boss) for p in pool.mentors for boss in chains.get(p.id, ())]
-    return _pairs(pool, pairs)
+    return along_lines(ctx.pool.mentors, ctx.pool.mentees)
 
 
 def min_seniority_gap(ctx: RuleContext) -> np.ndarray | None:

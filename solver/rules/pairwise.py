@@ -31,10 +31,13 @@ def any_shared(mine: np.ndarray, theirs: np.ndarray) -> np.ndarray:
     return ((mine @ theirs.T) > 0).astype(np.float64)
 
 
-def jaccard(mine: np.ndarray, theirs: np.ndarray) -> np.ndarray:
-    """Shared items over all items of the two rows together, every row pair."""
+def jaccard(
+    mine: np.ndarray, theirs: np.ndarray, mine_count: np.ndarray, theirs_count: np.ndarray
+) -> np.ndarray:
+    """Shared items over all items of the two people together, every row pair: the rows
+    hold the shared vocabulary, the counts every distinct item each person lists."""
     shared = mine @ theirs.T
-    union = mine.sum(axis=1, keepdims=True) + theirs.sum(axis=1) - shared
+    union = mine_count[:, None] + theirs_count[None, :] - shared
     return _share(shared, union)
 
 

@@ -83,21 +83,27 @@ def _around(
     problem: Problem, usable: Usable, failing: np.ndarray, penalty: Penalty | None = None
 ) -> np.ndarray:
     """More of the best pairs of the mentees and mentors a failing pair joins: the next
-    rounds' failures are mostly their neighbours, so fewer rounds follow."""
+    rounds' failures are mostly their neighbours, so fewer rounds follow. Read a block of
+    them at a time: however many fail, the temporaries stay the size of a block."""
     n, m = problem.score.shape
-    rows, cols = np.unique(failing // m), np.unique(failing % m)
+    rows, cols = distinct([failing // m]), distinct([failing % m])  # sorts: see keys.distinct
     found = []
     k = min(AROUND * PER_MENTEE, m)
-    block = _valued(problem, usable, rows, np.arange(m), penalty)
-    top = np.argpartition(block, m - k, axis=1)[:, m - k :]
-    good = np.isfinite(np.take_along_axis(block, top, axis=1))
-    found.append((np.repeat(rows, k).reshape(-1, k)[good]) * m + top[good])
+    for first in range(0, len(rows), BLOCK):
+        some = rows[first : first + BLOCK]
+        block = _valued(problem, usable, some, np.arange(m), penalty)
+        top = np.argpartition(block, m - k, axis=1)[:, m - k :]
+        good = np.isfinite(np.take_along_axis(block, top, axis=1))
+        found.append((np.repeat(some, k).reshape(-1, k)[good]) * m + top[good])
     k = min(AROUND * PER_MENTOR, n)
-    block = _valued(problem, usable, np.arange(n), cols, penalty).T
-    top = np.argpartition(block, n - k, axis=1)[:, n - k :]
-    good = np.isfinite(np.take_along_axis(block, top, axis=1))
-    found.append(top[good] * m + np.repeat(cols, k).reshape(-1, k)[good])
-    return np.concatenate(found)
+    width = max(1, BLOCK * m // max(n, 1))  # columns per block: about BLOCK × m cells
+    for first in range(0, len(cols), width):
+        some = cols[first : first + width]
+        block = _valued(problem, usable, np.arange(n), some, penalty).T
+        top = np.argpartition(block, n - k, axis=1)[:, n - k :]
+        good = np.isfinite(np.take_along_axis(block, top, axis=1))
+        found.append(top[good] * m + np.repeat(some, k).reshape(-1, k)[good])
+    return np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
 
 
 def _valued(

@@ -14,6 +14,8 @@ own score matrix and eligibility mask are enough, read in blocks of mentees:
    The first pass also adds the pairs that nearly fail (reduced cost below
    `NEAR`): the next potentials differ, and those pairs are the ones that
    would fail then. At 10,000 × 3,400 that is two rounds instead of three.
+   A pass lists at most `near.NEAR_PER_MENTEE` such pairs per mentee and per
+   mentor: when scores tie everywhere it could otherwise list every pair.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from solver.encode.quantise import SCORE_SCALE
 from solver.encode.usable import Usable
 from solver.engines.flow import class_counts, score_flow
 from solver.engines.large.candidates import _around
+from solver.engines.large.near import NEAR_PER_MENTEE, Found, Left, Pass, combined, within_cap
 from solver.engines.large.pairs import Bonus, Penalty, arcs_instance
 from solver.engines.large.potentials import potentials
 from solver.runtime import in_blocks
@@ -55,33 +58,32 @@ def failing_pairs(
     shift: np.ndarray | None = None,
     penalty: Penalty | None = None,
     near: int = 0,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Keys of the usable pairs with a reduced cost −gain + π(mentee) − π(mentor) below
-    `near` (pairs made left out), and which of them fail: a negative reduced cost.
-
-    Arcs the flow could use never fail (potentials are a fixpoint on them), pairs made are
-    not arcs i → j, so only pairs left out can. With `shift` (how far each potential moved
-    since a pass that found every pair below `near`, or below a larger one), a pair's
-    reduced cost moved by shift(mentee) − shift(mentor): only pairs where that is negative
-    are read."""
+    arcs: np.ndarray | None = None,
+    capped: bool = False,
+) -> Pass:
+    """The usable pairs with a reduced cost −gain + π(mentee) − π(mentor) below `near`
+    (pairs made and `arcs` left out), which fail (a negative reduced cost), how many fail
+    in all; `capped`: at most `NEAR_PER_MENTEE` per mentee and `mentor_cap` per
+    mentor listed (the lowest reduced costs). Arcs the flow could use never fail, pairs
+    made are not arcs i → j, so only pairs left out can. With `shift` (how far each
+    potential moved since a pass that listed every pair below `near`, or a larger one), a
+    pair's reduced cost moved by shift(mentee) − shift(mentor): only pairs where that is
+    negative are read."""
     n, m = problem.score.shape
     exact = np.abs(distance).max(initial=0) < 2**52  # differences exact in float64
     mentee, mentor = distance[:n], distance[n : n + m]
     if exact:
         mentee, mentor = mentee.astype(np.float64), mentor.astype(np.float64)
     rows, columns_for = _to_read(n, m, shift)
+    left_out = Left(assignment, np.zeros(0, np.int64) if arcs is None else arcs, capped)
 
-    def chunk(first: int) -> tuple[np.ndarray, np.ndarray]:
+    def chunk(first: int) -> Found:
         rows_of = np.sort(rows[first : first + PROOF_BLOCK])
         wanted = columns_for(first)
         gain = _block_gain(problem, rows_of, wanted, penalty, exact)
-        return _failing(usable, mentee, mentor, assignment, rows_of, wanted, gain, near)
+        return _failing(usable, mentee, mentor, left_out, rows_of, wanted, gain, near)
 
-    found = in_blocks(chunk, range(0, len(rows), PROOF_BLOCK))
-    keys = np.concatenate([part[0] for part in found]) if found else np.zeros(0, np.int64)
-    failing = np.concatenate([part[1] for part in found]) if found else np.zeros(0, bool)
-    order = np.argsort(keys, kind="stable")  # blocks of distinct pairs: no repeats
-    return keys[order], failing[order]
+    return combined(in_blocks(chunk, range(0, len(rows), PROOF_BLOCK)), capped, n, m)
 
 
 def _to_read(
@@ -137,24 +139,32 @@ def _failing(
     usable: Usable,
     mentee: np.ndarray,
     mentor: np.ndarray,
-    assignment: np.ndarray,
+    left_out: Left,
     rows: np.ndarray,
     columns: np.ndarray,
     gain: np.ndarray,
     near: int = 0,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Keys of the pairs among rows × columns (both increasing) with a reduced cost below
-    `near`, and which of them fail (below 0), given their gains (overwritten)."""
+) -> Found:
+    """The pairs among rows × columns (both increasing) with a reduced cost below `near`,
+    given their gains (overwritten), and how many fail (below 0)."""
     m = len(usable.capacity)
     mask = _cells(usable.mask, rows, columns)
     gain += mentor[columns][None, :]
     gain -= mentee[rows][:, None]
-    failing = gain > -near  # reduced cost −gain + π(i) − π(j) < near
-    failing &= mask
-    at, hit = found_in(columns, assignment[rows])  # -1 (unmatched) is no column
-    failing[np.nonzero(hit)[0], at[hit]] = False  # pairs made: not arcs i → j
-    r, c = np.nonzero(failing)
-    return rows[r] * m + columns[c], gain[r, c] > 0
+    below = gain > -near  # reduced cost −gain + π(i) − π(j) < near
+    below &= mask
+    at, hit = found_in(columns, left_out.assignment[rows])  # -1 (unmatched) is no column
+    below[np.nonzero(hit)[0], at[hit]] = False  # pairs made: not arcs i → j
+    r, c = np.nonzero(below)
+    keys, slack = rows[r] * m + columns[c], gain[r, c]
+    if len(left_out.arcs):
+        fresh = ~found_in(left_out.arcs, keys)[1]
+        keys, slack, r, c = keys[fresh], slack[fresh], r[fresh], c[fresh]
+    failing, listed = int(np.count_nonzero(slack > 0)), len(keys)
+    if left_out.capped:
+        kept = within_cap(rows[r], columns[c], slack, NEAR_PER_MENTEE, m)
+        keys, slack = keys[kept], slack[kept]
+    return Found(keys, slack, failing, listed)
 
 
 @dataclass
@@ -182,10 +192,9 @@ def prove(
     round (or given) and kept after: the proof covers those counts too (a better count
     shows as a negative cycle), and when they fail (no proof, or given counts that cannot
     be routed) they are found again on the arcs of that round. The proven counts are in
-    the result. Arcs never fail the pass: the potentials are a fixpoint on them, with their
-    bonus, which the matrix the pass reads does not hold."""
-    keys, counts = start.keys, start.counts
-    distance, shift = None, None
+    the result. Arcs never fail the pass: the potentials are a fixpoint on them (with their
+    bonus, which the matrix the pass reads does not hold)."""
+    keys, counts, distance, checked = start.keys, start.counts, None, Pass.nothing()
     largest = SCORE_SCALE + (0 if penalty is None else penalty.largest)
     largest += 0 if bonus is None else bonus.largest
     for round_ in range(ROUNDS):
@@ -194,18 +203,17 @@ def prove(
         if found is None:
             log.info("large: no proof (round %d, arcs %d)", round_, len(keys))
             return Proof(keys, None)
-        shift = None if distance is None else found - distance
-        distance = found
-        near = NEAR if shift is None else 0  # later passes: pairs that moved below 0
-        found, negative = failing_pairs(problem, usable, distance, assignment, shift, penalty, near)
-        failing = found[negative & ~found_in(keys, found)[1]]  # arcs never fail (see below)
-        log.info(
-            "large round=%d arcs=%d failing=%d near=%d", round_, len(keys), len(failing), len(found)
-        )
-        if len(failing) == 0:
+        # only after a pass that listed all it found may the next read only pairs that moved
+        shift = found - distance if checked.complete and distance is not None else None
+        distance, near = found, NEAR if shift is None else 0  # later: pairs that moved below 0
+        checked = failing_pairs(
+            problem, usable, distance, assignment, shift, penalty, near, keys, capped=True
+        )  # arcs never fail (see below)
+        log.info("large round=%d arcs=%d %s", round_, len(keys), checked)
+        if checked.failing == 0:
             return Proof(keys, counts, inst, assignment)
-        added = np.concatenate([found, _around(problem, usable, failing, penalty)])
-        keys = distinct([keys, added])
+        failing = checked.keys[checked.negative]
+        keys = distinct([keys, checked.keys, _around(problem, usable, failing, penalty)])
     return Proof(keys, counts)
 
 

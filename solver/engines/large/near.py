@@ -1,0 +1,105 @@
+"""Which of the pairs a proof pass finds join the next round: at most so many per mentee and
+per mentor, the ones with the lowest reduced cost.
+
+Any failing pair added makes progress, and a proof only ever comes from a pass that found
+no failing pair at all, so which of them join changes no answer's optimality, only how
+many rounds it takes. On real pools a pass finds a handful of pairs per mentee and per
+mentor, far below the caps, and every one joins. When scores tie everywhere (a pool of
+ids alone scores 0 on every pair) a pass can find every pair below the margin; then the
+caps keep the next round's arcs in proportion to the people, not to the pairs (at most
+NEAR_PER_MENTEE a mentee: real pools find up to 29 with a priced share, 13 without). Ties are
+spread: mentee i prefers, among equal pairs, the mentors from i × cap on (and mentors
+likewise), so the pairs kept cover every mentor instead of the same few.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+NEAR_PER_MENTEE = 64  # pairs below the margin a mentee brings to the next round, at most
+NEAR_PER_MENTOR = 96  # and a mentor, times how many mentees there are per mentor
+
+
+def mentor_cap(mentees: int, mentors: int) -> int:
+    """Pairs below the margin a mentor brings, at most: NEAR_PER_MENTOR per mentee it has on
+    average (rounded up), so the cap binds on a mentor only far beyond its share."""
+    return NEAR_PER_MENTOR * max(1, -(-mentees // max(mentors, 1)))
+
+
+def within_cap(
+    group: np.ndarray, other: np.ndarray, slack: np.ndarray, cap: int, size: int
+) -> np.ndarray:
+    """Which pairs are among the `cap` of the highest `slack` (the lowest reduced cost) of
+    their group (`group[k]`: a mentee or a mentor; `other[k]`: the partner, one of `size`);
+    every one when no group has more than `cap`."""
+    if len(group) == 0:
+        return np.zeros(0, dtype=bool)
+    counts = np.bincount(group)
+    if counts.max() <= cap:
+        return np.ones(len(group), dtype=bool)
+    spread = (other - group * cap) % size  # among ties, group g prefers partners from g·cap on
+    order = np.lexsort((spread, -slack, group))
+    starts = np.cumsum(counts) - counts
+    rank = np.arange(len(order)) - starts[group[order]]
+    kept = np.zeros(len(group), dtype=bool)
+    kept[order[rank < cap]] = True
+    return kept
+
+
+@dataclass(frozen=True)
+class Left:
+    """What a proof pass leaves out: pairs made, the round's arcs, and whether it caps."""
+
+    assignment: np.ndarray
+    arcs: np.ndarray  # increasing keys
+    capped: bool
+
+
+@dataclass(frozen=True)
+class Found:
+    """One block's pairs below the margin: keys, slack (−reduced cost), how many fail and
+    how many there were before the cap."""
+
+    keys: np.ndarray
+    slack: np.ndarray
+    failing: int
+    listed: int
+
+
+KEPT = ("keys", "slack")
+NOTHING = (np.zeros(0, np.int64), np.zeros(0), 0, 0)
+
+
+@dataclass(frozen=True)
+class Pass:
+    """What a proof pass found: pairs below the margin (at most the caps), which of them
+    fail, how many fail in all, and whether every pair below the margin is listed (only
+    then may the next pass read only the pairs whose reduced cost can have dropped)."""
+
+    keys: np.ndarray
+    negative: np.ndarray
+    failing: int
+    complete: bool
+
+    @classmethod
+    def nothing(cls) -> Pass:
+        """Before the first pass: nothing listed, nothing to read from."""
+        return cls(np.zeros(0, np.int64), np.zeros(0, bool), 0, complete=False)
+
+    def __str__(self) -> str:
+        return f"failing={self.failing} near={len(self.keys)} complete={self.complete}"
+
+
+def combined(found: list[Found], capped: bool, n: int, m: int) -> Pass:
+    """The blocks' pairs in key order, at most `mentor_cap` per mentor when capped."""
+    found = found or [Found(*NOTHING)]
+    keys, slack = (np.concatenate([getattr(part, name) for part in found]) for name in KEPT)
+    listed = sum(part.listed for part in found)
+    if capped:
+        kept = within_cap(keys % m, keys // m, slack, mentor_cap(n, m), n)
+        keys, slack = keys[kept], slack[kept]
+    order = np.argsort(keys, kind="stable")  # blocks of distinct pairs: no repeats
+    failing = sum(part.failing for part in found)
+    return Pass(keys[order], slack[order] > 0, failing, complete=len(keys) == listed)
