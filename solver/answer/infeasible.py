@@ -13,6 +13,7 @@ from solver.contract.request import Program
 from solver.contract.response import Conflict
 from solver.encode.problem import Problem
 from solver.messages import render
+from solver.messages.formats import Person, person
 from solver.rules.program import owner
 
 LISTED = 5  # how many ids a sentence names before it stops listing
@@ -27,8 +28,9 @@ def pin_conflicts(problem: Problem, language: str) -> list[Conflict]:
         ]
         if broken:
             ids = [pool.mentors[j].id, pool.mentees[i].id]
+            mentor, mentee = person(pool.mentors[j]), person(pool.mentees[i])
             detail = render(
-                language, "conflict.pin_rule", mentor=ids[0], mentee=ids[1], rules=broken
+                language, "conflict.pin_rule", mentor=mentor, mentee=mentee, rules=broken
             )
             found.append(Conflict(rule="pinned", ids=ids, detail=detail))
     pinned_to: dict[int, list[int]] = defaultdict(list)  # grouped once, in the pins' order
@@ -36,24 +38,27 @@ def pin_conflicts(problem: Problem, language: str) -> list[Conflict]:
         pinned_to[i].append(j)
     for i, columns in sorted(pinned_to.items()):
         if len(columns) > 1:
-            mentors = [pool.mentors[j].id for j in columns]
-            mentee = pool.mentees[i].id
+            mentors = [pool.mentors[j] for j in columns]
             detail = render(
-                language, "conflict.pin_twice", mentee=mentee, n=len(columns), items=mentors
+                language,
+                "conflict.pin_twice",
+                mentee=person(pool.mentees[i]),
+                n=len(columns),
+                items=[person(mentor) for mentor in mentors],
             )
-            found.append(Conflict(rule="pinned", ids=[mentee, *mentors], detail=detail))
+            ids = [pool.mentees[i].id, *(mentor.id for mentor in mentors)]
+            found.append(Conflict(rule="pinned", ids=ids, detail=detail))
     per_mentor = Counter(j for _, j in problem.pins)
     for j, n in sorted(per_mentor.items()):
         if n > problem.capacity[j]:
-            mentor = pool.mentors[j].id
             detail = render(
                 language,
                 "conflict.pin_capacity",
-                mentor=mentor,
+                mentor=person(pool.mentors[j]),
                 n=n,
                 capacity=int(problem.capacity[j]),
             )
-            found.append(Conflict(rule="capacity", ids=[mentor], detail=detail))
+            found.append(Conflict(rule="capacity", ids=[pool.mentors[j].id], detail=detail))
     return found
 
 
@@ -112,6 +117,15 @@ def _grouped(
     return [found[g] for g in sorted(members, key=lambda g: min(members[g]))]
 
 
+def _by_id(named: Person) -> str:
+    return named.id
+
+
+def _first(people: list[Person]) -> list[Person | str]:
+    """The first LISTED people a sentence names, and "…" for the rest."""
+    return [*people[:LISTED], *(["…"] if len(people) > LISTED else [])]
+
+
 def coverage_conflicts(problem: Problem, assignment: np.ndarray, language: str) -> list[Conflict]:
     """Why `match_all_mentees` cannot hold, from a maximum matching that leaves mentees out."""
     pool, found = problem.pool, []
@@ -119,20 +133,22 @@ def coverage_conflicts(problem: Problem, assignment: np.ndarray, language: str) 
         if not mentors:
             [i] = mentees  # a search that reached no mentor met no other
             rules = _rule_counts(problem, language, i=i) or render(language, "unmatched.no_mentors")
-            mentee = pool.mentees[i].id
+            mentee = person(pool.mentees[i])
             detail = render(language, "conflict.no_eligible", mentee=mentee, rules=rules)
-            found.append(Conflict(rule="match_all_mentees", ids=[mentee], detail=detail))
+            found.append(Conflict(rule="match_all_mentees", ids=[mentee.id], detail=detail))
             continue
-        mentee_ids = sorted(pool.mentees[k].id for k in mentees)
-        mentor_ids = sorted(pool.mentors[j].id for j in mentors)
+        named_mentees = sorted((person(pool.mentees[k]) for k in mentees), key=_by_id)
+        named_mentors = sorted((person(pool.mentors[j]) for j in mentors), key=_by_id)
+        mentee_ids = [p.id for p in named_mentees]
+        mentor_ids = [p.id for p in named_mentors]
         places = int(sum(problem.capacity[j] for j in mentors))
         detail = render(
             language,
             "conflict.hall",
             n=len(mentee_ids),
-            items=mentee_ids[:LISTED] + (["…"] if len(mentee_ids) > LISTED else []),
+            items=_first(named_mentees),
             k=len(mentor_ids),
-            mentors=mentor_ids[:LISTED] + (["…"] if len(mentor_ids) > LISTED else []),
+            mentors=_first(named_mentors),
             places=places,
         )
         found.append(Conflict(rule="match_all_mentees", ids=mentee_ids + mentor_ids, detail=detail))
