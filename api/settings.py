@@ -30,6 +30,12 @@ class Settings(BaseSettings):
     )
     scenario_workers: int = Field(2, ge=1, le=64, description="Variants solved at once.")
     max_body_bytes: int = Field(32 * 2**20, ge=1024, le=2**31, description="Else 413.")
+    max_unpacked_bytes: int = Field(
+        64 * 2**20,
+        ge=1024,
+        le=2**34,
+        description="Bytes an uploaded Excel workbook unpacks to (POST /v1/intake); beyond, 413.",
+    )
     max_participants: int = Field(30_000, ge=2, le=200_000, description="Mentors + mentees.")
     max_candidate_pairs: int = Field(
         40_000_000, ge=1, le=2_000_000_000, description="Mentors × mentees."

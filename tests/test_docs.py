@@ -161,6 +161,22 @@ def test_the_readme_curl_posts_the_bundled_example_and_gets_an_optimal_answer() 
     assert len({(u.id, u.role) for u in answer.unmatched}) + 2 * len(answer.pairings) >= everyone
 
 
+def test_the_readme_intake_curl_reads_the_french_csvs_into_the_bundled_pool() -> None:
+    curl = next(line for line in example("intake").text.splitlines() if line.startswith("curl"))
+    words = shlex.split(curl)
+    path = next(w for w in words if w.startswith("http://")).split("8000", 1)[1]
+    forms = [words[k + 1] for k, word in enumerate(words) if word == "-F"]
+    files = {}
+    for form in forms:
+        field, _, at = form.partition("=@")
+        files[field] = (Path(at).name, (ROOT / at).read_bytes())
+    response = TestClient(app).post(path, files=files)
+    assert response.status_code == 200, response.text
+    body = json.loads((ROOT / "scenarios/examples/company_pool.json").read_text("utf-8"))
+    read = MatchRequest.model_validate({**response.json()["pool"], "program": {}})
+    assert read.mentees == MatchRequest.model_validate(body).mentees
+
+
 def test_the_match_request_gets_the_answer_it_shows() -> None:
     request, shown = example_json("match-request"), example_json("match-answer")
     response = TestClient(app).post("/v1/match", json=request)

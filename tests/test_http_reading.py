@@ -18,7 +18,7 @@ from pydantic import BaseModel
 from api import examples, problems
 from api.app import create_app
 from api.main import app
-from api.routes import health, match, rematch, scenarios
+from api.routes import health, intake, match, rematch, scenarios
 from api.settings import Settings
 from solver import MatchRequest, RematchRequest, ScenarioRequest
 
@@ -45,11 +45,12 @@ def _with_body(endpoint: Any, model: type[BaseModel] | None) -> Any:
 
 
 def reference() -> FastAPI:
-    """The same routes as FastAPI makes them when the body is a parameter it reads."""
+    """The same routes as FastAPI makes them when the body is a parameter it reads (the
+    intake form as it is declared)."""
     twin = FastAPI(title=app.title, version=app.version, description=app.description)
     problems.install(twin)
     twin.state.settings, twin.state.slots = app.state.settings, app.state.slots
-    for router in (match.router, scenarios.router, rematch.router, health.router):
+    for router in (match.router, scenarios.router, rematch.router, intake.router, health.router):
         for route in router.routes:
             assert isinstance(route, APIRoute)
             twin.add_api_route(
@@ -65,6 +66,8 @@ def reference() -> FastAPI:
                 tags=list(route.tags),
                 dependencies=route.dependencies,
                 include_in_schema=route.include_in_schema,
+                # a form's body is described by hand (`api.routes.intake`), as FastAPI has it
+                openapi_extra=None if route.path in BODIES else route.openapi_extra,
             )
     return twin
 

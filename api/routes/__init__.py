@@ -1,1 +1,1 @@
-"""One router per resource: match, scenarios, rematch, health."""
+"""One router per resource: match, scenarios, rematch, intake, health."""

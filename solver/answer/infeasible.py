@@ -19,46 +19,49 @@ from solver.rules.program import owner
 LISTED = 5  # how many ids a sentence names before it stops listing
 
 
-def pin_conflicts(problem: Problem, language: str) -> list[Conflict]:
-    """Pins that cannot hold: a rule forbids the pair, a mentee pinned twice, a full mentor."""
+def _broken_pins(problem: Problem, language: str) -> list[Conflict]:
+    """Pins that a rule forbids, naming the rules."""
     pool, found = problem.pool, []
     for i, j in problem.pins:
         broken = [
             render(language, f"rule.{n}") for n, mask in problem.excluded.items() if mask[i, j]
         ]
         if broken:
-            ids = [pool.mentors[j].id, pool.mentees[i].id]
             mentor, mentee = person(pool.mentors[j]), person(pool.mentees[i])
             detail = render(
                 language, "conflict.pin_rule", mentor=mentor, mentee=mentee, rules=broken
             )
-            found.append(Conflict(rule="pinned", ids=ids, detail=detail))
+            found.append(Conflict(rule="pinned", ids=[mentor.id, mentee.id], detail=detail))
+    return found
+
+
+def pin_conflicts(problem: Problem, language: str) -> list[Conflict]:
+    """Pins that cannot hold: a rule forbids the pair, a mentee pinned twice, a full mentor."""
+    pool, found = problem.pool, _broken_pins(problem, language)
     pinned_to: dict[int, list[int]] = defaultdict(list)  # grouped once, in the pins' order
     for i, j in problem.pins:
         pinned_to[i].append(j)
     for i, columns in sorted(pinned_to.items()):
         if len(columns) > 1:
-            mentors = [pool.mentors[j] for j in columns]
+            mentors = [person(pool.mentors[j]) for j in columns]
             detail = render(
                 language,
                 "conflict.pin_twice",
                 mentee=person(pool.mentees[i]),
                 n=len(columns),
-                items=[person(mentor) for mentor in mentors],
+                items=mentors,
             )
             ids = [pool.mentees[i].id, *(mentor.id for mentor in mentors)]
             found.append(Conflict(rule="pinned", ids=ids, detail=detail))
     per_mentor = Counter(j for _, j in problem.pins)
     for j, n in sorted(per_mentor.items()):
         if n > problem.capacity[j]:
+            mentor = person(pool.mentors[j])
+            capacity = int(problem.capacity[j])
             detail = render(
-                language,
-                "conflict.pin_capacity",
-                mentor=person(pool.mentors[j]),
-                n=n,
-                capacity=int(problem.capacity[j]),
+                language, "conflict.pin_capacity", mentor=mentor, n=n, capacity=capacity
             )
-            found.append(Conflict(rule="capacity", ids=[pool.mentors[j].id], detail=detail))
+            found.append(Conflict(rule="capacity", ids=[mentor.id], detail=detail))
     return found
 
 

@@ -1,0 +1,75 @@
+"""POST /v1/intake: survey files in (CSV or XLSX, French or English), a pool out.
+
+Nothing is solved: the pool comes back to the caller (a platform, the manager's page) to
+look at, correct and send to /v1/match. The body is read as a solving route reads its own
+(`api.reading`: after the API key, within the caps and read timeouts); the files are read
+in a thread of their own holding one solver slot (reading a large workbook is seconds of
+work), a small one for forms under `SMALL_FORM_BYTES`.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Header, Request, Response
+
+from api import running
+from api.guards import SolveSlots, authorised, busy, get_slots, take_slots
+from api.problems import PROBLEM_JSON
+from api.reading import received
+from api.settings import Settings, get_settings
+from api.solving import REFUSALS
+from api.upload import IntakeResponse, read_form
+
+router = APIRouter(prefix="/v1", tags=["intake"], dependencies=[Depends(authorised)])
+
+SMALL_FORM_BYTES = 256 * 1024
+FILE = {"type": "string", "format": "binary"}
+FORM: dict[str, Any] = {
+    "type": "object",
+    "required": ["mentors", "mentees"],
+    "properties": {
+        "mentors": {**FILE, "description": "The mentors: a CSV file or an Excel workbook."},
+        "mentees": {**FILE, "description": "The mentees: a CSV file or an Excel workbook."},
+        "columns": {
+            "type": "string",
+            "description": 'JSON object, field → header, overriding the guesses: {"seniority": '
+            '"Ancienneté"}',
+        },
+        "mentors_sheet": {"type": "string", "description": "The mentors' sheet of a workbook."},
+        "mentees_sheet": {"type": "string", "description": "The mentees' sheet of a workbook."},
+    },
+}
+BODY = {"requestBody": {"required": True, "content": {"multipart/form-data": {"schema": FORM}}}}
+
+
+@router.post(
+    "/intake",
+    response_model=IntakeResponse,
+    responses={**REFUSALS, 415: {"content": {PROBLEM_JSON: {}}}},
+    summary="Read a pool from survey files",
+    openapi_extra=BODY,
+)
+async def post_intake(
+    http: Request,
+    settings: Annotated[Settings, Depends(get_settings)],
+    slots: Annotated[SolveSlots, Depends(get_slots)],
+    accept_language: Annotated[str | None, Header()] = None,
+) -> Response:
+    """A `multipart/form-data` form with the files `mentors` and `mentees` (CSV in any
+    separator and encoding Excel writes, or XLSX; survey headers in French or English
+    mapped to fields) → the pool, the warnings (columns ignored, values kept as written)
+    and the header each field was read from; or 422 listing every error of both files at
+    once, each with its file, row, column and value."""
+    if slots.busy >= slots.size:
+        raise busy(slots, settings)
+    async with received(http, settings) as body:
+        weight = 0 if len(body) <= SMALL_FORM_BYTES else slots.small + 1
+        taken = take_slots(slots, settings, 1, weight)
+        content_type = http.headers.get("content-type")
+        answer = await running.run(
+            http,
+            lambda _: read_form(body, content_type, settings),
+            lambda: slots.give_back(taken, weight),
+        )
+    return Response(answer, media_type="application/json")
