@@ -83,7 +83,9 @@ def summary(answer: MatchResponse, mentees: int, language: str) -> str:
 
 def _request(language: str, source: Pool, program: Path | None) -> MatchRequest:
     with refusals(language):
-        body, warnings = pool_body(source.request, source.mentors, source.mentees, source.columns)
+        body, warnings = pool_body(
+            source.request, source.mentors, source.mentees, source.columns, language
+        )
         request = MatchRequest.model_validate(with_program(body, program))
     warn(language, warnings)
     return request
@@ -115,7 +117,7 @@ def rematch_pool(
             checked(out)
     pool = _request(language, source, program).model_dump(mode="json", exclude_unset=True)
     with refusals(language):
-        body = rematch_body(pool, files_in.current, files_in.feedback, files_in.leaving)
+        body = rematch_body(pool, files_in.current, files_in.feedback, files_in.leaving, language)
         request = RematchRequest.model_validate(body)
         result = rematch(request, SolveOptions(language=language))
     people = directory(request.pool)

@@ -2,7 +2,7 @@
 files, and a re-match's current pairs, feedback and leavers from the manager's files.
 
 Problems are raised as `Refusal`s holding every located error at once; the command says
-them in the caller's language and exits 2.
+them in the caller's language (the survey readers write theirs in it) and exits 2.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from typing import Any
 
 from intake import IntakeError, Issue, file_at, read_current, read_feedback, read_leaving, read_pool
 from intake.tables import File
+from solver.messages import DEFAULT_LANGUAGE
 
 
 class Refusal(Exception):
@@ -52,19 +53,24 @@ def _file(path: Path) -> File:
 
 
 def survey_pool(
-    mentors: Path, mentees: Path, columns: Path | None
+    mentors: Path, mentees: Path, columns: Path | None, language: str = DEFAULT_LANGUAGE
 ) -> tuple[dict[str, Any], list[Issue]]:
-    """The pool in two survey files (CSV or XLSX), and the warnings of reading them."""
+    """The pool in two survey files (CSV or XLSX), and the warnings of reading them (said
+    in `language`)."""
     headers = mapping(columns, "cli.what.columns") if columns is not None else None
     try:
-        read = read_pool(_file(mentors), _file(mentees), headers)
+        read = read_pool(_file(mentors), _file(mentees), headers, language=language)
     except IntakeError as exc:
         raise Refusal(issues=exc.errors) from exc
     return dict(read.pool), read.warnings
 
 
 def pool_body(
-    pool: Path | None, mentors: Path | None, mentees: Path | None, columns: Path | None
+    pool: Path | None,
+    mentors: Path | None,
+    mentees: Path | None,
+    columns: Path | None,
+    language: str = DEFAULT_LANGUAGE,
 ) -> tuple[dict[str, Any], list[Issue]]:
     """A request from a request file, or from survey files; and the warnings."""
     if pool is not None and (mentors or mentees):
@@ -75,7 +81,7 @@ def pool_body(
         return mapping(pool, "cli.what.request"), []
     if mentors is None or mentees is None:
         raise Refusal("cli.error.pool_missing")
-    return survey_pool(mentors, mentees, columns)
+    return survey_pool(mentors, mentees, columns, language)
 
 
 def with_program(body: dict[str, Any], program: Path | None) -> dict[str, Any]:
@@ -87,23 +93,28 @@ def with_program(body: dict[str, Any], program: Path | None) -> dict[str, Any]:
 
 
 def rematch_body(
-    pool: dict[str, Any], current: Path, feedback: Path | None, leaving: Path | None
+    pool: dict[str, Any],
+    current: Path,
+    feedback: Path | None,
+    leaving: Path | None,
+    language: str = DEFAULT_LANGUAGE,
 ) -> dict[str, Any]:
     """A re-match request from the pool and the manager's files; every error of every
-    file at once."""
+    file at once, said in `language`."""
     errors: list[Issue] = []
     pairs: list[dict[str, str]] = []
     try:
-        pairs = read_current(_file(current), pool)
+        pairs = read_current(_file(current), pool, language=language)
     except IntakeError as exc:
         errors += exc.errors
     notes, leavers = [], []
     try:
-        notes = read_feedback(_file(feedback), pool, pairs or None) if feedback else []
+        if feedback:
+            notes = read_feedback(_file(feedback), pool, pairs or None, language=language)
     except IntakeError as exc:
         errors += exc.errors
     try:
-        leavers = read_leaving(_file(leaving), pool) if leaving else []
+        leavers = read_leaving(_file(leaving), pool, language=language) if leaving else []
     except IntakeError as exc:
         errors += exc.errors
     if errors:

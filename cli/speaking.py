@@ -30,13 +30,15 @@ def fail(message: str, code: int = 2) -> typer.Exit:
 
 
 def listed(language: str, issues: list[Issue]) -> str:
-    """Every issue on its own line, under how many there are."""
-    return "\n".join([say(language, "cli.errors", n=len(issues)), *(f"  {i}" for i in issues)])
+    """Every issue on its own line, under how many there are, located in `language`."""
+    lines = [f"  {issue.said(language)}" for issue in issues]
+    return "\n".join([say(language, "cli.errors", n=len(issues)), *lines])
 
 
 def warn(language: str, warnings: list[Issue]) -> None:
     if warnings:
-        lines = [say(language, "cli.warnings", n=len(warnings)), *(f"  {w}" for w in warnings)]
+        said = [f"  {warning.said(language)}" for warning in warnings]
+        lines = [say(language, "cli.warnings", n=len(warnings)), *said]
         typer.echo(PREFIX + "\n".join(lines), err=True)
 
 

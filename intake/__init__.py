@@ -10,7 +10,9 @@ French or English. (`csv_pool` is the earlier reader of exact-header UTF-8 CSVs.
 other side); `read_people` reads one side. A `File` is (name, bytes), so an HTTP upload and
 `file_at(path)` both work. Errors are never raised one at a time: `IntakeError.errors`
 holds every problem of both files, each an `Issue` with file, row (the header is row 1),
-column, value and a message saying what would be accepted.
+column, value and a message saying what would be accepted. Every reader takes `language=`
+("en", "fr"): messages are the `intake.*` templates of solver/messages/, said in it, and
+`Issue.said(language)` locates one the same way ("ligne 12, colonne « Ancienneté »").
 
 `read_current`, `read_feedback` and `read_leaving` read the files of a re-match: the pairs
 running now (what `binome match --out` wrote, in any language), feedback on them, and the

@@ -16,6 +16,7 @@ from datetime import date, datetime, time
 
 from intake.issues import shown
 from intake.workbook import Cell
+from solver.messages import render
 
 NUMBER = re.compile(r"[+-]?\d+(?:[.,]\d+)?")
 WHOLE = re.compile(r"[+-]?\d+(?:[.,]0+)?")
@@ -28,7 +29,15 @@ DELIMITERS = ("\n", ";", ",", "|")
 
 
 class CellError(ValueError):
-    """A cell that cannot be the field's value; the message says what would be."""
+    """A cell that cannot be the field's value: the message key saying what would be, the
+    cell and the key's other parameters; `said(language)` is the sentence."""
+
+    def __init__(self, key: str, cell: Cell = None, **params: object) -> None:
+        super().__init__(key)
+        self.key, self.cell, self.params = key, cell, params
+
+    def said(self, language: str) -> str:
+        return render(language, self.key, value=shown(self.cell, language), **self.params)
 
 
 def text(cell: Cell) -> str:
@@ -51,7 +60,7 @@ def number(cell: Cell) -> float:
         return float(cell)
     if isinstance(cell, str) and NUMBER.fullmatch(cell.strip()):
         return float(cell.strip().replace(",", "."))
-    raise CellError(f"{shown(cell)} is not a number (e.g. 7 or 2,5)")
+    raise CellError("intake.cell.number", cell)
 
 
 def whole(cell: Cell) -> int:
@@ -59,7 +68,7 @@ def whole(cell: Cell) -> int:
         return int(cell)
     if isinstance(cell, str) and WHOLE.fullmatch(cell.strip()):
         return int(float(cell.strip().replace(",", ".")))
-    raise CellError(f"{shown(cell)} is not a whole number (e.g. 0 or 3)")
+    raise CellError("intake.cell.whole", cell)
 
 
 def yes_or_no(cell: Cell) -> bool:
@@ -68,7 +77,7 @@ def yes_or_no(cell: Cell) -> bool:
     word = plain(text(cell))
     if word in TRUE | FALSE:
         return word in TRUE
-    raise CellError(f"{shown(cell)} is not yes or no (oui/non, yes/no, vrai/faux, 1/0, x)")
+    raise CellError("intake.cell.yes_no", cell)
 
 
 def items(cell: Cell, delimiters: tuple[str, ...]) -> list[str]:

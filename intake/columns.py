@@ -4,7 +4,8 @@ A header names a field when, ignoring case, accents, punctuation and spacing, it
 field's own name or one of its wordings in `SYNONYMS` (the table in docs/intake.md), or it
 is `attr:<key>` (any key, for diversity rules). A mapping `{field: header}` overrides the
 guess: the field is then read from that header only. Other columns are ignored, each with a
-warning, and one close to a known wording gets "did you mean …?".
+warning, and one close to a known wording gets "did you mean …?" (every message in the
+reader's language).
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from intake.issues import Issue
+from intake.issues import Issue, quoted
+from solver.messages import render
 
 ATTRIBUTE = "attr:"
 ATTRIBUTE_HEADER = re.compile(r"^\s*attr\s*:\s*(.*?)\s*$", re.IGNORECASE)
@@ -78,10 +80,10 @@ def guessed(header: str) -> str | None:
     return FIELD_OF.get(normalised(header)) if normalised(header) else None
 
 
-def did_you_mean(header: str) -> str:
-    """ "; did you mean 'seniority'?" for a header close to a known wording, else ""."""
+def close_field(header: str) -> str | None:
+    """The field of the known wording a header is close to ("did you mean 'seniority'?")."""
     close = difflib.get_close_matches(normalised(header), FIELD_OF, n=1, cutoff=CLOSE)
-    return f"; did you mean {FIELD_OF[close[0]]!r}?" if close and normalised(header) else ""
+    return FIELD_OF[close[0]] if close and normalised(header) else None
 
 
 @dataclass(frozen=True)
@@ -93,11 +95,12 @@ class Columns:
 
 
 def _overridden(
-    headers: list[str], columns: dict[str, str], file: str, row: int
+    headers: list[str], columns: dict[str, str], where: tuple[str, int], language: str
 ) -> tuple[dict[str, int], list[Issue]]:
     """The column each mapped field names; a header the file lacks is an error."""
     found: dict[str, int] = {}
     errors = []
+    file, row = where
     for target, wanted in columns.items():
         matches = [
             i for i, header in enumerate(headers) if normalised(header) == normalised(wanted)
@@ -105,31 +108,38 @@ def _overridden(
         if len(matches) == 1:
             found[target] = matches[0]
         else:
-            msg = f"columns maps {target!r} to {wanted!r}, which " + (
-                "this file has twice" if matches else "this file has no column named"
-            )
+            key = "intake.column.mapped_twice" if matches else "intake.column.mapped_missing"
+            field, header = quoted(target, language), quoted(wanted, language)
+            msg = render(language, key, field=field, header=header)
             errors.append(Issue(file, row, wanted, wanted, msg))
     return found, errors
 
 
-def _ignored(header: str, target: str | None, read_from: dict[str, str]) -> str:
+def _ignored(header: str, target: str | None, read_from: dict[str, str], language: str) -> str:
     if target is not None:
-        return f"ignored: columns reads {target!r} from {read_from[target]!r}"
-    return "not a participant field: ignored" + did_you_mean(header)
+        field, other = quoted(target, language), quoted(read_from[target], language)
+        return render(language, "intake.column.read_elsewhere", field=field, header=other)
+    close = close_field(header)
+    if close is None:
+        return render(language, "intake.column.ignored")
+    return render(language, "intake.column.ignored_close", field=quoted(close, language))
 
 
-def _two_for_one(target: str, found: list[str]) -> str:
-    both = " and ".join(repr(header) for header in found)
-    choice = f"columns={{{target!r}: {found[-1]!r}}}"
-    return f"columns {both} both fill {target!r}: keep one, or name the one to read ({choice})"
+def _two_for_one(target: str, found: list[str], language: str) -> str:
+    choice = f"columns={{{target!r}: {found[-1]!r}}}"  # Python, in every language
+    both = [quoted(header, language) for header in found]
+    field = quoted(target, language)
+    return render(language, "intake.column.two_for_one", headers=both, field=field, choice=choice)
 
 
 def map_columns(
-    headers: list[str], columns: dict[str, str], file: str, row: int
+    headers: list[str], columns: dict[str, str], where: tuple[str, int], language: str
 ) -> tuple[Columns, list[Issue], list[Issue]]:
     """The columns each field is read from, the warnings (ignored columns) and the errors
-    (a missing mapped header, two columns for one field, no id)."""
-    index, errors = _overridden(headers, columns, file, row)
+    (a missing mapped header, two columns for one field, no id); `where` is the file and
+    its header row."""
+    file, row = where
+    index, errors = _overridden(headers, columns, where, language)
     read_from = {target: headers[i] for target, i in index.items()}
     warnings: list[Issue] = []
     claimed: dict[str, list[int]] = {}
@@ -138,16 +148,16 @@ def map_columns(
             continue
         target = guessed(header)
         if target is None or target in read_from:
-            warnings.append(Issue(file, row, header, None, _ignored(header, target, read_from)))
+            msg = _ignored(header, target, read_from, language)
+            warnings.append(Issue(file, row, header, None, msg))
         else:
             claimed.setdefault(target, []).append(i)
     for target, found in claimed.items():
         if len(found) > 1:
-            msg = _two_for_one(target, [headers[i] for i in found])
+            msg = _two_for_one(target, [headers[i] for i in found], language)
             errors.append(Issue(file, row, headers[found[1]], None, msg))
         index[target] = found[0]
     if "id" not in index:
-        msg = "no id column (e.g. 'Identifiant', 'Matricule', 'Employee ID' or 'id')"
-        errors.append(Issue(file, row, None, None, msg))
+        errors.append(Issue(file, row, None, None, render(language, "intake.column.no_id")))
     ordered = {target: index[target] for target in sorted(index, key=index.__getitem__)}
     return Columns(ordered, {target: headers[i] for target, i in ordered.items()}), warnings, errors

@@ -11,7 +11,7 @@ from typing import Any
 
 from intake.cells import CellError, number, text, yes_or_no
 from intake.columns import normalised
-from intake.issues import Issue, shown
+from intake.issues import Issue
 from intake.tables import blank
 from intake.workbook import Cell
 
@@ -42,21 +42,21 @@ def rating(cell: Cell) -> int:
     except CellError:
         value = float("nan")
     if value not in RATINGS:
-        raise CellError(f"{shown(cell)} is not a rating from 1 to 5")
+        raise CellError("intake.cell.rating", cell)
     return int(value)
 
 
 def asked_by(cell: Cell) -> str:
     found = ASKED_BY.get(normalised(text(cell)))
     if found is None:
-        raise CellError(f"{shown(cell)} is not who asked: mentor, mentee or manager")
+        raise CellError("intake.cell.asked_by", cell)
     return found
 
 
 def comment(cell: Cell) -> str:
     written = text(cell)
     if len(written) > COMMENT_LIMIT:
-        raise CellError(f"is longer than {COMMENT_LIMIT} characters")
+        raise CellError("intake.cell.too_long", limit=COMMENT_LIMIT)  # never quoted
     return written
 
 
@@ -69,9 +69,15 @@ READERS: dict[str, Callable[[Cell], Any]] = {
 
 
 def feedback_of(
-    cells: list[Cell], index: dict[str, int], headers: dict[str, str], file: str, row: int
+    cells: list[Cell],
+    index: dict[str, int],
+    headers: dict[str, str],
+    where: tuple[str, int],
+    language: str,
 ) -> tuple[dict[str, Any] | None, list[Issue]]:
-    """The row's feedback (None when it gives neither rating nor end) and its errors."""
+    """The row's feedback (None when it gives neither rating nor end) and its errors, said
+    in `language`; `where` is the file and the row."""
+    file, row = where
     values = {field: cells[i] if i < len(cells) else None for field, i in index.items()}
     if blank(values.get("rating")) and blank(values.get("end")):
         return None, []
@@ -85,5 +91,5 @@ def feedback_of(
             note[field] = read(cell)
         except CellError as exc:
             shown_value = None if field == "comment" else cell
-            errors.append(Issue(file, row, headers[field], shown_value, str(exc)))
+            errors.append(Issue(file, row, headers[field], shown_value, exc.said(language)))
     return (None if errors else note), errors

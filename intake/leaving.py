@@ -17,6 +17,7 @@ from intake.people_index import sides_of
 from intake.references import name_key
 from intake.tables import File, Table, blank, read_table
 from intake.workbook import Cell
+from solver.messages import DEFAULT_LANGUAGE, render
 
 Pool = Mapping[str, Sequence[Any]]
 ID_FIELDS = ("mentor_id", "mentee_id")
@@ -31,8 +32,9 @@ def _column(table: Table) -> int | None:
     return found[0] if found else None
 
 
-def _who(cell: Cell, pool: Pool) -> str:
-    """The id a cell means: an id of either side, or the one person bearing that name."""
+def _who(cell: Cell, pool: Pool, language: str) -> str:
+    """The id a cell means: an id of either side, or the one person bearing that name;
+    ValueError saying why none, in `language`."""
     sides = sides_of(pool)
     written = str(cell).strip()
     if any(written in side.ids for side in sides.values()):
@@ -40,21 +42,22 @@ def _who(cell: Cell, pool: Pool) -> str:
     bearers = {found for side in sides.values() for found in side.named.get(name_key(written), ())}
     if len(bearers) == 1:
         return bearers.pop()
+    value = shown(written, language)
     if bearers:
-        listed = ", ".join(sorted(bearers))
-        raise ValueError(
-            f"{shown(written)} is the name of {len(bearers)} people ({listed}): write the id"
-        )
-    raise ValueError(f"{shown(written)} is neither the id nor the name of anyone in the pool")
+        ids = ", ".join(sorted(bearers))
+        key = "intake.pool.ambiguous"
+        raise ValueError(render(language, key, value=value, n=len(bearers), ids=ids))
+    raise ValueError(render(language, "intake.pool.nobody", value=value))
 
 
-def read_leaving(file: File, pool: Pool) -> list[str]:
-    """The ids of the people leaving, each once, in the file's order."""
-    table = read_table(file)
+def read_leaving(file: File, pool: Pool, *, language: str = DEFAULT_LANGUAGE) -> list[str]:
+    """The ids of the people leaving, each once, in the file's order; problems said in
+    `language`."""
+    table = read_table(file, language)
     column = _column(table)
     if column is None:
-        msg = "needs an id column (e.g. 'Identifiant', 'id') or a name column"
-        raise IntakeError([Issue(table.file, table.header_row, None, None, msg)])
+        msg = render(language, "intake.leaving.no_column")
+        raise IntakeError([Issue(table.file, table.header_row, None, None, msg)], language)
     header = table.headers[column]
     rows: list[tuple[int, Cell]] = [
         (r, cells[column] if column < len(cells) else None) for r, cells in table.rows
@@ -66,12 +69,12 @@ def read_leaving(file: File, pool: Pool) -> list[str]:
         if blank(cell):
             continue
         try:
-            found = _who(cell, pool)
+            found = _who(cell, pool, language)
         except ValueError as exc:
             errors.append(Issue(table.file, row, header, cell, str(exc)))
             continue
         if found not in ids:
             ids.append(found)
     if errors:
-        raise IntakeError(errors)
+        raise IntakeError(errors, language)
     return ids

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 
 import exports.columns as written
 from intake.columns import normalised
-from intake.issues import Issue
+from intake.issues import Issue, quoted
 from intake.tables import Table
-from solver.messages import available_languages, catalogue
+from solver.messages import DEFAULT_LANGUAGE, available_languages, catalogue, render
 
 WORDINGS: dict[str, tuple[str, ...]] = {
     "mentor_id": ("Mentor ID", "ID mentor", "Identifiant du mentor"),
@@ -62,7 +62,9 @@ class PairColumns:
     by_id: dict[str, bool]
 
 
-def _sides(index: dict[str, int], table: Table) -> tuple[dict[str, int], list[Issue]]:
+def _sides(
+    index: dict[str, int], table: Table, language: str
+) -> tuple[dict[str, int], list[Issue]]:
     """Each side's column: its id column, or its name-or-id column."""
     chosen, errors = dict(index), []
     for side in SIDES:
@@ -70,14 +72,22 @@ def _sides(index: dict[str, int], table: Table) -> tuple[dict[str, int], list[Is
             chosen.pop(side, None)
             chosen[side] = chosen.pop(f"{side}_id")
         elif side not in chosen:
-            msg = f"no {side} column (e.g. {catalogue('en')[WRITTEN[side]]!r} or {side}_id)"
+            msg = render(
+                language,
+                "intake.pair.no_column",
+                field=render(language, f"intake.pair.field.{side}"),
+                example=quoted(catalogue(language)[WRITTEN[side]], language),
+                id_field=f"{side}_id",
+            )
             errors.append(Issue(table.file, table.header_row, None, None, msg))
     return chosen, errors
 
 
-def pair_columns(table: Table, wanted: tuple[str, ...]) -> tuple[PairColumns, list[Issue]]:
+def pair_columns(
+    table: Table, wanted: tuple[str, ...], language: str = DEFAULT_LANGUAGE
+) -> tuple[PairColumns, list[Issue]]:
     """The columns of the fields wanted (and the sides), and the errors: a side with no
-    column, two columns for one field."""
+    column, two columns for one field (said in `language`)."""
     index: dict[str, int] = {}
     errors = []
     for i, header in enumerate(table.headers):
@@ -85,13 +95,18 @@ def pair_columns(table: Table, wanted: tuple[str, ...]) -> tuple[PairColumns, li
         if field is None or field not in (*wanted, "kind", *SIDES, "mentor_id", "mentee_id"):
             continue
         if field in index:
-            first = table.headers[index[field]]
-            msg = f"columns {first!r} and {header!r} both give the {field.replace('_', ' ')}"
+            msg = render(
+                language,
+                "intake.pair.two_columns",
+                first=quoted(table.headers[index[field]], language),
+                second=quoted(header, language),
+                field=render(language, f"intake.pair.field.{field}"),
+            )
             errors.append(Issue(table.file, table.header_row, header, None, msg))
             continue
         index[field] = i
     by_id = {side: f"{side}_id" in index for side in SIDES}
-    sides, missing = _sides(index, table)
+    sides, missing = _sides(index, table, language)
     headers = {field: table.headers[i] for field, i in sides.items()}
     return PairColumns(sides, headers, by_id), errors + missing
 

@@ -11,6 +11,7 @@ from intake.cells import text
 from intake.issues import shown
 from intake.references import name_key
 from intake.workbook import Cell
+from solver.messages import DEFAULT_LANGUAGE, render
 
 ROLE_SIDE = {"mentor": "mentors", "mentee": "mentees"}
 
@@ -23,20 +24,24 @@ class Side:
     ids: frozenset[str]
     named: Mapping[str, tuple[str, ...]]
 
-    def find(self, cell: Cell, by_id: bool) -> str:
-        """The id a cell means (ids only when `by_id`); ValueError saying why none."""
+    def find(self, cell: Cell, by_id: bool, language: str = DEFAULT_LANGUAGE) -> str:
+        """The id a cell means (ids only when `by_id`); ValueError saying why none, in
+        `language`."""
         written = unescaped(text(cell))
         if written in self.ids:
             return written
         bearers = () if by_id else self.named.get(name_key(written), ())
         if len(bearers) == 1:
             return bearers[0]
+        value = shown(written, language)
         if bearers:
-            listed = ", ".join(bearers)
-            many = f"{len(bearers)} {self.role}s ({listed})"
-            raise ValueError(f"{shown(written)} is the name of {many}: write the id")
-        what = "not the id" if by_id else "neither the id nor the name"
-        raise ValueError(f"{shown(written)} is {what} of a {self.role} of the pool")
+            side = render(language, f"intake.side.{ROLE_SIDE[self.role]}")
+            ids = ", ".join(bearers)
+            key = "intake.reference.ambiguous"
+            raise ValueError(render(language, key, value=value, n=len(bearers), side=side, ids=ids))
+        key = "intake.pool.not_id" if by_id else "intake.pool.unknown"
+        a_role = render(language, f"intake.a_role.{self.role}")
+        raise ValueError(render(language, key, value=value, a_role=a_role))
 
 
 def side_of(pool: Mapping[str, Sequence[Any]], role: str) -> Side:

@@ -6,10 +6,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from intake.columns import normalised
-from intake.issues import IntakeError, Issue
+from intake.issues import IntakeError, Issue, quoted
 from intake.people import SIDES, People, Person, as_file, mapping_errors, people_of, usable
 from intake.references import resolved
 from intake.tables import File, Table, read_table
+from solver.messages import DEFAULT_LANGUAGE, render
 
 
 @dataclass(frozen=True)
@@ -23,25 +24,34 @@ class Intake:
     columns: dict[str, dict[str, str]]
 
 
-def _named_apart(mentors: File, mentees: File) -> tuple[File, File]:
+def _named_apart(mentors: File, mentees: File, language: str) -> tuple[File, File]:
     """Two uploads of one name ("Export.csv" twice) are told apart by their side."""
     if mentors.label != mentees.label:
         return mentors, mentees
-    return mentors._replace(name=f"{mentors.name} (mentors)"), mentees._replace(
-        name=f"{mentees.name} (mentees)"
-    )
+    told = [
+        file._replace(
+            name=render(
+                language,
+                "intake.side_file",
+                file=file.name,
+                side=render(language, f"intake.side.{side}"),
+            )
+        )
+        for file, side in zip((mentors, mentees), SIDES, strict=True)
+    ]
+    return told[0], told[1]
 
 
-def _tables(files: tuple[File, File]) -> list[Table]:
+def _tables(files: tuple[File, File], language: str) -> list[Table]:
     """Both tables, or an IntakeError with the problems of both files."""
     tables, errors = [], []
     for file in files:
         try:
-            tables.append(read_table(file))
+            tables.append(read_table(file, language))
         except IntakeError as exc:
             errors += exc.errors
     if errors:
-        raise IntakeError(errors)
+        raise IntakeError(errors, language)
     return tables
 
 
@@ -49,10 +59,16 @@ def _in(table: Table, header: str) -> bool:
     return any(normalised(found) == normalised(header) for found in table.headers)
 
 
-def _unused(columns: dict[str, str], tables: list[Table]) -> list[Issue]:
+def _unused(columns: dict[str, str], tables: list[Table], language: str) -> list[Issue]:
     """A mapped header is in at least one of the files."""
     return [
-        Issue("columns", None, target, header, f"{header!r} is a column of neither file")
+        Issue(
+            "columns",
+            None,
+            target,
+            header,
+            render(language, "intake.mapping.unused", header=quoted(header, language)),
+        )
         for target, header in columns.items()
         if not any(_in(table, header) for table in tables)
     ]
@@ -62,25 +78,27 @@ def read_pool(
     mentors: File | tuple[str, bytes],
     mentees: File | tuple[str, bytes],
     columns: dict[str, str] | None = None,
+    *,
+    language: str = DEFAULT_LANGUAGE,
 ) -> Intake:
     """The pool in a mentors file and a mentees file (CSV or Excel); `columns` maps fields to
     headers for both files, each using the entries whose header it has. IntakeError lists
-    every error of both files."""
-    errors = mapping_errors(columns or {})
+    every error of both files; errors and warnings are said in `language`."""
+    errors = mapping_errors(columns or {}, language)
     mapping = usable(columns or {})
-    tables = _tables(_named_apart(as_file(mentors), as_file(mentees)))
-    errors += _unused(mapping, tables)
+    tables = _tables(_named_apart(as_file(mentors), as_file(mentees), language), language)
+    errors += _unused(mapping, tables, language)
     sides: list[People] = []
     for side, table in zip(SIDES, tables, strict=True):
         own = {target: header for target, header in mapping.items() if _in(table, header)}
-        people, found = people_of(table, side, own)
+        people, found = people_of(table, side, own, language)
         sides.append(people)
         errors += found
     pool: dict[str, Any] = {}
     for people, others in ((sides[0], sides[1]), (sides[1], sides[0])):
-        pool[people.side], found = resolved(people, others)
+        pool[people.side], found = resolved(people, others, language)
         errors += found
     if errors:
-        raise IntakeError(errors)
+        raise IntakeError(errors, language)
     warnings = [warning for people in sides for warning in people.warnings]
     return Intake(pool, warnings, {people.file: people.columns for people in sides})

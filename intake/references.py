@@ -5,6 +5,7 @@ from __future__ import annotations
 from intake.cells import plain
 from intake.issues import Issue, shown
 from intake.people import People, Person
+from solver.messages import DEFAULT_LANGUAGE, render
 
 REFERENCE_FIELDS = ("preferences", "avoid")
 
@@ -24,29 +25,33 @@ def _directory(others: People) -> tuple[set[str], dict[str, list[str]]]:
     return ids, named
 
 
-def _meant(reference: str, ids: set[str], named: dict[str, list[str]], others: People) -> str:
-    """The id a reference means; ValueError saying why there is none or more than one."""
+def _meant(
+    reference: str, directory: tuple[set[str], dict[str, list[str]]], others: People, language: str
+) -> str:
+    """The id a reference means; ValueError saying (in `language`) why there is none or more
+    than one."""
+    ids, named = directory
     if reference in ids:
         return reference
     bearers = named.get(name_key(reference), [])
     if len(bearers) == 1:
         return bearers[0]
+    value, side = shown(reference, language), render(language, f"intake.side.{others.side}")
     if bearers:
-        listed = ", ".join(bearers)
-        raise ValueError(
-            f"{shown(reference)} is the name of {len(bearers)} {others.side} "
-            f"({listed}): write the id"
-        )
-    raise ValueError(
-        f"{shown(reference)} is neither the id nor the name of one of the "
-        f"{others.side} in {others.file}"
-    )
+        ids_listed = ", ".join(bearers)
+        n = len(bearers)
+        key = "intake.reference.ambiguous"
+        raise ValueError(render(language, key, value=value, n=n, side=side, ids=ids_listed))
+    key = "intake.reference.unknown"
+    raise ValueError(render(language, key, value=value, side=side, file=others.file))
 
 
-def resolved(people: People, others: People) -> tuple[list[Person], list[Issue]]:
+def resolved(
+    people: People, others: People, language: str = DEFAULT_LANGUAGE
+) -> tuple[list[Person], list[Issue]]:
     """People with their references as ids (new dicts, the input untouched), and the
     references that name nobody or several people."""
-    ids, named = _directory(others)
+    directory = _directory(others)
     result, errors = [], []
     for person, row in zip(people.people, people.rows, strict=True):
         copy = dict(person)
@@ -54,7 +59,7 @@ def resolved(people: People, others: People) -> tuple[list[Person], list[Issue]]
             meant = []
             for reference in person.get(field, []):
                 try:
-                    meant.append(_meant(reference, ids, named, others))
+                    meant.append(_meant(reference, directory, others, language))
                 except ValueError as exc:
                     column = people.columns[field]
                     errors.append(Issue(people.file, row, column, reference, str(exc)))

@@ -6,9 +6,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
-from intake.issues import IntakeError, Issue
+from intake.issues import IntakeError, Issue, quoted
 from intake.text import csv_records
 from intake.workbook import Cell, workbook_records
+from solver.messages import DEFAULT_LANGUAGE, render
 
 ZIP = b"PK\x03\x04"
 OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Excel 97-2003 (.xls)
@@ -24,8 +25,15 @@ class File(NamedTuple):
 
     @property
     def label(self) -> str:
-        """How messages name the file: `pool.xlsx, sheet 'Mentorés'`."""
-        return self.name if self.sheet is None else f"{self.name}, sheet {self.sheet!r}"
+        """How English messages name the file: `pool.xlsx, sheet 'Mentorés'`."""
+        return self.label_in(DEFAULT_LANGUAGE)
+
+    def label_in(self, language: str) -> str:
+        """How messages name the file: `pool.xlsx, sheet 'Mentorés'`, `pool.xlsx, feuille
+        « Mentorés »`."""
+        if self.sheet is None:
+            return self.name
+        return render(language, "intake.sheet", file=self.name, sheet=quoted(self.sheet, language))
 
 
 def file_at(path: Path | str, sheet: str | None = None) -> File:
@@ -46,24 +54,30 @@ def blank(cell: Cell) -> bool:
     return cell is None or (isinstance(cell, str) and not cell.strip())
 
 
-def _records(file: File) -> list[list[Cell]]:
+def _refused(file: File, language: str, key: str, **params: object) -> IntakeError:
+    msg = render(language, key, **params)
+    return IntakeError([Issue(file.label_in(language), None, None, None, msg)], language)
+
+
+def _records(file: File, language: str) -> list[list[Cell]]:
     if file.content.startswith(OLE):
-        msg = "is an Excel 97-2003 workbook (.xls); save it as .xlsx or CSV"
-        raise IntakeError([Issue(file.label, None, None, None, msg)])
+        raise _refused(file, language, "intake.file.xls")
+    label = file.label_in(language)
     if file.content.startswith(ZIP):
-        return workbook_records(file.content, file.label, file.sheet)
+        return workbook_records(file.content, label, file.sheet, language)
     if file.sheet is not None:
-        msg = f"is a CSV file, which has no sheet {file.sheet!r}"
-        raise IntakeError([Issue(file.label, None, None, None, msg)])
-    return [list[Cell](record) for record in csv_records(file.content, file.label)]
+        sheet = quoted(file.sheet, language)
+        raise _refused(file, language, "intake.file.csv_sheet", sheet=sheet)
+    return [list[Cell](record) for record in csv_records(file.content, label, language)]
 
 
-def read_table(file: File) -> Table:
-    """The table in a file: the first non-blank row is the header."""
-    numbered = [(index + 1, cells) for index, cells in enumerate(_records(file))]
+def read_table(file: File, language: str = DEFAULT_LANGUAGE) -> Table:
+    """The table in a file: the first non-blank row is the header; problems said in
+    `language`."""
+    numbered = [(index + 1, cells) for index, cells in enumerate(_records(file, language))]
     rows = [(row, cells) for row, cells in numbered if not all(blank(cell) for cell in cells)]
     if not rows:
-        raise IntakeError([Issue(file.label, None, None, None, "is empty: no header row")])
+        raise _refused(file, language, "intake.file.empty")
     header_row, header_cells = rows[0]
     headers = ["" if blank(cell) else str(cell).strip() for cell in header_cells]
-    return Table(file.label, headers, header_row, rows[1:])
+    return Table(file.label_in(language), headers, header_row, rows[1:])

@@ -18,6 +18,7 @@ import csv
 import io
 
 from intake.issues import IntakeError, Issue
+from solver.messages import DEFAULT_LANGUAGE, render
 
 MARKS = (
     (codecs.BOM_UTF8, "utf-8-sig"),
@@ -28,11 +29,11 @@ SEPARATORS = (";", "\t", ",")  # tie order
 Records = list[list[str]]
 
 
-def _unreadable(file: str, msg: str) -> IntakeError:
-    return IntakeError([Issue(file, None, None, None, msg)])
+def _unreadable(file: str, language: str, key: str, **params: object) -> IntakeError:
+    return IntakeError([Issue(file, None, None, None, render(language, key, **params))], language)
 
 
-def decoded(content: bytes, file: str) -> tuple[str, str]:
+def decoded(content: bytes, file: str, language: str = DEFAULT_LANGUAGE) -> tuple[str, str]:
     """The file's text and the encoding it was read with (see the module's rule)."""
     attempts = [encoding for mark, encoding in MARKS if content.startswith(mark)]
     for encoding in attempts or ["utf-8", "cp1252"]:
@@ -41,11 +42,9 @@ def decoded(content: bytes, file: str) -> tuple[str, str]:
         except UnicodeDecodeError:
             continue
         if "\0" in text:
-            raise _unreadable(file, "holds NUL characters; save it as 'CSV UTF-8'")
+            raise _unreadable(file, language, "intake.file.nul")
         return text, encoding
-    raise _unreadable(
-        file, "is neither UTF-8, UTF-16 nor Windows-1252 text; save it as 'CSV UTF-8'"
-    )
+    raise _unreadable(file, language, "intake.file.encoding")
 
 
 def separator(text: str) -> str:
@@ -67,11 +66,11 @@ def separator(text: str) -> str:
     return best if counts[best] else ","
 
 
-def csv_records(content: bytes, file: str) -> Records:
+def csv_records(content: bytes, file: str, language: str = DEFAULT_LANGUAGE) -> Records:
     """Every record of a CSV file, blank ones included, so that index + 1 is the row number
     (a quoted cell may span lines: a spreadsheet still shows one row)."""
-    text, _ = decoded(content, file)
+    text, _ = decoded(content, file, language)
     try:
         return list(csv.reader(io.StringIO(text, newline=""), delimiter=separator(text)))
     except csv.Error as exc:
-        raise _unreadable(file, f"is not a readable CSV file ({exc})") from exc
+        raise _unreadable(file, language, "intake.file.not_csv", reason=exc) from exc

@@ -15,44 +15,48 @@ from typing import Any
 import openpyxl
 from openpyxl.utils.exceptions import InvalidFileException
 
-from intake.issues import IntakeError, Issue
+from intake.issues import IntakeError, Issue, quoted
+from solver.messages import DEFAULT_LANGUAGE, render
 
 Cell = str | int | float | bool | datetime | date | time | None
 
 
-def _unreadable(file: str, msg: str) -> IntakeError:
-    return IntakeError([Issue(file, None, None, None, msg)])
+def _unreadable(file: str, language: str, key: str, **params: object) -> IntakeError:
+    return IntakeError([Issue(file, None, None, None, render(language, key, **params))], language)
 
 
-def _sheet(book: Any, sheet: str | None, file: str) -> Any:
+def _sheet(book: Any, sheet: str | None, file: str, language: str) -> Any:
     if sheet is None:
         return book.worksheets[0]
     if sheet not in book.sheetnames:
-        names = ", ".join(repr(name) for name in book.sheetnames)
-        raise _unreadable(file, f"has no sheet {sheet!r}; its sheets: {names}")
+        names = ", ".join(quoted(name, language) for name in book.sheetnames)
+        wanted = quoted(sheet, language)
+        raise _unreadable(file, language, "intake.file.no_sheet", sheet=wanted, sheets=names)
     return book[sheet]
 
 
-def workbook_records(content: bytes, file: str, sheet: str | None) -> list[list[Cell]]:
+def workbook_records(
+    content: bytes, file: str, sheet: str | None, language: str = DEFAULT_LANGUAGE
+) -> list[list[Cell]]:
     """Every row of the first sheet (or the one named), blank ones included, so that
     index + 1 is the row number."""
     try:
         book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
-        raise _unreadable(file, f"is not a readable Excel workbook ({exc})") from exc
+        raise _unreadable(file, language, "intake.file.not_workbook", reason=exc) from exc
     try:
-        rows = _sheet(book, sheet, file).iter_rows(values_only=True)
+        rows = _sheet(book, sheet, file, language).iter_rows(values_only=True)
         return [list(row) for row in rows]
     finally:
         book.close()
 
 
-def sheet_names(content: bytes, file: str) -> list[str]:
+def sheet_names(content: bytes, file: str, language: str = DEFAULT_LANGUAGE) -> list[str]:
     """The workbook's sheet names, in order."""
     try:
         book = openpyxl.load_workbook(io.BytesIO(content), read_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
-        raise _unreadable(file, f"is not a readable Excel workbook ({exc})") from exc
+        raise _unreadable(file, language, "intake.file.not_workbook", reason=exc) from exc
     try:
         return list(book.sheetnames)
     finally:

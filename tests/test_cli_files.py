@@ -62,7 +62,9 @@ def test_match_reads_survey_files_in_csv_and_xlsx(tmp_path: Path, mentees_xlsx: 
         "match", "--mentors", mentors, "--mentees", mentees_xlsx, "--out", out, "--lang", "fr"
     )
     said = result.stderr
-    assert "column 'Horodateur': not a participant field: ignored" in said
+    assert "colonne « Horodateur » : n'est pas un champ de participant" in said.replace(
+        "\u00a0", " "
+    )
     assert "avertissements" in said and "optimum prouvé" in said
     pairs = records(sheets(out)["Binômes"])
     named = {p["id"]: p["name"] for p in POOL["mentors"]}
@@ -97,6 +99,41 @@ def test_every_survey_error_is_said_at_once_located(tmp_path: Path) -> None:
     assert "mentees.csv, row 2, column 'Ancienneté': 'dix' is not a number" in said
     assert "mentees.csv, row 2, column 'Volontaire': 'peut-être' is not yes or no" in said
     assert "mentees.csv, row 3, column 'Identifiant': id 'e1' is already on row 2" in said
+
+
+def test_with_lang_fr_survey_errors_are_said_in_french(tmp_path: Path) -> None:
+    bad = tmp_path / "mentorés.csv"
+    bad.write_text("Identifiant;Ancienneté;Volontaire\ne1;dix;peut-être\ne1;3;oui\n", "utf-8")
+    mentors = tmp_path / "mentors.csv"
+    mentors.write_text("Identifiant;Nom\nm1;Claire\n", "utf-8")
+    result = binome("match", "--mentors", mentors, "--mentees", bad, "--lang", "fr")
+    assert result.exit_code == 2
+    said = result.stderr.replace("\u00a0", " ").replace("\u202f", " ")
+    assert "3 erreurs :" in said
+    assert (
+        "mentorés.csv, ligne 2, colonne « Ancienneté » : « dix » n'est pas un nombre "
+        "(par ex. 7 ou 2,5)" in said
+    )
+    assert "colonne « Volontaire » : « peut-être » n'est ni oui ni non" in said
+    assert "ligne 3, colonne « Identifiant » : l'identifiant « e1 » est déjà à la ligne 2" in said
+    for english in ("row", "column", "is not", "already"):
+        assert english not in said
+
+
+def test_with_lang_fr_a_re_match_s_file_errors_are_said_in_french(tmp_path: Path) -> None:
+    current = tmp_path / "pairs.csv"
+    current.write_text("Mentor;Mentee\nm0021;e0077\nm9999;e0061\n", "utf-8")
+    leaving = tmp_path / "leaving.csv"
+    leaving.write_text("id\nnobody\n", "utf-8")
+    args: list[str | Path] = ["rematch", "--pool", REQUEST, "--current", current]
+    result = binome(*args, "--leaving", leaving, "--lang", "fr")
+    assert result.exit_code == 2
+    said = result.stderr.replace("\u00a0", " ")
+    assert (
+        "pairs.csv, ligne 3, colonne « Mentor » : « m9999 » n'est ni l'identifiant ni le nom "
+        "d'un mentor du programme" in said
+    )
+    assert "leaving.csv, ligne 2, colonne « id » : « nobody » n'est ni l'identifiant" in said
 
 
 @pytest.mark.parametrize("name", ["pairs.txt", "pairs.xls", "pairs"])

@@ -3,8 +3,8 @@ names, time slots, attributes and people, through Babel's locale data (CLDR).
 
 A message's parameters carry their kind (`Decimal`, `Percent`, `Languages`, `Slots`,
 `Attribute`, `Person`); plain lists and numbers are formatted too. French typography (a
-no-break space before `:` and `%`, a narrow one before `;`, `?` and `!`) is applied in
-one place, `typeset`, to every sentence rendered.
+no-break space before `:` and `%` and inside « », a narrow one before `;`, `?` and `!`)
+is applied in one place, `typeset`, to every sentence rendered.
 """
 
 from __future__ import annotations
@@ -135,12 +135,15 @@ FRENCH_SPACES = [  # only where the sentence has a space: "10:30" and "a:b" stay
     (re.compile(r"[ \u00a0\u202f]+:"), "\u00a0:"),
     (re.compile(r"[ \u00a0\u202f]+([;?!])"), "\u202f\\1"),
     (re.compile(r"(\d)[ \u00a0\u202f]*%"), "\\1\u00a0%"),
+    (re.compile(r"«[ \u00a0\u202f]+"), "«\u00a0"),
+    (re.compile(r"[ \u00a0\u202f]+»"), "\u00a0»"),
 ]
 
 
 def typeset(text: str, language: str) -> str:
-    """The language's typographic spaces: in French a no-break space before `:` and `%`
-    and a narrow no-break space before `;`, `?` and `!`, where the sentence has a space."""
+    """The language's typographic spaces: in French a no-break space before `:` and `%` and
+    inside « », and a narrow no-break space before `;`, `?` and `!`, where the sentence has
+    a space."""
     if language != "fr":
         return text
     for pattern, replacement in FRENCH_SPACES:
