@@ -21,7 +21,7 @@ from api.forms import Part, form_parts
 from api.guards import check_size
 from api.problems import ProblemError
 from api.settings import Settings
-from intake import File, IntakeError, Issue, read_pool
+from intake import File, IntakeError, Issue, file_labels, read_pool
 
 SIDES = ("mentors", "mentees")
 TEXT_FIELDS = ("columns", "mentors_sheet", "mentees_sheet")
@@ -129,25 +129,16 @@ def _unpacked(part: Part, settings: Settings) -> None:
         raise ProblemError(413, "Request too large", msg, [_problem([part.name], part.name, msg)])
 
 
-def _side(file: str, files: list[File]) -> str:
-    """Which form field a problem's file is: the file it names, told apart by sheet or by
-    intake's "(mentors)" when both fields sent one file; `columns` for the mapping."""
-    named = [
-        (side, own) for side, own in zip(SIDES, files, strict=True) if file.startswith(own.name)
-    ]
-    if len(named) > 1:
-        named = [(side, own) for side, own in named if file == own.label or f"({side})" in file]
-    return named[0][0] if len(named) == 1 else file
+def _located(issue: Issue, labels: dict[str, str]) -> dict[str, Any]:
+    """A problem of the files, at the form field of the file it names (`columns` for the
+    mapping)."""
+    where = labels.get(issue.file, issue.file)
+    return {"loc": ["body", where], **Located(**vars(issue)).model_dump(mode="json")}
 
 
-def _located(issue: Issue, files: list[File]) -> dict[str, Any]:
-    return {
-        "loc": ["body", _side(issue.file, files)],
-        **Located(**vars(issue)).model_dump(mode="json"),
-    }
-
-
-def read_form(body: bytes | bytearray, content_type: str | None, settings: Settings) -> bytes:
+def read_form(
+    body: bytes | bytearray, content_type: str | None, settings: Settings, language: str = "en"
+) -> bytes:
     """The answer's JSON for a received form, or a ProblemError (400, 413, 415, 422)."""
     parts = _by_name(form_parts(body, content_type))
     columns = _columns(parts.get("columns"))
@@ -157,10 +148,11 @@ def read_form(body: bytes | bytearray, content_type: str | None, settings: Setti
         _unpacked(part, settings)
         name = part.filename or side
         files.append(File(name, bytes(part.data), _text(parts.get(f"{side}_sheet"))))
+    labels = dict(zip(file_labels(files[0], files[1], language), SIDES, strict=True))
     try:
-        found = read_pool(files[0], files[1], columns)
+        found = read_pool(files[0], files[1], columns, language=language)
     except IntakeError as exc:
-        errors = [_located(issue, files) for issue in exc.errors]
+        errors = [_located(issue, labels) for issue in exc.errors]
         raise _invalid(errors, f"{len(exc.errors)} error(s) in the files") from exc
     check_size(found.pool, settings, ("pool",))
     warnings = [Located(**vars(issue)) for issue in found.warnings]

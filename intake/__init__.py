@@ -27,7 +27,7 @@ from intake.issues import IntakeError, Issue
 from intake.leaving import read_leaving
 from intake.pairs import read_current, read_feedback
 from intake.people import People, read_people
-from intake.pool import Intake, read_pool
+from intake.pool import Intake, file_labels, read_pool
 from intake.tables import File, file_at
 
 __all__ = [
@@ -38,6 +38,7 @@ __all__ = [
     "Issue",
     "People",
     "file_at",
+    "file_labels",
     "read_current",
     "read_feedback",
     "read_leaving",

@@ -42,6 +42,15 @@ def _named_apart(mentors: File, mentees: File, language: str) -> tuple[File, Fil
     return told[0], told[1]
 
 
+def file_labels(
+    mentors: File | tuple[str, bytes], mentees: File | tuple[str, bytes], language: str = "en"
+) -> tuple[str, str]:
+    """How the issues of `read_pool` name each file (`Issue.file`): its name, its sheet,
+    and its side when both have one name."""
+    told = _named_apart(as_file(mentors), as_file(mentees), language)
+    return told[0].label_in(language), told[1].label_in(language)
+
+
 def _tables(files: tuple[File, File], language: str) -> list[Table]:
     """Both tables, or an IntakeError with the problems of both files."""
     tables, errors = [], []

@@ -233,3 +233,28 @@ def test_the_openapi_shows_the_form() -> None:
     schema = client().get("/openapi.json").json()
     form = schema["paths"]["/v1/intake"]["post"]["requestBody"]["content"]["multipart/form-data"]
     assert form["schema"]["required"] == ["mentors", "mentees"]
+
+
+def test_errors_come_in_the_caller_s_language_at_the_field_of_their_file() -> None:
+    book = openpyxl.Workbook()
+    mentors = book.active
+    mentors.title = "Mentors"
+    mentors.append(["Identifiant", "Prénom Nom"])
+    mentors.append(["m1", "Claire Martin"])
+    mentees = book.create_sheet("Mentorés")
+    mentees.append(["Identifiant", "Prénom Nom", "Ancienneté (années)"])
+    mentees.append(["e1", "Léa Bernard", "dix"])
+    out = io.BytesIO()
+    book.save(out)
+    files = {
+        side: ("export.xlsx", out.getvalue(), "application/zip") for side in ("mentors", "mentees")
+    }
+    for language, fragment in (("fr", "n'est pas un nombre"), ("en", "is not a number")):
+        response = client().post(
+            "/v1/intake", files=files, data=SHEETS, headers={"Accept-Language": language}
+        )
+        assert response.status_code == 422
+        [error] = response.json()["errors"]
+        assert error["loc"] == ["body", "mentees"]
+        assert error["row"] == 2 and error["value"] == "dix"
+        assert fragment in error["msg"]

@@ -20,6 +20,7 @@ from api.reading import received
 from api.settings import Settings, get_settings
 from api.solving import REFUSALS
 from api.upload import IntakeResponse, read_form
+from solver.messages import negotiate
 
 router = APIRouter(prefix="/v1", tags=["intake"], dependencies=[Depends(authorised)])
 
@@ -66,10 +67,10 @@ async def post_intake(
     async with received(http, settings) as body:
         weight = 0 if len(body) <= SMALL_FORM_BYTES else slots.small + 1
         taken = take_slots(slots, settings, 1, weight)
-        content_type = http.headers.get("content-type")
+        content_type, language = http.headers.get("content-type"), negotiate(accept_language)
         answer = await running.run(
             http,
-            lambda _: read_form(body, content_type, settings),
+            lambda _: read_form(body, content_type, settings, language),
             lambda: slots.give_back(taken, weight),
         )
-    return Response(answer, media_type="application/json")
+    return Response(answer, media_type="application/json", headers={"Content-Language": language})
