@@ -33,6 +33,24 @@ def pin_conflicts(problem: Problem, language: str) -> list[Conflict]:
                 language, "conflict.pin_rule", mentor=mentor, mentee=mentee, rules=broken
             )
             found.append(Conflict(rule="pinned", ids=ids, detail=detail))
+    found += _pinned_twice(problem, language)
+    per_mentor = Counter(j for _, j in problem.pins)
+    for j, n in sorted(per_mentor.items()):
+        if n > problem.capacity[j]:
+            detail = render(
+                language,
+                "conflict.pin_capacity",
+                mentor=person(pool.mentors[j]),
+                n=n,
+                capacity=int(problem.capacity[j]),
+            )
+            found.append(Conflict(rule="capacity", ids=[pool.mentors[j].id], detail=detail))
+    return found
+
+
+def _pinned_twice(problem: Problem, language: str) -> list[Conflict]:
+    """Mentees pinned to more than one mentor, each with their mentors."""
+    pool, found = problem.pool, []
     pinned_to: dict[int, list[int]] = defaultdict(list)  # grouped once, in the pins' order
     for i, j in problem.pins:
         pinned_to[i].append(j)
@@ -48,17 +66,6 @@ def pin_conflicts(problem: Problem, language: str) -> list[Conflict]:
             )
             ids = [pool.mentees[i].id, *(mentor.id for mentor in mentors)]
             found.append(Conflict(rule="pinned", ids=ids, detail=detail))
-    per_mentor = Counter(j for _, j in problem.pins)
-    for j, n in sorted(per_mentor.items()):
-        if n > problem.capacity[j]:
-            detail = render(
-                language,
-                "conflict.pin_capacity",
-                mentor=person(pool.mentors[j]),
-                n=n,
-                capacity=int(problem.capacity[j]),
-            )
-            found.append(Conflict(rule="capacity", ids=[pool.mentors[j].id], detail=detail))
     return found
 
 
