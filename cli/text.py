@@ -17,9 +17,13 @@ NAME_WIDTH = 40  # characters of a scenario name in the terminal table
 DETAIL_WIDTH = 70
 
 
+TYPOGRAPHIC_SPACES = "\u00a0\u202f"  # French typography's no-break spaces: shown, not '?'
+
+
 def printable(text: str) -> str:
-    """Text safe for one terminal line: control characters (escapes, newlines) become '?'."""
-    return "".join(c if c.isprintable() else "?" for c in text)
+    """Text safe for one terminal line: control characters (escapes, newlines) become '?';
+    the no-break spaces of French typography (`formats.typeset`) stay."""
+    return "".join(c if c.isprintable() or c in TYPOGRAPHIC_SPACES else "?" for c in text)
 
 
 def width(text: str) -> int:

@@ -110,10 +110,11 @@ def test_a_capacity_every_mentor_overrides_is_said_to_change_nothing() -> None:
     variant = whatif(base, {"program": {"mentor_capacity": 1}})
     assert variant["changed_pairs"] == []
     assert variant["warnings"] == [
-        "every mentor sets their own capacity, so program.mentor_capacity changes no one's places"
+        "every mentor sets their own capacity, so the program's default capacity changes"
+        " no one's places"
     ]
     french = whatif(base, {"program": {"mentor_capacity": 1}}, "fr")
-    assert french["warnings"][0].startswith("chaque mentor a sa propre capacité")
+    assert french["warnings"][0].startswith("chaque mentor fixe son propre nombre de places")
 
 
 def test_a_rule_the_base_already_keeps_is_said_to_change_nothing() -> None:

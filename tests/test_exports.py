@@ -128,7 +128,7 @@ def test_a_status_says_how_good_the_answer_is() -> None:
     said = status_sentence("en", "feasible", "0.4%", [])
     assert said == "best found, within 0.4% of the optimum"
     said = status_sentence("fr", "infeasible", "", ["a", "b"])
-    assert said == "impossible\u00a0: a\u202f; b"
+    assert said == "impossible, car a\u202f; b"
 
 
 def test_the_french_csv_has_a_bom_semicolons_and_decimal_commas(tmp_path: Path) -> None:

@@ -42,7 +42,7 @@ def test_without_rules_the_good_mentor_wins() -> None:
     assert response.pairings[0].score == pytest.approx(GOOD_SCORE, abs=1e-6)
     assert left_out(response, "m_plain", "mentor") == (
         "not_needed",
-        "the only eligible mentee is paired with other mentors",
+        "the only eligible mentee is paired with another mentor",
     )
 
 
