@@ -64,7 +64,7 @@ class Thresholds:
     """Every size at which the engine changes."""
 
     large_from: int = 100_000  # usable pairs from which reading the matrix beats listing arcs
-    priced_share_from: int = 2_000_000  # usable pairs from which a cross share is priced
+    priced_share_from: int = 100_000  # usable pairs from which a cross share is priced
     sparse_from: int = 2_000_000  # arcs from which a plain flow runs on candidates, proven
     reduce_from: int = 2_000  # arcs above which CP-SAT or HiGHS see only pairs the LP keeps
     mip_max_pairs: int = 50_000  # PuLP builds one variable at a time: beyond, too slow
