@@ -20,7 +20,7 @@ from api.limits import BodyLimit
 from api.observe import Metrics, Observe, configure_logging
 from api.openapi import with_request_bodies
 from api.reading import BodyBuffers, ClientGone, gone
-from api.routes import health, intake, match, rematch, scenarios
+from api.routes import health, intake, match, page, rematch, scenarios
 from api.running import solve_threads
 from api.settings import Settings
 from api.writing import WriteTimeout
@@ -80,7 +80,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     _watch(app)
     problems.install(app)
     app.add_exception_handler(ClientGone, gone)
-    for router in (match.router, scenarios.router, rematch.router, intake.router, health.router):
+    routers = (match.router, scenarios.router, rematch.router, intake.router, health.router)
+    for router in (*routers, page.router):
         app.include_router(router)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     if settings.origins:
