@@ -6,7 +6,9 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test lint bench load install dev clean scenario scenarios
+CHROMIUM := /usr/bin/chromium
+
+.PHONY: run test lint chromium bench load install dev clean scenario scenarios
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,7 +36,11 @@ lint: $(VENV)/.installed-dev
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-test: lint
+# The browser tests (tests/browser/) drive Debian's Chromium; Playwright never brings its own.
+chromium:
+	@test -x $(CHROMIUM) || { echo "make test needs Chromium at $(CHROMIUM) for the browser tests: apt-get install chromium"; exit 2; }
+
+test: chromium lint
 	$(BIN)/pytest
 
 # One scenario file: `make scenario FILE=scenarios/lower_capacity.yaml` (reports in build/).

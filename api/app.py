@@ -20,7 +20,7 @@ from api.limits import BodyLimit
 from api.observe import Metrics, Observe, configure_logging
 from api.openapi import with_request_bodies
 from api.reading import BodyBuffers, ClientGone, gone
-from api.routes import health, intake, match, page, rematch, scenarios
+from api.routes import docs, health, intake, match, page, rematch, scenarios
 from api.running import solve_threads
 from api.settings import Settings
 from api.writing import WriteTimeout
@@ -69,6 +69,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         title="binome",
         version="0.1.0",
         description="Optimisation-based mentor–mentee matching: provably optimal, fast, explained.",
+        docs_url=None,  # served by api.routes.docs, from this host alone
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.slots = SolveSlots(
@@ -83,6 +85,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     routers = (match.router, scenarios.router, rematch.router, intake.router, health.router)
     for router in (*routers, page.router):
         app.include_router(router)
+    app.include_router(docs.router)
+    app.mount(docs.ASSETS, docs.assets(), name="docs-assets")
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     if settings.origins:
         app.add_middleware(
