@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import scenarios
 from fastapi import APIRouter
 from fastapi.responses import FileResponse
 
+import scenarios
 from api.problems import ProblemError
 
 router = APIRouter(include_in_schema=False)

@@ -1,0 +1,228 @@
+"""The manager's page in a real browser: the whole journey in French and in English from
+the French Excel CSV example, locks, refused moves, options, exports, the program file and
+a re-match. The `page` fixture checks after each test that no request left 127.0.0.1 and
+that the console logged no error."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from tests.browser.conftest import Browsed
+from tests.browser.workspace import (
+    EXAMPLES,
+    downloaded,
+    load_example,
+    opened,
+    pair_row,
+    pairs,
+    run,
+    set_capacity,
+    shot,
+)
+
+JOURNEY_WORDS = {
+    "fr": {
+        "status": "Optimum prouvé",
+        "pool": "40 mentors et 80 mentoré·es",
+        "compare": "Taux d’appariement",
+    },
+    "en": {
+        "status": "Proven optimal",
+        "pool": "40 mentors and 80 mentees",
+        "compare": "Match rate",
+    },
+}
+
+
+def journey(browsed: Browsed, lang: str, tmp_path: Path) -> None:
+    """Import → program → run → review → compare → export, as a manager does it."""
+    page, words = opened(browsed.page, browsed.url), JOURNEY_WORDS[lang]
+    assert page.get_by_test_id("lang").input_value() == lang  # from the browser's language
+    shot(page, "start")
+    load_example(page)
+    assert words["pool"] in page.get_by_test_id("pool-summary").inner_text()
+    shot(page, "import", "#import")
+    set_capacity(page, 2)
+    page.get_by_test_id("weight-goals").fill("4")
+    shot(page, "program", "#program")
+    run(page)
+    assert words["status"] in page.get_by_test_id("status").inner_text()
+    assert page.get_by_test_id("kpi-match-rate").inner_text().endswith("%")
+    mentor, mentee = pairs(page)[0]
+    pair_row(page, mentor, mentee).get_by_test_id("lock").click()
+    assert pair_row(page, mentor, mentee).get_attribute("data-locked") == "true"
+    shot(page, "draft", "#draft")
+    page.get_by_test_id("option-name").fill("2 + goals")
+    page.get_by_test_id("save-option").click()
+    set_capacity(page, 1)
+    run(page)
+    page.get_by_test_id("save-option").click()
+    page.get_by_test_id("run-compare").click()
+    table = page.get_by_test_id("compare")
+    table.locator("tbody tr").first.wait_for()
+    assert words["compare"] in table.inner_text()
+    assert table.locator("thead th").count() == 3  # the indicator, then the two options
+    shot(page, "compare", "#compare")
+    workbook = openpyxl.load_workbook(downloaded(page, "export-xlsx", tmp_path))
+    sheet = workbook.worksheets[0]
+    cells = {str(cell.value) for row in sheet.iter_rows() for cell in row}
+    assert {mentor, mentee} <= {value for value in cells if value} or any(
+        mentee in value for value in cells
+    )
+    shot(page, "publish", "#publish")
+
+
+@pytest.mark.locale("fr-FR")
+def test_the_whole_journey_in_french(page: Browsed, tmp_path: Path) -> None:
+    journey(page, "fr", tmp_path)
+
+
+def test_the_whole_journey_in_english(page: Browsed, tmp_path: Path) -> None:
+    journey(page, "en", tmp_path)
+
+
+def test_the_language_switch_relabels_the_page(page: Browsed) -> None:
+    opened(page.page, page.url)
+    page.page.get_by_test_id("lang").select_option("fr")
+    page.page.get_by_test_id("run").filter(has_text="Lancer la proposition").wait_for()
+    privacy = page.page.locator(".privacy").inner_text()
+    assert "Aucune donnée de participant n’est enregistrée sur le serveur\u00a0:" in privacy
+
+
+def test_a_lock_survives_a_re_run(page: Browsed) -> None:
+    browsed = opened(page.page, page.url)
+    load_example(browsed)
+    run(browsed)
+    # lock a pair the draft would not make with a lower weight on goals: the last one
+    mentor, mentee = pairs(browsed)[-1]
+    pair_row(browsed, mentor, mentee).get_by_test_id("lock").click()
+    browsed.get_by_test_id("weight-goals").fill("0")
+    browsed.get_by_test_id("weight-preferences").fill("5")
+    run(browsed)
+    assert pair_row(browsed, mentor, mentee).get_attribute("data-locked") == "true"
+    assert (mentor, mentee) in pairs(browsed)
+
+
+def test_a_move_to_a_full_mentor_is_refused_in_words(page: Browsed) -> None:
+    browsed = opened(page.page, page.url)
+    load_example(browsed)
+    set_capacity(browsed, 1)
+    run(browsed)
+    found = pairs(browsed)
+    choices = {
+        pair: pair_row(browsed, *pair)
+        .get_by_test_id("reassign")
+        .locator("option")
+        .evaluate_all("options => options.map(o => o.value).filter(Boolean)")
+        for pair in found
+    }
+    # a mentor of capacity 1 whose pair is locked, offered to another mentee
+    mentor, mentee, full = next(
+        (other_mentor, other_mentee, pair[0])
+        for pair in found
+        for (other_mentor, other_mentee), offered in choices.items()
+        if pair[0] in offered and other_mentee != pair[1]
+    )
+    locked = next(pair for pair in found if pair[0] == full)
+    pair_row(browsed, *locked).get_by_test_id("lock").click()
+    pair_row(browsed, mentor, mentee).get_by_test_id("reassign").select_option(full)
+    note = browsed.get_by_test_id("review-note")
+    note.filter(has_text="refused").wait_for()
+    assert full in note.inner_text() and "pinned mentees for 1 place" in note.inner_text()
+    assert (mentor, mentee) in pairs(browsed) and locked in pairs(browsed)
+
+
+def test_the_program_file_brings_back_the_same_state(page: Browsed, tmp_path: Path) -> None:
+    browsed = opened(page.page, page.url)
+    load_example(browsed)
+    set_capacity(browsed, 2)
+    run(browsed)
+    first = pairs(browsed)[0]
+    pair_row(browsed, *first).get_by_test_id("lock").click()
+    before = pairs(browsed)
+    saved = downloaded(browsed, "save-program", tmp_path)
+    assert json.loads(saved.read_text("utf-8"))["kind"] == "binome-program"
+    browsed.reload()
+    browsed.locator("body[data-ready=true]").wait_for(state="attached")
+    assert pairs(browsed) == before  # the workspace survives a reload
+    browsed.evaluate("localStorage.clear()")
+    browsed.reload()
+    browsed.locator("body[data-ready=true]").wait_for(state="attached")
+    assert pairs(browsed) == []
+    browsed.get_by_test_id("open-program").set_input_files(saved)
+    browsed.get_by_test_id("pair").first.wait_for()
+    assert pairs(browsed) == before
+    assert browsed.get_by_test_id("capacity").input_value() == "2"
+    assert pair_row(browsed, *first).get_attribute("data-locked") == "true"
+
+
+def test_a_feedback_file_is_re_matched(page: Browsed) -> None:
+    browsed = opened(page.page, page.url)
+    load_example(browsed)
+    run(browsed)
+    browsed.get_by_test_id("import-feedback").set_input_files(EXAMPLES / "company_feedback_fr.csv")
+    browsed.get_by_test_id("rematch").click()
+    summary = browsed.get_by_test_id("rematch-summary")
+    summary.get_by_test_id("rematch-counts").wait_for()
+    assert "kept" in summary.inner_text() and "ended" in summary.inner_text()
+    shot(browsed, "rematch", "#rematch")
+
+
+UNIQUE_NAME = "Zéphyrine Quartzmoor-Page"
+UNIQUE_COMMENT = "commentaire-unique-7f3a9 pour le test"
+
+
+def test_nothing_of_the_participants_is_kept_by_the_server(
+    page: Browsed, server: object, tmp_path: Path
+) -> None:
+    mentors = (EXAMPLES / "company_mentors_fr.csv").read_text("utf-8-sig").splitlines()
+    header, first, *rest = mentors
+    cells = first.split(";")
+    cells[2], cells[-1] = UNIQUE_NAME, UNIQUE_COMMENT
+    (tmp_path / "mentors.csv").write_text("\n".join([header, ";".join(cells), *rest]), "utf-8")
+    browsed = opened(page.page, page.url)
+    browsed.get_by_test_id("import-mentors").set_input_files(tmp_path / "mentors.csv")
+    browsed.get_by_test_id("import-mentees").set_input_files(EXAMPLES / "company_mentees_fr.csv")
+    browsed.locator("#read-files").click()
+    browsed.get_by_test_id("pool-summary").filter(has_text="40").wait_for()
+    run(browsed)
+    assert (
+        UNIQUE_NAME
+        in browsed.get_by_test_id("pairs").inner_text()
+        + browsed.get_by_test_id("unmatched").inner_text()
+    )
+    workdir: Path = server.workdir  # type: ignore[attr-defined]
+    for written in (path for path in workdir.rglob("*") if path.is_file()):
+        text = written.read_bytes().decode("utf-8", "replace")
+        assert UNIQUE_NAME not in text and UNIQUE_COMMENT not in text, written
+    assert "Quartzmoor" not in server.log()  # type: ignore[attr-defined]
+
+
+def test_every_control_has_a_label_and_the_keyboard_reaches_the_steps(page: Browsed) -> None:
+    browsed = opened(page.page, page.url)
+    reached = []
+    for _ in range(12):
+        browsed.keyboard.press("Tab")
+        reached.append(browsed.evaluate("document.activeElement.dataset.testid || ''"))
+    assert "lang" in reached and "import-mentors" in reached
+    load_example(browsed)
+    run(browsed)
+    unlabelled = browsed.evaluate(
+        """() => [...document.querySelectorAll('input, select, button')].filter(c =>
+             !(c.labels && c.labels.length) && !c.getAttribute('aria-label')
+             && !c.textContent.trim()).map(c => c.outerHTML.slice(0, 80))"""
+    )
+    assert unlabelled == []
+
+
+@pytest.mark.parametrize("width", [1280, 800, 375])
+def test_the_page_never_scrolls_sideways(page: Browsed, width: int) -> None:
+    browsed = opened(page.page, page.url)
+    browsed.set_viewport_size({"width": width, "height": 800})
+    load_example(browsed)
+    run(browsed)
+    assert browsed.evaluate("document.documentElement.scrollWidth") <= width
