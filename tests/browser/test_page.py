@@ -45,6 +45,8 @@ def journey(browsed: Browsed, lang: str, tmp_path: Path) -> None:
     shot(page, "start")
     load_example(page)
     assert words["pool"] in page.get_by_test_id("pool-summary").inner_text()
+    page.locator("#columns-box summary").click()
+    assert "Identifiant" in page.locator("#columns").inner_text()  # the guessed mapping
     shot(page, "import", "#import")
     set_capacity(page, 2)
     page.get_by_test_id("weight-goals").fill("4")

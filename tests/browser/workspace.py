@@ -13,13 +13,21 @@ SHOTS = ROOT / "docs" / "images"
 SHOOT = os.environ.get("BINOME_PAGE_SCREENSHOTS") == "1"  # docs/images/page_screenshots.py
 
 
-def shot(page: Any, name: str, selector: str | None = None) -> None:
-    """A screenshot of the page (or one step's section) as docs/images/page-<name>.png,
-    when the screenshots are being taken."""
+def shot(page: Any, name: str, selector: str | None = None, height: int = 900) -> None:
+    """A screenshot of the page's viewport, or of one step's section (its first `height`
+    pixels), as docs/images/page-<name>.png, when the screenshots are being taken."""
     if not SHOOT:
         return
-    target = page.locator(selector) if selector else page
-    target.screenshot(path=str(SHOTS / f"page-{name}.png"))
+    path = str(SHOTS / f"page-{name}.png")
+    if selector is None:
+        page.screenshot(path=path)
+        return
+    section = page.locator(selector)
+    section.scroll_into_view_if_needed()
+    box = section.bounding_box()
+    scroll = page.evaluate("[window.scrollX, window.scrollY]")
+    clip = {"x": box["x"] + scroll[0], "y": box["y"] + scroll[1], "width": box["width"]}
+    page.screenshot(path=path, full_page=True, clip={**clip, "height": min(box["height"], height)})
 
 
 def opened(page: Any, url: str) -> Any:

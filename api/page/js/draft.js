@@ -89,7 +89,8 @@ function pairRow(pair, actions) {
   remove.addEventListener("click", () => actions.remove(pair.mentee));
   const select = reassignSelect(pair);
   select.addEventListener("change", () => select.value && actions.reassign(pair.mentee, select.value));
-  const reasons = el("ul", { className: "issues" }, ...pair.reasons.slice(0, 3).map((r) => el("li", { textContent: r.detail })));
+  const reasons = el("details", {}, el("summary", { textContent: t("pair.details") }),
+    el("ul", { className: "issues" }, ...pair.reasons.map((r) => el("li", { textContent: `${t(`criterion.${r.criterion}`)}${t("colon")}${r.detail}` }))));
   const row = el("tr", { className: locked ? "locked" : "", dataset: { testid: "pair", mentor: pair.mentor, mentee: pair.mentee } },
     who(pair.mentor, "mentors"), who(pair.mentee, "mentees"), el("td", { className: "num", textContent: decimal(pair.score) }),
     el("td", { className: "why" }, pair.explanation, reasons),
