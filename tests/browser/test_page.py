@@ -26,11 +26,17 @@ from tests.browser.workspace import (
 
 JOURNEY_WORDS = {
     "fr": {
+        "sheet": "Binômes",
+        "mentor_id": "Identifiant mentor",
+        "mentee_id": "Identifiant mentoré·e",
         "status": "Optimum prouvé",
         "pool": "40 mentors et 80 mentoré·es",
         "compare": "Taux d’appariement",
     },
     "en": {
+        "sheet": "Pairs",
+        "mentor_id": "Mentor id",
+        "mentee_id": "Mentee id",
         "status": "Proven optimal",
         "pool": "40 mentors and 80 mentees",
         "compare": "Match rate",
@@ -46,7 +52,8 @@ def journey(browsed: Browsed, lang: str, tmp_path: Path) -> None:
     load_example(page)
     assert words["pool"] in page.get_by_test_id("pool-summary").inner_text()
     page.locator("#columns-box summary").click()
-    assert "Identifiant" in page.locator("#columns").inner_text()  # the guessed mapping
+    guessed = page.locator("#columns input").evaluate_all("inputs => inputs.map(i => i.value)")
+    assert "Identifiant" in guessed and "Ce que je veux apprendre" in guessed
     shot(page, "import", "#import")
     set_capacity(page, 2)
     page.get_by_test_id("weight-goals").fill("4")
@@ -69,12 +76,12 @@ def journey(browsed: Browsed, lang: str, tmp_path: Path) -> None:
     assert words["compare"] in table.inner_text()
     assert table.locator("thead th").count() == 3  # the indicator, then the two options
     shot(page, "compare", "#compare")
+    drafted = set(pairs(page))
     workbook = openpyxl.load_workbook(downloaded(page, "export-xlsx", tmp_path))
-    sheet = workbook.worksheets[0]
-    cells = {str(cell.value) for row in sheet.iter_rows() for cell in row}
-    assert {mentor, mentee} <= {value for value in cells if value} or any(
-        mentee in value for value in cells
-    )
+    assert workbook.sheetnames[0] == words["sheet"]
+    header, *rows = workbook.worksheets[0].iter_rows(values_only=True)
+    mentor_at, mentee_at = header.index(words["mentor_id"]), header.index(words["mentee_id"])
+    assert {(row[mentor_at], row[mentee_at]) for row in rows} == drafted
     shot(page, "publish", "#publish")
 
 
@@ -162,16 +169,24 @@ def test_the_program_file_brings_back_the_same_state(page: Browsed, tmp_path: Pa
     assert pair_row(browsed, *first).get_attribute("data-locked") == "true"
 
 
-def test_a_feedback_file_is_re_matched(page: Browsed) -> None:
+@pytest.mark.locale("fr-FR")
+def test_a_feedback_file_is_re_matched_in_french(page: Browsed, tmp_path: Path) -> None:
     browsed = opened(page.page, page.url)
     load_example(browsed)
     run(browsed)
+    before = set(pairs(browsed))
     browsed.get_by_test_id("import-feedback").set_input_files(EXAMPLES / "company_feedback_fr.csv")
     browsed.get_by_test_id("rematch").click()
     summary = browsed.get_by_test_id("rematch-summary")
     summary.get_by_test_id("rematch-counts").wait_for()
-    assert "kept" in summary.inner_text() and "ended" in summary.inner_text()
+    assert "binômes gardés" in summary.inner_text()
+    summary.get_by_test_id("rematch-ended").locator("summary").click()
+    assert "note de 1/5" in summary.get_by_test_id("rematch-ended").inner_text()
+    after = set(pairs(browsed))  # the re-match is the draft now, ready to export again
+    assert after != before and len(after & before) > len(before) // 2
     shot(browsed, "rematch", "#rematch")
+    exported = downloaded(browsed, "export-csv", tmp_path).read_bytes()
+    assert exported.startswith("\ufeff".encode()) and b";" in exported.splitlines()[0]
 
 
 UNIQUE_NAME = "Zéphyrine Quartzmoor-Page"
