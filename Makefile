@@ -1,4 +1,4 @@
-# Two commands do everything: `make run` serves the API on the example pool,
+# Two commands do everything: `make run` serves the API and the manager's page at /,
 # `make test` runs lint, types and the whole test suite.
 PYTHON ?= python3
 VENV   := .venv
@@ -27,7 +27,7 @@ install: $(VENV)/.installed
 dev: $(VENV)/.installed-dev
 
 run: $(VENV)/.installed
-	@echo "binome on http://$(HOST):$(PORT)  (docs: /docs)  — try:"
+	@echo "binome on http://$(HOST):$(PORT)  — the program manager's page: http://$(HOST):$(PORT)/  (API docs: /docs)  — or try:"
 	@echo "  curl -s -X POST http://$(HOST):$(PORT)/v1/match -H 'Content-Type: application/json' --data @scenarios/examples/company_pool.json"
 	$(BIN)/uvicorn api.main:app --host $(HOST) --port $(PORT) --no-access-log
 
