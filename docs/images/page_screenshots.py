@@ -15,6 +15,7 @@ ROOT = Path(__file__).resolve().parents[2]
 TESTS = [
     "tests/browser/test_page.py::test_the_whole_journey_in_french",
     "tests/browser/test_page.py::test_a_feedback_file_is_re_matched_in_french",
+    "tests/browser/test_page.py::test_the_page_never_scrolls_sideways",
 ]
 
 if __name__ == "__main__":

@@ -243,3 +243,6 @@ def test_the_page_never_scrolls_sideways(page: Browsed, width: int) -> None:
     load_example(browsed)
     run(browsed)
     assert browsed.evaluate("document.documentElement.scrollWidth") <= width
+    if width == 375:
+        browsed.get_by_test_id("pairs").scroll_into_view_if_needed()
+        shot(browsed, "phone")

@@ -33,10 +33,11 @@ function renderColumns() {
   }
   const head = el("tr", {}, el("th", { scope: "col", textContent: t("import.field") }),
     ...names.map((name) => el("th", { scope: "col", textContent: t("import.header", { file: name }) })));
-  const rows = fields.map((field) => el("tr", {}, el("th", { scope: "row", textContent: field }),
+  const label = (field) => (t(`field.${field}`) === `field.${field}` ? field : t(`field.${field}`));
+  const rows = fields.map((field) => el("tr", {}, el("th", { scope: "row" }, label(field), el("small", { textContent: ` ${field}` })),
     ...names.map((name) => {
       const input = el("input", { type: "text", value: columns[name][field] ?? "", dataset: { field, guessed: columns[name][field] ?? "" } });
-      input.setAttribute("aria-label", `${field} — ${t("import.header", { file: name })}`);
+      input.setAttribute("aria-label", `${label(field)} — ${t("import.header", { file: name })}`);
       return el("td", {}, input);
     })));
   box.replaceChildren(el("table", {}, el("thead", {}, head), el("tbody", {}, ...rows)));
