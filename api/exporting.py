@@ -47,9 +47,10 @@ def filename(export: ExportRequest) -> str:
 
 
 def answer_of(export: ExportRequest) -> MatchResponse:
-    """The answer validated as a MatchResponse, its errors located in the body as FastAPI
-    locates a body's; blocking, for a worker thread."""
-    answer, errors = validate(MatchResponse, export.answer)
+    """The answer validated as a MatchResponse, strictly as the request is (1.0 is no
+    count), its errors located in the body as FastAPI locates a body's; blocking, for a
+    worker thread."""
+    answer, errors = validate(MatchResponse, export.answer, strict=True)
     if errors:
         raise RequestValidationError([{**e, "loc": ("body", "answer", *e["loc"])} for e in errors])
     found: MatchResponse = answer

@@ -36,6 +36,12 @@ def test_the_docs_page_s_script_and_style_are_served() -> None:
     assert style.headers["content-type"].startswith("text/css")
 
 
+def test_the_page_s_files_are_counted_under_their_mount() -> None:
+    client.get(f"{ASSETS}/swagger-ui.css")
+    metrics = client.get("/metrics").text
+    assert f'route="{ASSETS}",code="200"' in metrics
+
+
 def test_the_icon_is_our_own_svg() -> None:
     icon = client.get("/favicon.ico")
     assert icon.status_code == 200

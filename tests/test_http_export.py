@@ -84,6 +84,8 @@ def test_the_french_csv_is_excel_s_with_semicolons_and_a_bom() -> None:
         (lambda b: b["answer"]["pairings"][0].update(mentor="nobody"),
          ["body", "answer", "pairings", 0, "mentor"]),
         (lambda b: b.update(extra=1), ["body", "extra"]),
+        (lambda b: b["answer"]["metrics"].update(matched_mentees=1.0),
+         ["body", "answer", "metrics", "matched_mentees"]),
     ],
 )  # fmt: skip
 def test_a_refused_export_is_a_located_problem(change: Any, loc: list[Any]) -> None:
