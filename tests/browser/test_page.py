@@ -246,3 +246,37 @@ def test_the_page_never_scrolls_sideways(page: Browsed, width: int) -> None:
     if width == 375:
         browsed.get_by_test_id("pairs").scroll_into_view_if_needed()
         shot(browsed, "phone")
+
+
+def test_a_long_run_counts_its_seconds_and_can_be_cancelled(page: Browsed) -> None:
+    browsed = opened(page.page, page.url)
+    load_example(browsed)
+    run(browsed)
+    before = pairs(browsed)
+    browsed.route("**/v1/match", lambda route: None)  # held: the answer never comes
+    browsed.get_by_test_id("run").click()
+    browsed.get_by_test_id("status").filter(has_text="Matching…").wait_for()
+    browsed.get_by_test_id("cancel").click()
+    browsed.get_by_test_id("status").filter(has_text="Cancelled").wait_for()
+    assert pairs(browsed) == before  # the previous draft is kept
+    assert browsed.get_by_test_id("cancel").is_hidden()
+
+
+@pytest.mark.locale("fr-FR")
+def test_every_error_of_the_files_is_shown_at_its_row_and_column(
+    page: Browsed, tmp_path: Path
+) -> None:
+    lines = (EXAMPLES / "company_mentees_fr.csv").read_text("utf-8-sig").splitlines()
+    cells = lines[3].split(";")
+    cells[7] = "dix"  # Ancienneté (années), on the spreadsheet's row 4
+    (tmp_path / "mentorés.csv").write_text("\n".join([*lines[:3], ";".join(cells), *lines[4:]]))
+    browsed = opened(page.page, page.url)
+    browsed.get_by_test_id("import-mentors").set_input_files(EXAMPLES / "company_mentors_fr.csv")
+    browsed.get_by_test_id("import-mentees").set_input_files(tmp_path / "mentorés.csv")
+    browsed.locator("#read-files").click()
+    errors = browsed.get_by_test_id("import-errors")
+    errors.locator("li").first.wait_for()
+    assert "mentorés.csv, ligne 4, colonne «\u00a0Ancienneté (années)\u00a0»" in errors.inner_text()
+    # the browser logs the refused upload itself (a 422); the page logs nothing
+    assert all("422" in error for error in page.console_errors)
+    page.console_errors.clear()

@@ -46,7 +46,7 @@ export async function compare() {
   const base = { mentors: state.pool.mentors, mentees: state.pool.mentees, program: programFor(first, false) };
   const variants = others.map((option) => ({ name: option.name, patch: { program: programFor(option, true) } }));
   try {
-    const answer = await busy((signal) => postJson("/v1/scenarios", { base, variants }, signal));
+    const answer = await busy((signal) => postJson("/v1/scenarios", { base, variants }, signal), "compare.running");
     if (!answer) return null;
     state.comparison = { answer, base: first.name };
     save();

@@ -3,6 +3,7 @@
 import { decimal, percent, t } from "./i18n.js";
 import { nameOf, personOf, samePair, state } from "./store.js";
 import { barChart } from "./chart.js";
+import { wasCancelled } from "./service.js";
 
 const el = (tag, { dataset = {}, ...props } = {}, ...children) => {
   const node = Object.assign(document.createElement(tag), props);
@@ -17,11 +18,9 @@ export function renderStatus() {
   const conflicts = document.getElementById("conflicts");
   const answer = state.answer;
   conflicts.replaceChildren();
-  if (!answer) {
-    status.textContent = t("draft.none");
-    return;
-  }
-  status.textContent = t(`status.${answer.status}`, { gap: percent(answer.gap ?? 0) });
+  const said = answer ? t(`status.${answer.status}`, { gap: percent(answer.gap ?? 0) }) : t("draft.none");
+  status.textContent = wasCancelled() ? `${t("draft.cancelled")} ${said}` : said;
+  if (!answer) return;
   if (answer.status === "infeasible") {
     conflicts.append(el("ul", { className: "issues" }, ...answer.conflicts.map((c) => el("li", { className: "error", textContent: c.detail }))));
   }

@@ -70,7 +70,7 @@ async function read(columns = {}) {
   }
   if (Object.keys(columns).length) form.append("columns", JSON.stringify(columns));
   try {
-    const answer = await busy((signal) => postJson("/v1/intake", form, signal));
+    const answer = await busy((signal) => postJson("/v1/intake", form, signal), "import.running");
     if (!answer) return false;
     state.pool = answer.pool;
     state.intake = { columns: answer.columns, warnings: answer.warnings };

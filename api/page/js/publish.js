@@ -11,7 +11,7 @@ export async function exportDraft(format) {
   if (!state.answer || !state.pool) return note(t("publish.need_draft"), "error");
   const body = { format, request: matchRequest(), answer: state.answer };
   try {
-    const file = await busy((signal) => postForFile("/v1/export", body, signal));
+    const file = await busy((signal) => postForFile("/v1/export", body, signal), "publish.running");
     if (file) download(file.blob, file.name || `binome-${language()}.${format}`);
     note("");
   } catch (error) {

@@ -42,7 +42,7 @@ export async function runRematch() {
     return false;
   }
   try {
-    const done = await busy((signal) => rematch(signal, feedback, leaving));
+    const done = await busy((signal) => rematch(signal, feedback, leaving), "rematch.running");
     if (!done) return false;
     adopt(done);
     return true;

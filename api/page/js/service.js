@@ -1,8 +1,13 @@
 // Calls to the service's public API, the same a platform makes. A long call shows its
 // elapsed time in the status line and can be cancelled (AbortController).
-import { language, t } from "./i18n.js";
+import { decimal, language, t } from "./i18n.js";
 
 let running = null;
+let cancelled = false; // the last call was cancelled: the status line says so
+
+export function wasCancelled() {
+  return cancelled;
+}
 
 export class Refused extends Error {
   constructor(words, problem) {
@@ -50,14 +55,15 @@ export async function postForFile(path, body, signal) {
 
 /** Runs `work(signal)` with the status line counting seconds and the cancel button shown;
  * resolves to its result, or to null when the manager cancelled. */
-export async function busy(work) {
+export async function busy(work, label = "draft.running") {
   const status = document.getElementById("status");
   const cancel = document.getElementById("cancel");
   running?.abort();
   const control = new AbortController();
   running = control;
+  cancelled = false;
   const started = performance.now();
-  const tick = () => { status.textContent = t("draft.running", { seconds: ((performance.now() - started) / 1000).toFixed(1) }); };
+  const tick = () => { status.textContent = t(label, { seconds: decimal((performance.now() - started) / 1000, 1) }); };
   tick();
   const timer = setInterval(tick, 200);
   cancel.hidden = false;
@@ -66,7 +72,7 @@ export async function busy(work) {
     return await work(control.signal);
   } catch (error) {
     if (error.name === "AbortError") {
-      status.textContent = t("draft.cancelled");
+      cancelled = true;
       return null;
     }
     throw error;
