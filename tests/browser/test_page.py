@@ -94,11 +94,17 @@ def test_the_whole_journey_in_english(page: Browsed, tmp_path: Path) -> None:
     journey(page, "en", tmp_path)
 
 
-def test_the_language_switch_relabels_the_page(page: Browsed) -> None:
-    opened(page.page, page.url)
-    page.page.get_by_test_id("lang").select_option("fr")
-    page.page.get_by_test_id("run").filter(has_text="Lancer la proposition").wait_for()
-    privacy = page.page.locator(".privacy").inner_text()
+def test_the_language_switch_relabels_the_page_and_the_reasons(page: Browsed) -> None:
+    browsed = opened(page.page, page.url)
+    load_example(browsed)
+    run(browsed)
+    drafted = pairs(browsed)
+    assert " mentors " in browsed.get_by_test_id("pair").first.inner_text()
+    browsed.get_by_test_id("lang").select_option("fr")
+    browsed.get_by_test_id("run").filter(has_text="Lancer la proposition").wait_for()
+    browsed.get_by_test_id("pair").first.filter(has_text=" accompagne ").wait_for()
+    assert pairs(browsed) == drafted
+    privacy = browsed.locator(".privacy").inner_text()
     assert "Aucune donnée de participant n’est enregistrée sur le serveur\u00a0:" in privacy
 
 

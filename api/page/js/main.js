@@ -52,6 +52,9 @@ function wire() {
     save();
     await setLanguage(state.lang);
     renderAll();
+    // the reasons and details are the service's sentences: ask again in this language
+    // (the same request and seed give the same pairs)
+    if (state.answer && state.pool) await after(runDraft)();
   });
   $("load-example").addEventListener("click", after(loadExample));
   $("read-files").addEventListener("click", after(readChosen));
