@@ -1,4 +1,4 @@
-# Two commands do everything: `make run` serves the API on the example pool,
+# Two commands do everything: `make run` serves the API and the manager's page at /,
 # `make test` runs lint, types and the whole test suite.
 PYTHON ?= python3
 VENV   := .venv
@@ -6,7 +6,9 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test lint bench load install dev clean scenario scenarios
+CHROMIUM := /usr/bin/chromium
+
+.PHONY: run test lint chromium bench load install dev clean scenario scenarios
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,7 +27,7 @@ install: $(VENV)/.installed
 dev: $(VENV)/.installed-dev
 
 run: $(VENV)/.installed
-	@echo "binome on http://$(HOST):$(PORT)  (docs: /docs)  — try:"
+	@echo "binome on http://$(HOST):$(PORT)  — the program manager's page: http://$(HOST):$(PORT)/  (API docs: /docs)  — or try:"
 	@echo "  curl -s -X POST http://$(HOST):$(PORT)/v1/match -H 'Content-Type: application/json' --data @scenarios/examples/company_pool.json"
 	$(BIN)/uvicorn api.main:app --host $(HOST) --port $(PORT) --no-access-log
 
@@ -34,7 +36,11 @@ lint: $(VENV)/.installed-dev
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-test: lint
+# The browser tests (tests/browser/) drive Debian's Chromium; Playwright never brings its own.
+chromium:
+	@test -x $(CHROMIUM) || { echo "make test needs Chromium at $(CHROMIUM) for the browser tests: apt-get install chromium"; exit 2; }
+
+test: chromium lint
 	$(BIN)/pytest
 
 # One scenario file: `make scenario FILE=scenarios/lower_capacity.yaml` (reports in build/).

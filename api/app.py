@@ -15,12 +15,13 @@ from fastapi.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp
 
 from api import problems
+from api.exporting import ExportRequest
 from api.guards import SolveSlots
 from api.limits import BodyLimit
 from api.observe import Metrics, Observe, configure_logging
 from api.openapi import with_request_bodies
 from api.reading import BodyBuffers, ClientGone, gone
-from api.routes import health, intake, match, rematch, scenarios
+from api.routes import docs, export, health, intake, match, page, rematch, scenarios
 from api.running import solve_threads
 from api.settings import Settings
 from api.writing import WriteTimeout
@@ -38,7 +39,7 @@ class Service(FastAPI):
 
     def openapi(self) -> dict[str, Any]:
         if self.openapi_schema is None:
-            bodies = (MatchRequest, ScenarioRequest, RematchRequest)
+            bodies = (MatchRequest, ScenarioRequest, RematchRequest, ExportRequest)
             self.openapi_schema = with_request_bodies(super().openapi(), bodies)
         return self.openapi_schema
 
@@ -69,6 +70,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         title="binome",
         version="0.1.0",
         description="Optimisation-based mentor–mentee matching: provably optimal, fast, explained.",
+        docs_url=None,  # served by api.routes.docs, from this host alone
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.slots = SolveSlots(
@@ -80,8 +83,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     _watch(app)
     problems.install(app)
     app.add_exception_handler(ClientGone, gone)
-    for router in (match.router, scenarios.router, rematch.router, intake.router, health.router):
+    for router in (match.router, scenarios.router, rematch.router, intake.router, export.router):
         app.include_router(router)
+    app.include_router(health.router)
+    app.include_router(page.router)
+    app.include_router(docs.router)
+    app.mount(docs.ASSETS, docs.assets(), name="docs-assets")
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     if settings.origins:
         app.add_middleware(

@@ -46,3 +46,50 @@ REMATCH = {
         },
     }
 }
+
+ONE_PAIR: dict[str, Any] = {
+    "mentors": [{"id": "m1", "name": "Claire", "skills": ["public speaking"]}],
+    "mentees": [{"id": "e1", "name": "Léa", "goals": ["public speaking"]}],
+}
+REASON = {"criterion": "goals", "weight": 3.0, "value": 1.0, "contribution": 0.3333}
+ONE_PAIR_ANSWER: dict[str, Any] = {  # abridged: one reason of each list
+    "status": "optimal",
+    "objective": 0.333333,
+    "bound": 0.333333,
+    "gap": 0.0,
+    "engine": "flow",
+    "solve_seconds": 0.01,
+    "pairings": [
+        {
+            "rank": 1,
+            "mentor": "m1",
+            "mentee": "e1",
+            "score": 0.333333,
+            "pinned": False,
+            "reasons": [{**REASON, "detail": "covers 1 of 1 goal: public speaking"}],
+            "explanation": "Claire (m1) mentors Léa (e1) (score 0.33) — covers 1 of 1 goal: "
+            "public speaking.",
+        }
+    ],
+    "groups": [{"mentor": "m1", "mentees": ["e1"]}],
+    "suggestions": {},
+    "unmatched": [],
+    "mentor_load": {"m1": 1},
+    "metrics": {
+        "match_rate": 1.0,
+        "matched_mentees": 1,
+        "matched_volunteers": 1,
+        "mean_score": 0.333333,
+        "min_score": 0.333333,
+        "first_choice_rate": 0.0,
+        "cross_share": {"department": 0.0},
+        "blocking_pairs": 0,
+    },
+}
+
+EXPORT = {
+    "workbook": {
+        "summary": "One pair, as a workbook",
+        "value": {"format": "xlsx", "request": ONE_PAIR, "answer": ONE_PAIR_ANSWER},
+    }
+}

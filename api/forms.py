@@ -32,16 +32,16 @@ def _malformed(detail: str) -> ProblemError:
     return ProblemError(400, "Malformed form", detail)
 
 
-def boundary_of(content_type: str | None) -> bytes:
-    """The boundary of a multipart/form-data content type, else 415 naming what is read."""
+def boundary_of(content_type: str | None, wanted: str) -> bytes:
+    """The boundary of a multipart/form-data content type, else 415 naming what is read
+    and the fields `wanted` ("the files 'mentors' and 'mentees' (CSV or XLSX)")."""
     kind, options = parse_options_header(content_type or "")
     if kind != b"multipart/form-data":
         shown = kind.decode("latin-1") or "none"
         raise ProblemError(
             415,
             "Unsupported media type",
-            f"the body is {shown}: send multipart/form-data with the files 'mentors' and "
-            "'mentees' (CSV or XLSX)",
+            f"the body is {shown}: send multipart/form-data with {wanted}",
         )
     boundary = options.get(b"boundary", b"")
     if not boundary:
@@ -85,10 +85,10 @@ class _Collector:
         self.header, self.value = bytearray(), bytearray()
 
 
-def form_parts(body: bytes | bytearray, content_type: str | None) -> list[Part]:
+def form_parts(body: bytes | bytearray, content_type: str | None, wanted: str) -> list[Part]:
     """The parts of a multipart/form-data body, in order; 415 for another type, 400 when
     the body is not a well-formed form. Blocking, for a worker thread."""
-    boundary = boundary_of(content_type)
+    boundary = boundary_of(content_type, wanted)
     found = _Collector()
     callbacks = {
         "on_part_begin": found.begin,

@@ -26,6 +26,7 @@ from intake import File, IntakeError, Issue, file_labels, read_pool
 SIDES = ("mentors", "mentees")
 TEXT_FIELDS = ("columns", "mentors_sheet", "mentees_sheet")
 MAX_ERRORS = 100  # located errors listed in one answer (the detail counts them all)
+WANTED = "the files 'mentors' and 'mentees' (CSV or XLSX)"
 
 
 class Located(BaseModel):
@@ -56,48 +57,51 @@ class IntakeResponse(BaseModel):
     columns: dict[str, dict[str, str]] = Field(default_factory=dict)
 
 
-def _invalid(errors: list[dict[str, Any]], detail: str) -> ProblemError:
+def invalid(errors: list[dict[str, Any]], detail: str) -> ProblemError:
     listed = errors[:MAX_ERRORS]
     if len(errors) > MAX_ERRORS:
         detail += f" ({MAX_ERRORS} of {len(errors)} listed)"
     return ProblemError(422, "Invalid files", detail, listed)
 
 
-def _problem(loc: list[str], file: str, msg: str) -> dict[str, Any]:
+def problem(loc: list[str | int], file: str, msg: str) -> dict[str, Any]:
     return {"loc": ["body", *loc], "file": file, "row": None, "column": None, "msg": msg}
 
 
-def _by_name(parts: list[Part]) -> dict[str, Part]:
+def fields_of(
+    parts: list[Part], files: tuple[str, ...], texts: tuple[str, ...], required: tuple[str, ...]
+) -> dict[str, Part]:
     """The parts by field name; an unknown field, a field sent twice, a file sent as text
-    (or text as a file) or a file missing is a located 422, all of them at once."""
+    (or text as a file) or a required field missing is a located 422, all of them at once."""
     found: dict[str, Part] = {}
     errors = []
     for part in parts:
-        if part.name not in (*SIDES, *TEXT_FIELDS):
-            known = ", ".join(repr(name) for name in (*SIDES, *TEXT_FIELDS))
+        if part.name not in (*files, *texts):
+            known = ", ".join(repr(name) for name in (*files, *texts))
             msg = f"unknown form field {part.name!r}; the form takes {known}"
-            errors.append(_problem([part.name], part.name, msg))
+            errors.append(problem([part.name], part.name, msg))
         elif part.name in found:
-            errors.append(_problem([part.name], part.name, "sent twice; send it once"))
-        elif (part.filename is None) == (part.name in SIDES):
-            kind = "a file (CSV or XLSX)" if part.name in SIDES else "a text field"
-            errors.append(_problem([part.name], part.name, f"must be {kind}"))
+            errors.append(problem([part.name], part.name, "sent twice; send it once"))
+        elif (part.filename is None) == (part.name in files):
+            kind = "a file (CSV or XLSX)" if part.name in files else "a text field"
+            errors.append(problem([part.name], part.name, f"must be {kind}"))
         found[part.name] = part
-    for side in SIDES:
-        if side not in found:
-            errors.append(_problem([side], side, "required: a CSV or XLSX file"))
+    for name in required:
+        if name not in found:
+            kind = "a CSV or XLSX file" if name in files else "a text field"
+            errors.append(problem([name], name, f"required: {kind}"))
     if errors:
-        raise _invalid(errors, f"{len(errors)} problem(s) with the form")
+        raise invalid(errors, f"{len(errors)} problem(s) with the form")
     return found
 
 
-def _text(part: Part | None) -> str | None:
+def text_of(part: Part | None) -> str | None:
     return None if part is None else part.data.decode("utf-8", "replace").strip() or None
 
 
 def _columns(part: Part | None) -> dict[str, str]:
     """The `columns` field: a JSON object of field → header, else a located 422."""
-    text = _text(part)
+    text = text_of(part)
     if text is None:
         return {}
     try:
@@ -108,11 +112,11 @@ def _columns(part: Part | None) -> dict[str, str]:
         isinstance(k, str) and isinstance(v, str) for k, v in value.items()
     ):
         msg = 'must be a JSON object of field → header, e.g. {"seniority": "Ancienneté"}'
-        raise _invalid([_problem(["columns"], "columns", msg)], "the columns field is invalid")
+        raise invalid([problem(["columns"], "columns", msg)], "the columns field is invalid")
     return value
 
 
-def _unpacked(part: Part, settings: Settings) -> None:
+def unpacked(part: Part, settings: Settings) -> None:
     """A workbook (a zip) unpacks to at most BINOME_MAX_UNPACKED_BYTES, read from its
     directory before any of it is: a few MB of zip may unpack to gigabytes."""
     if not part.data.startswith(b"PK"):
@@ -126,34 +130,32 @@ def _unpacked(part: Part, settings: Settings) -> None:
             f"unpacks to {size} bytes; this service reads workbooks of at most "
             f"{settings.max_unpacked_bytes} (BINOME_MAX_UNPACKED_BYTES)"
         )
-        raise ProblemError(413, "Request too large", msg, [_problem([part.name], part.name, msg)])
+        raise ProblemError(413, "Request too large", msg, [problem([part.name], part.name, msg)])
 
 
-def _located(issue: Issue, labels: dict[str, str]) -> dict[str, Any]:
-    """A problem of the files, at the form field of the file it names (`columns` for the
-    mapping)."""
-    where = labels.get(issue.file, issue.file)
-    return {"loc": ["body", where], **Located(**vars(issue)).model_dump(mode="json")}
+def located(issue: Issue, field: str) -> dict[str, Any]:
+    """An intake issue as a located error of the form field whose file it is in."""
+    return {"loc": ["body", field], **Located(**vars(issue)).model_dump(mode="json")}
 
 
 def read_form(
     body: bytes | bytearray, content_type: str | None, settings: Settings, language: str = "en"
 ) -> bytes:
     """The answer's JSON for a received form, or a ProblemError (400, 413, 415, 422)."""
-    parts = _by_name(form_parts(body, content_type))
+    parts = fields_of(form_parts(body, content_type, WANTED), SIDES, TEXT_FIELDS, SIDES)
     columns = _columns(parts.get("columns"))
     files = []
     for side in SIDES:
         part = parts[side]
-        _unpacked(part, settings)
+        unpacked(part, settings)
         name = part.filename or side
-        files.append(File(name, bytes(part.data), _text(parts.get(f"{side}_sheet"))))
+        files.append(File(name, bytes(part.data), text_of(parts.get(f"{side}_sheet"))))
     labels = dict(zip(file_labels(files[0], files[1], language), SIDES, strict=True))
     try:
         found = read_pool(files[0], files[1], columns, language=language)
     except IntakeError as exc:
-        errors = [_located(issue, labels) for issue in exc.errors]
-        raise _invalid(errors, f"{len(exc.errors)} error(s) in the files") from exc
+        errors = [located(issue, labels.get(issue.file, issue.file)) for issue in exc.errors]
+        raise invalid(errors, f"{len(exc.errors)} error(s) in the files") from exc
     check_size(found.pool, settings, ("pool",))
     warnings = [Located(**vars(issue)) for issue in found.warnings]
     answer = IntakeResponse(pool=Pool(**found.pool), warnings=warnings, columns=found.columns)

@@ -59,14 +59,16 @@ def _located(errors: list[ErrorDetails], *prefix: str | int) -> list[ErrorDetail
     return [{**error, "loc": (*prefix, *error["loc"])} for error in errors]
 
 
-def _chunked(item: type[BaseModel], given: list[Any]) -> tuple[list[Any], list[ErrorDetails]]:
+def _chunked(
+    item: type[BaseModel], given: list[Any], strict: bool | None
+) -> tuple[list[Any], list[ErrorDetails]]:
     """The items validated CHUNK at a time (placeholders where a chunk is invalid)."""
     done: list[Any] = []
     errors: list[ErrorDetails] = []
     for start in range(0, len(given), CHUNK):
         chunk = given[start : start + CHUNK]
         try:
-            done += _list_of(item).validate_python(chunk, from_attributes=True)
+            done += _list_of(item).validate_python(chunk, from_attributes=True, strict=strict)
         except ValidationError as exc:
             for error in exc.errors(include_url=False):
                 index, *rest = error["loc"]
@@ -76,7 +78,7 @@ def _chunked(item: type[BaseModel], given: list[Any]) -> tuple[list[Any], list[E
 
 
 def _parts(
-    model: type[BaseModel], value: dict[str, Any]
+    model: type[BaseModel], value: dict[str, Any], strict: bool | None
 ) -> tuple[dict[str, Any], list[tuple[int, ErrorDetails]]]:
     """`value` with its long lists of models and its nested models validated, and their
     errors, each with the position of its field."""
@@ -89,26 +91,30 @@ def _parts(
         if item is not None and isinstance(given, list) and len(given) > CHUNK:
             if len(given) > _max_length(field):
                 continue  # too long: pydantic says so, without looking at the items
-            prepared[name], errors = _chunked(item, given)
+            prepared[name], errors = _chunked(item, given, strict)
         elif nested is not None and isinstance(given, dict):
-            prepared[name], errors = validate(nested, given)
+            prepared[name], errors = validate(nested, given, strict)
         else:
             continue
         found += [(position, error) for error in _located(errors, name)]
     return prepared, found
 
 
-def validate(model: type[BaseModel], value: Any) -> tuple[Any, list[ErrorDetails]]:
-    """What `model.model_validate(value, from_attributes=True)` gives: the instance and no
-    errors, or a placeholder and the errors it would raise, in its order."""
+def validate(
+    model: type[BaseModel], value: Any, strict: bool | None = None
+) -> tuple[Any, list[ErrorDetails]]:
+    """What `model.model_validate(value, from_attributes=True, strict=strict)` gives: the
+    instance and no errors, or a placeholder and the errors it would raise, in its order.
+    (`strict=True` for models that are not strict themselves, such as an answer sent back;
+    None leaves each model to its own configuration, as False would not.)"""
     if not isinstance(value, dict):
         try:
-            return model.model_validate(value, from_attributes=True), []
+            return model.model_validate(value, from_attributes=True, strict=strict), []
         except ValidationError as exc:
             return model.model_construct(), exc.errors(include_url=False)
-    prepared, found = _parts(model, value)
+    prepared, found = _parts(model, value, strict)
     try:
-        instance, rest = model.model_validate(prepared, from_attributes=True), []
+        instance, rest = model.model_validate(prepared, from_attributes=True, strict=strict), []
     except ValidationError as exc:
         instance, rest = model.model_construct(), exc.errors(include_url=False)
     positions = {name: k for k, name in enumerate(model.model_fields)}

@@ -17,8 +17,9 @@ from pydantic import BaseModel
 
 from api import examples, problems
 from api.app import create_app
+from api.exporting import ExportRequest
 from api.main import app
-from api.routes import health, intake, match, rematch, scenarios
+from api.routes import export, health, intake, match, rematch, scenarios
 from api.settings import Settings
 from solver import MatchRequest, RematchRequest, ScenarioRequest
 
@@ -26,6 +27,7 @@ BODIES: dict[str, type[BaseModel]] = {
     "/v1/match": MatchRequest,
     "/v1/scenarios": ScenarioRequest,
     "/v1/rematch": RematchRequest,
+    "/v1/export": ExportRequest,
 }
 client = TestClient(app)
 
@@ -50,7 +52,8 @@ def reference() -> FastAPI:
     twin = FastAPI(title=app.title, version=app.version, description=app.description)
     problems.install(twin)
     twin.state.settings, twin.state.slots = app.state.settings, app.state.slots
-    for router in (match.router, scenarios.router, rematch.router, intake.router, health.router):
+    routers = (match.router, scenarios.router, rematch.router, intake.router, export.router)
+    for router in (*routers, health.router):
         for route in router.routes:
             assert isinstance(route, APIRoute)
             twin.add_api_route(
@@ -84,7 +87,7 @@ def test_the_openapi_is_fastapi_s_own_for_a_body_parameter_with_examples_added()
 @pytest.mark.parametrize(
     ("path", "offered"),
     [("/v1/match", examples.MATCH), ("/v1/scenarios", examples.SCENARIOS)]
-    + [("/v1/rematch", examples.REMATCH)],
+    + [("/v1/rematch", examples.REMATCH), ("/v1/export", examples.EXPORT)],
 )
 def test_every_example_of_the_openapi_page_gets_a_200(path: str, offered: dict[str, Any]) -> None:
     for example in offered.values():
