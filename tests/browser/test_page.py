@@ -15,6 +15,7 @@ from tests.browser.conftest import Browsed
 from tests.browser.workspace import (
     EXAMPLES,
     downloaded,
+    drop_file,
     load_example,
     opened,
     pair_row,
@@ -286,3 +287,36 @@ def test_every_error_of_the_files_is_shown_at_its_row_and_column(
     # the browser logs the refused upload itself (a 422); the page logs nothing
     assert all("422" in error for error in page.console_errors)
     page.console_errors.clear()
+
+
+@pytest.mark.locale("fr-FR")
+def test_files_dropped_on_their_zones_are_imported(page: Browsed) -> None:
+    browsed = opened(page.page, page.url)
+    mentors = browsed.get_by_test_id("drop-mentors")
+    mentees = browsed.get_by_test_id("drop-mentees")
+    assert "Choisir un fichier" in mentors.inner_text()  # the page's words, not Chromium's
+    assert "Aucun fichier choisi" in mentees.inner_text()
+    drop_file(browsed, "drop-mentors", EXAMPLES / "company_mentors_fr.csv")
+    drop_file(browsed, "drop-mentees", EXAMPLES / "company_mentees_fr.csv")
+    assert "company_mentors_fr.csv" in mentors.inner_text()
+    assert "company_mentees_fr.csv" in mentees.inner_text()
+    assert browsed.get_by_test_id("import-mentors").evaluate("i => i.files[0].name") == (
+        "company_mentors_fr.csv"
+    )  # the dropped file is the input's own: picking and dropping are one path
+    browsed.locator("#read-files").click()
+    browsed.get_by_test_id("pool-summary").filter(has_text="40 mentors et 80 mentoré·es").wait_for()
+    browsed.get_by_test_id("lang").select_option("en")
+    mentors.filter(has_text="Choose a file").wait_for()
+    assert "company_mentors_fr.csv" in mentors.inner_text()  # the name stays in English
+
+
+def test_the_file_inputs_stay_focusable_and_show_their_focus(page: Browsed) -> None:
+    browsed = opened(page.page, page.url)
+    mentors = browsed.get_by_test_id("import-mentors")
+    mentors.focus()
+    assert browsed.evaluate("document.activeElement.dataset.testid") == "import-mentors"
+    browsed.keyboard.press("Tab")
+    browsed.keyboard.press("Shift+Tab")  # focus from the keyboard: :focus-visible
+    button = browsed.get_by_test_id("drop-mentors").locator(".button-like")
+    assert button.evaluate("b => getComputedStyle(b).outlineStyle") == "solid"
+    assert mentors.bounding_box()["width"] <= 1  # hidden from sight, not from the keyboard

@@ -69,3 +69,19 @@ def downloaded(page: Any, testid: str, folder: Path) -> Path:
     path = folder / download.value.suggested_filename
     download.value.save_as(path)
     return path
+
+
+def drop_file(page: Any, testid: str, path: Path) -> None:
+    """Drops `path` on the zone `testid` as a person dragging it from their desktop does:
+    a drop event whose DataTransfer holds the file."""
+    held = page.evaluate_handle(
+        """([name, bytes]) => {
+             const moved = new DataTransfer();
+             moved.items.add(new File([new Uint8Array(bytes)], name, { type: "text/csv" }));
+             return moved;
+           }""",
+        [path.name, list(path.read_bytes())],
+    )
+    zone = page.get_by_test_id(testid)
+    zone.dispatch_event("dragenter", {"dataTransfer": held})
+    zone.dispatch_event("drop", {"dataTransfer": held})

@@ -9,6 +9,7 @@ import { compare, renderComparison, renderOptions, saveOption } from "./compare.
 import { exportDraft, openProgram, saveProgram } from "./publish.js";
 import { renderRematch, runRematch } from "./rematch.js";
 import { cancelRunning } from "./service.js";
+import { renderFileNames, wireFiles } from "./files.js";
 import { load, save, state } from "./store.js";
 
 const $ = (id) => document.getElementById(id);
@@ -47,6 +48,7 @@ const after = (work) => async () => {
 };
 
 function wire() {
+  wireFiles();
   $("lang").addEventListener("change", async () => {
     state.lang = $("lang").value;
     save();
@@ -78,6 +80,7 @@ function wire() {
       renderAll();
     }
     $("open-program").value = "";
+    renderFileNames();
   });
   $("rematch-run").addEventListener("click", after(runRematch));
 }
