@@ -6,6 +6,7 @@ that the console logged no error."""
 from __future__ import annotations
 
 import json
+from collections import Counter
 from pathlib import Path
 
 import openpyxl
@@ -320,3 +321,23 @@ def test_the_file_inputs_stay_focusable_and_show_their_focus(page: Browsed) -> N
     button = browsed.get_by_test_id("drop-mentors").locator(".button-like")
     assert button.evaluate("b => getComputedStyle(b).outlineStyle") == "solid"
     assert mentors.bounding_box()["width"] <= 1  # hidden from sight, not from the keyboard
+
+
+def test_a_group_draft_keeps_every_group_at_least_the_minimum(
+    page: Browsed, tmp_path: Path
+) -> None:
+    browsed = opened(page.page, page.url)
+    load_example(browsed)
+    assert browsed.get_by_test_id("group-min-size").is_hidden()  # one-to-one: no groups
+    browsed.get_by_test_id("format").select_option("group")
+    set_capacity(browsed, 4)
+    minimum = browsed.get_by_test_id("group-min-size")
+    minimum.fill("3")
+    minimum.dispatch_event("change")
+    with browsed.expect_request("**/v1/match") as sent:
+        run(browsed)
+    assert sent.value.post_data_json["program"]["group"] == {"min_size": 3}
+    sizes = Counter(mentor for mentor, _ in pairs(browsed))
+    assert sizes and min(sizes.values()) >= 3 and max(sizes.values()) <= 4
+    saved = json.loads(downloaded(browsed, "save-program", tmp_path).read_text("utf-8"))
+    assert saved["settings"]["format"] == "group" and saved["settings"]["group_min_size"] == 3

@@ -61,7 +61,7 @@ function wire() {
   $("load-example").addEventListener("click", after(loadExample));
   $("read-files").addEventListener("click", after(readChosen));
   $("reread").addEventListener("click", after(reread));
-  for (const id of ["capacity", "format", "suggestions", "rule-shared_language", "rule-no_reporting_line", "rule-different_department",
+  for (const id of ["capacity", "format", "suggestions", "group-min-size", "rule-shared_language", "rule-no_reporting_line", "rule-different_department",
     "rule-max_timezone_gap_hours", "rule-min_seniority_gap", "cross-department", "max-same-department", "balance-generation"]) {
     $(id).addEventListener("change", settingsChanged);
   }

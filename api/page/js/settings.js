@@ -24,6 +24,8 @@ export function readSettings() {
   s.mentor_capacity = Math.max(0, Math.round(Number($("capacity").value) || 0));
   s.format = $("format").value;
   s.suggestions = Math.max(0, Math.min(50, Math.round(Number($("suggestions").value) || 0)));
+  s.group_min_size = Math.max(1, Math.min(1000, Math.round(Number($("group-min-size").value) || 2)));
+  $("group-box").hidden = s.format !== "group";
   for (const criterion of CRITERIA) s.weights[criterion] = Number($(`weight-${criterion}`).value);
   for (const rule of RULES) s.rules[rule] = $(`rule-${rule}`).checked;
   for (const limit of LIMITS) s.rules[limit] = numberOrNull(`rule-${limit}`);
@@ -38,6 +40,8 @@ export function writeSettings() {
   $("capacity").value = s.mentor_capacity;
   $("format").value = s.format;
   $("suggestions").value = s.suggestions;
+  $("group-min-size").value = s.group_min_size;
+  $("group-box").hidden = s.format !== "group";
   for (const criterion of CRITERIA) {
     $(`weight-${criterion}`).value = s.weights[criterion];
     $(`weight-${criterion}`).parentElement.querySelector("output").value = s.weights[criterion];

@@ -7,7 +7,7 @@ export const DEFAULT_WEIGHTS = { goals: 3, languages: 1, interests: 1, availabil
 
 export function defaultSettings() {
   return {
-    mentor_capacity: 3, format: "one_to_one", suggestions: 5, weights: { ...DEFAULT_WEIGHTS },
+    mentor_capacity: 3, format: "one_to_one", suggestions: 5, group_min_size: 2, weights: { ...DEFAULT_WEIGHTS },
     rules: { shared_language: true, no_reporting_line: true, different_department: false, max_timezone_gap_hours: null, min_seniority_gap: null },
     diversity: { cross_department: null, max_same_department: null, balance_generation: false },
   };
@@ -68,6 +68,7 @@ export function programOf(settings, pinned, forbidden, full = false) {
       max_same_per_mentor: diversity.max_same_department == null ? none : { department: diversity.max_same_department },
       balance: diversity.balance_generation ? { generation: true } : none,
     },
+    group: settings.format === "group" ? { min_size: settings.group_min_size ?? 2 } : none,
     pinned, forbidden,
   };
   return JSON.parse(JSON.stringify(program)); // drops what is undefined
