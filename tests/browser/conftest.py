@@ -9,6 +9,8 @@ Fixtures:
   `.url` ("http://127.0.0.1:54321", no trailing slash), `.log_path` (the log, a `Path`),
   `.workdir` (the server's cwd, a `Path`: list it to see what the service wrote) and
   `.log()` (the log's text so far). Stopped at the end of the session.
+- `keyed_server` (session): the same, with `BINOME_API_KEYS` set to `API_KEY`, so that
+  every /v1 call needs `Authorization: Bearer <API_KEY>`.
 - `browser` (session): headless Chromium from /usr/bin/chromium (never a browser of
   Playwright's own). Missing, the browser tests FAIL, naming what to install
   (`apt-get install chromium`); they are never skipped.
@@ -19,6 +21,7 @@ Fixtures:
   errors) and `.goto(path)` (opens `url + path`, returns the response). At teardown it
   asserts that every request went to 127.0.0.1 (or was a data: or blob: URL) and that
   `console_errors` is empty, so every browser test checks both without saying so.
+- `keyed_page` (function): the same, on `keyed_server`.
 
     def test_docs(page: Browsed) -> None:
         page.goto("/docs")
@@ -35,6 +38,7 @@ import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -54,6 +58,7 @@ CHROMIUM_ARGS = [
 LOCAL_HOSTS = {"127.0.0.1"}
 LOCAL_SCHEMES = {"data", "blob"}
 START_TIMEOUT_S = 30.0
+API_KEY = "page-test-key-0123456789abcdef"  # keyed_server's (16 characters at least)
 
 
 @dataclass(frozen=True)
@@ -102,12 +107,12 @@ def _wait_until_healthy(process: subprocess.Popen[bytes], server: Server) -> Non
         time.sleep(0.1)
 
 
-@pytest.fixture(scope="session")
-def server() -> Iterator[Server]:
+@contextmanager
+def _serving(**settings: str) -> Iterator[Server]:
     workdir = Path(tempfile.mkdtemp(prefix="binome-server-"))
     port = _free_port()
     found = Server(f"http://127.0.0.1:{port}", workdir / "server.log", workdir)
-    env = dict(os.environ)  # the BINOME_* settings among them
+    env = {**os.environ, **settings}  # the BINOME_* settings among them
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
     command = [sys.executable, "-m", "uvicorn", "api.main:app", "--host", "127.0.0.1"]
     command += ["--port", str(port), "--no-access-log"]
@@ -125,6 +130,18 @@ def server() -> Iterator[Server]:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+@pytest.fixture(scope="session")
+def server() -> Iterator[Server]:
+    with _serving() as found:
+        yield found
+
+
+@pytest.fixture(scope="session")
+def keyed_server() -> Iterator[Server]:
+    with _serving(BINOME_API_KEYS=API_KEY) as found:
+        yield found
 
 
 @pytest.fixture(scope="session")
@@ -151,10 +168,8 @@ def _local(url: str) -> bool:
     return parts.scheme in LOCAL_SCHEMES or parts.hostname in LOCAL_HOSTS
 
 
-@pytest.fixture
-def page(browser: Any, server: Server, request: pytest.FixtureRequest) -> Iterator[Browsed]:
-    marker = request.node.get_closest_marker("locale")
-    locale = marker.args[0] if marker else "en-US"
+@contextmanager
+def _browsing(browser: Any, server: Server, locale: str) -> Iterator[Browsed]:
     context = browser.new_context(
         viewport={"width": 1280, "height": 800}, accept_downloads=True, locale=locale
     )
@@ -170,3 +185,22 @@ def page(browser: Any, server: Server, request: pytest.FixtureRequest) -> Iterat
     elsewhere = [url for url in browsed.requests_seen if not _local(url)]
     assert elsewhere == [], f"requests left 127.0.0.1: {elsewhere}"
     assert browsed.console_errors == [], f"console errors: {browsed.console_errors}"
+
+
+def _locale(request: pytest.FixtureRequest) -> str:
+    marker = request.node.get_closest_marker("locale")
+    return str(marker.args[0]) if marker else "en-US"
+
+
+@pytest.fixture
+def page(browser: Any, server: Server, request: pytest.FixtureRequest) -> Iterator[Browsed]:
+    with _browsing(browser, server, _locale(request)) as browsed:
+        yield browsed
+
+
+@pytest.fixture
+def keyed_page(
+    browser: Any, keyed_server: Server, request: pytest.FixtureRequest
+) -> Iterator[Browsed]:
+    with _browsing(browser, keyed_server, _locale(request)) as browsed:
+        yield browsed

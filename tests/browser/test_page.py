@@ -12,7 +12,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from tests.browser.conftest import Browsed
+from tests.browser.conftest import API_KEY, Browsed
 from tests.browser.workspace import (
     EXAMPLES,
     downloaded,
@@ -341,3 +341,33 @@ def test_a_group_draft_keeps_every_group_at_least_the_minimum(
     assert sizes and min(sizes.values()) >= 3 and max(sizes.values()) <= 4
     saved = json.loads(downloaded(browsed, "save-program", tmp_path).read_text("utf-8"))
     assert saved["settings"]["format"] == "group" and saved["settings"]["group_min_size"] == 3
+
+
+def test_a_service_with_api_keys_asks_for_the_key_then_works(
+    keyed_page: Browsed, tmp_path: Path
+) -> None:
+    browsed = opened(keyed_page.page, keyed_page.url)
+    sent: list[dict[str, str]] = []
+    browsed.on("request", lambda r: "/v1/" in r.url and sent.append(r.headers))
+    browsed.get_by_test_id("load-example").click()
+    errors = browsed.get_by_test_id("import-errors")
+    errors.filter(has_text="This service needs an API key").wait_for()
+    assert browsed.locator("#connection").get_attribute("open") is not None  # shown, to fill
+    browsed.get_by_test_id("api-key").fill("not-the-key-0123456789")
+    browsed.get_by_test_id("load-example").click()
+    errors.filter(has_text="The service refused this API key").wait_for()
+    # the browser logs each refused call itself (a 401); the page logs nothing
+    assert all("401" in error for error in keyed_page.console_errors)
+    keyed_page.console_errors.clear()
+    browsed.get_by_test_id("api-key").fill(API_KEY)
+    load_example(browsed)
+    run(browsed)
+    assert "authorization" not in sent[0]  # before the key: none sent
+    assert sent[1]["authorization"] == "Bearer not-the-key-0123456789"
+    assert sent[2:] and all(h["authorization"] == f"Bearer {API_KEY}" for h in sent[2:])
+    assert API_KEY in browsed.evaluate("JSON.stringify(sessionStorage)")
+    assert API_KEY not in browsed.evaluate("JSON.stringify(localStorage)")
+    assert API_KEY not in downloaded(browsed, "save-program", tmp_path).read_text("utf-8")
+    browsed.reload()  # the same tab keeps it
+    browsed.locator("body[data-ready=true]").wait_for(state="attached")
+    assert browsed.get_by_test_id("api-key").input_value() == API_KEY

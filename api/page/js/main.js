@@ -8,7 +8,7 @@ import { actions, historyText, runDraft } from "./review.js";
 import { compare, renderComparison, renderOptions, saveOption } from "./compare.js";
 import { exportDraft, openProgram, saveProgram } from "./publish.js";
 import { renderRematch, runRematch } from "./rematch.js";
-import { cancelRunning } from "./service.js";
+import { apiKey, cancelRunning, setApiKey } from "./service.js";
 import { renderFileNames, wireFiles } from "./files.js";
 import { load, save, state } from "./store.js";
 
@@ -49,6 +49,8 @@ const after = (work) => async () => {
 
 function wire() {
   wireFiles();
+  $("api-key").value = apiKey();
+  $("api-key").addEventListener("input", () => setApiKey($("api-key").value));
   $("lang").addEventListener("change", async () => {
     state.lang = $("lang").value;
     save();

@@ -22,8 +22,20 @@ export function problemWords(problem) {
   return [problem?.detail ?? "", ...located].filter(Boolean).join(" — ");
 }
 
+const KEY = "binome.apiKey"; // this tab only: never in localStorage nor the program file
+
+export function apiKey() {
+  return sessionStorage.getItem(KEY) || "";
+}
+
+export function setApiKey(value) {
+  if (value.trim()) sessionStorage.setItem(KEY, value.trim());
+  else sessionStorage.removeItem(KEY);
+}
+
 async function send(path, body, signal) {
   const headers = { "Accept-Language": language() };
+  if (apiKey()) headers.Authorization = `Bearer ${apiKey()}`;
   const init = { method: "POST", headers, signal };
   if (body instanceof FormData) init.body = body;
   else {
@@ -38,6 +50,10 @@ async function send(path, body, signal) {
     throw new Refused(t("error.network"), null);
   }
   if (answer.ok) return answer;
+  if (answer.status === 401) {
+    document.getElementById("connection").open = true;
+    throw new Refused(t(apiKey() ? "error.key_wrong" : "error.key_needed"), null);
+  }
   const problem = await answer.json().catch(() => ({ detail: answer.statusText }));
   throw new Refused(t("error.problem", { detail: problemWords(problem) }), problem);
 }
