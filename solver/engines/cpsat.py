@@ -5,8 +5,9 @@ has at most one mentor, a mentor at most their places left) and every program ru
 solver-neutral rows (`ProgramRule.linear`), with the rules' own integer variables.
 Each stage maximises one level and then pins its value for the next:
 [balance shortfall] → volunteers → matched → waiting served → [lowest score] → total.
-A hint (the flow's answer) warm-starts the first stage and each stage's answer the
-next. `dispatch` sends it requests whose rules break the network and that are small
+Every stage is hinted with the best assignment known (the flow's answer, then each
+stage's own best), and on a plain request keeps the flow's when CP-SAT ends with worse
+(`engines/start.py`). `dispatch` sends it requests whose rules break the network and that are small
 enough for a boolean per pair, or the pairs that survive the reduced LP's proof.
 """
 
@@ -21,6 +22,7 @@ from ortools.sat.python import cp_model
 
 from solver.encode.instance import Instance, Solution
 from solver.encode.keys import arcs_by
+from solver.engines.start import better, kept_start, plain_levels
 from solver.rules.program import Linear
 from solver.rules.program.base import NO_BOUND
 from solver.runtime import Cancel
@@ -117,6 +119,27 @@ def _hint(model: cp_model.CpModel, x: list[cp_model.IntVar], start: np.ndarray |
             model.add_hint(var, value)
 
 
+def _stage(
+    model: cp_model.CpModel,
+    x: list[cp_model.IntVar],
+    stage: Stage,
+    time_limit_s: float,
+    settings: tuple[int, int, Cancel],
+) -> tuple[int, np.ndarray | None, cp_model.CpSolver]:
+    """One lexicographic level: CP-SAT's status, its incumbent (None without one), the solver."""
+    seed, num_workers, cancel = settings
+    model.maximize(stage.expression)
+    cancel.check()
+    solver = _solver(time_limit_s, seed, num_workers)
+    with cancel.stopping(solver.stop_search):
+        status = solver.solve(model)
+    cancel.check()
+    log.debug("cpsat %s: %s in %.3fs", stage.name, solver.status_name(status), solver.wall_time)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return status, None, solver
+    return status, np.array([solver.boolean_value(v) for v in x], dtype=bool), solver
+
+
 def solve_cpsat(
     inst: Instance,
     *,
@@ -127,29 +150,32 @@ def solve_cpsat(
     cancel: Cancel | None = None,
 ) -> Solution:
     """The lexicographic optimum by CP-SAT, the best found when time runs out, or none;
-    `cancel` stops the search running and raises `Cancelled` before the next stage."""
-    cancel = cancel or Cancel()
+    `cancel` stops the search running and raises `Cancelled` before the next stage.
+    Each stage is hinted with the best assignment known; a start that keeps every row
+    (`start.kept_start`) is the stage's answer whenever CP-SAT ends with worse."""
+    settings = (seed, num_workers, cancel or Cancel())
     deadline = time.monotonic() + time_limit_s  # building the model counts too
     model, x, stages = build(inst)
-    found = None  # only what CP-SAT itself proved feasible: a hint may break the side rules
     start = None if hint is None else hint[inst.rows] == inst.cols
+    kept = kept_start(inst, start)  # a flow's answer on a plain request, else None
+    levels = plain_levels(inst) if kept is not None else []
+    found = None  # only assignments known to keep every row: a hint may break the side rules
     for level, stage in enumerate(stages):
-        model.maximize(stage.expression)
-        _hint(model, x, found if found is not None else start)
-        cancel.check()
-        solver = _solver(deadline - time.monotonic(), seed, num_workers)
-        with cancel.stopping(solver.stop_search):
-            status = solver.solve(model)
-        cancel.check()
-        log.debug("cpsat %s: %s in %.3fs", stage.name, solver.status_name(status), solver.wall_time)
+        known = better(levels[level:], found, kept)
+        _hint(model, x, known if known is not None else start)
+        status, incumbent, solver = _stage(model, x, stage, deadline - time.monotonic(), settings)
         if status == cp_model.INFEASIBLE:
             return Solution(_assignment(inst, None), proven=True, feasible=False)
-        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            return Solution(_assignment(inst, found), proven=False, feasible=found is not None)
-        found = np.array([solver.boolean_value(v) for v in x], dtype=bool)
-        if status == cp_model.FEASIBLE:
-            last = level == len(stages) - 1
+        best = better(levels[level:], incumbent if incumbent is not None else found, kept)
+        if status != cp_model.OPTIMAL:
+            last = status == cp_model.FEASIBLE and level == len(stages) - 1
             bound = int(solver.best_objective_bound) if last else None
-            return Solution(_assignment(inst, found), proven=False, gain_bound=bound)
-        model.add(stage.expression == int(round(solver.objective_value)))
+            return Solution(
+                _assignment(inst, best), proven=False, gain_bound=bound, feasible=best is not None
+            )
+        value = int(round(solver.objective_value))
+        model.add(stage.expression == value)
+        found = best
+        if kept is not None and int(levels[level][kept].sum()) < value:
+            kept = None  # beaten on this level: it no longer keeps the pinned value
     return Solution(_assignment(inst, found), proven=True)
