@@ -188,7 +188,7 @@ def _general(
         log.info("general model too large for %.1f s: %d arcs", remaining, len(inst.rows))
         return Solution(np.full(inst.n_mentees, -1, dtype=np.int64), proven=False, feasible=False)
     if engine == "mip" and len(inst.rows) <= options.thresholds.mip_max_pairs:
-        return solve_mip(inst, time_limit_s=remaining)
+        return solve_mip(inst, time_limit_s=remaining, hint=hint, cancel=options.cancel)
     return solve_cpsat(
         inst,
         time_limit_s=remaining,

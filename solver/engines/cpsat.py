@@ -125,7 +125,7 @@ def _stage(
     stage: Stage,
     time_limit_s: float,
     settings: tuple[int, int, Cancel],
-) -> tuple[int, np.ndarray | None, cp_model.CpSolver]:
+) -> tuple[cp_model.CpSolverStatus, np.ndarray | None, cp_model.CpSolver]:
     """One lexicographic level: CP-SAT's status, its incumbent (None without one), the solver."""
     seed, num_workers, cancel = settings
     model.maximize(stage.expression)
