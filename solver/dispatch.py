@@ -67,7 +67,7 @@ class Thresholds:
     priced_share_from: int = 100_000  # usable pairs from which a cross share is priced
     sparse_from: int = 2_000_000  # arcs from which a plain flow runs on candidates, proven
     reduce_from: int = 2_000  # arcs above which CP-SAT or HiGHS see only pairs the LP keeps
-    mip_max_pairs: int = 50_000  # PuLP builds one variable at a time: beyond, too slow
+    mip_max_pairs: int = 50_000  # the general HiGHS model; beyond, CP-SAT (not re-measured)
     stable_max_terms: int = 3_000_000  # stability rows grow with pairs × preference depth
 
 

@@ -78,7 +78,7 @@ def share_model(inst: Instance, counts: Counts, keep: np.ndarray) -> highspy.Hig
     return lp
 
 
-def highs_with(lp: highspy.HighsLp, **options: float | int | bool) -> highspy.Highs:
+def highs_with(lp: highspy.HighsLp, **options: float | int | bool | str) -> highspy.Highs:
     highs = highspy.Highs()
     highs.setOptionValue("output_flag", False)
     highs.setOptionValue("threads", 1)
