@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from solver import MatchRequest, MatchResponse, match, validate
-from solver.engines import balance_flow
+from solver.engines import balance_flow, lexflow
 from solver.engines.lexflow import Network, lexicographic
 from solver.optimum import assignments, balance_targets, holds_program_rules, key_function
 from solver.rules.by_pair import eligible_scores
@@ -85,6 +85,18 @@ def test_the_flow_reaches_the_brute_force_optimum_on_random_pools(seed: int) -> 
     request = pool(seed, 6, 3, mentor_capacity=1)
     response = match(request)
     assert response.engine == "flow" and response.status == "optimal"
+    assert validate(request, response) == []
+    assert same_key(key_of(request, response), best_key(request))
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_every_level_as_a_flow_of_its_own_reaches_the_same_optimum(
+    seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Levels unfolded (as on large pools, where folding would overflow): five flows."""
+    monkeypatch.setattr(lexflow, "SAFE_COST", 1)
+    request = scarce(seed)
+    response = match(request)
     assert validate(request, response) == []
     assert same_key(key_of(request, response), best_key(request))
 

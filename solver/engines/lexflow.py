@@ -20,7 +20,9 @@ from ortools.graph.python import min_cost_flow
 
 from solver.engines.large.potentials import fixpoint
 
-SAFE_COST = 2**52  # a folded level's largest cost × (nodes + 1) stays below this
+# A folded level's largest cost × (nodes + 1)² stays below this: the flow scales costs by
+# nodes + 1, and potentials reach nodes × the largest scaled cost.
+SAFE_COST = 2**62
 
 
 class LexFlowError(RuntimeError):
@@ -66,7 +68,7 @@ def optimal_face(net: Network, cost: np.ndarray, flows: np.ndarray) -> Network:
     start = np.zeros(net.nodes, dtype=np.int64)
     potential = fixpoint(tail, head, residual, start, floor)
     if potential is None:
-        raise LexFlowError("a level's circulation has a negative cycle: not optimal")
+        raise LexFlowError("no potentials: a negative cycle, or Bellman–Ford ran out of sweeps")
     reduced = cost + potential[net.tail] - potential[net.head]
     lower = np.where(reduced < 0, net.upper, net.lower)
     upper = np.where(reduced > 0, net.lower, net.upper)
@@ -81,7 +83,7 @@ def merged(net: Network, levels: list[np.ndarray]) -> list[np.ndarray]:
     for cost in levels[1:]:
         scale = int((np.abs(cost) * net.upper).sum()) + 1
         largest = int(np.abs(found[-1]).max(initial=0)) * scale + int(np.abs(cost).max(initial=0))
-        if largest * (net.nodes + 1) < SAFE_COST:
+        if largest * (net.nodes + 1) ** 2 < SAFE_COST:
             found[-1] = found[-1] * scale + cost
         else:
             found.append(cost)
