@@ -30,11 +30,12 @@ from solver.contract.request import Loc, MatchRequest, Participant
 from solver.dispatch import MATRIX_PATHS, THRESHOLDS
 from solver.encode.pool import FULL_VOCABULARY
 from solver.rules.items import Folding
-from solver.rules.program import CrossShare, asked
+from solver.rules.program import Balance, CrossShare, asked
 
 MB = 2**20
-PER_PAIR = {"matrix": 18, "flow": 120, "reduced": 700, "cpsat": 2500}  # bytes per pair
-ARC_SLOWER = {"matrix": 1, "flow": 20, "reduced": 20, "cpsat": 20}  # seconds per pair, × matrix
+# bytes per pair; "levels": balance's flow, one level at a time (its bounds, costs, faces)
+PER_PAIR = {"matrix": 18, "flow": 120, "levels": 200, "reduced": 700, "cpsat": 2500}
+ARC_SLOWER = {"matrix": 1, "flow": 20, "levels": 30, "reduced": 20, "cpsat": 20}  # × matrix
 RULE_TEMPORARY = 16  # min_seniority_gap, max_timezone_gap_hours: float64 gaps, n × m
 TABLE_CELL = 6  # float32 table cell, with the copies np.unique and hstack make
 FACTOR_CELL = 24  # float64 factor cell, its weighted copy, the stacked matrix
@@ -101,7 +102,7 @@ def path_of(request: MatchRequest) -> str:
     if matrix and pairs >= least:
         return "matrix"
     if all(rule.flow_models(program) for rule in rules) and program.engine in ("auto", "flow"):
-        return "flow"
+        return "levels" if Balance in rules else "flow"
     if pairs > THRESHOLDS.reduce_from and all(rule.reducible for rule in rules):
         return "reduced"
     return "cpsat"

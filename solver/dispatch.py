@@ -7,8 +7,8 @@ The table, in order: the first row that applies decides.
    (`engines/large/`), the flow on candidates read from the score matrix and proven
    for every pair; engine `flow`, or `lagrangian` for the share.
 2. Only rules the flow models (`ProgramRule.flow_models`: one max-same attribute,
-   `fair`): `flow` (`engines/flow.py`; on candidates, proven for all, when plain with
-   at least `sparse_from` arcs).
+   `fair`, one balance attribute): `flow` (`engines/flow.py`, `engines/balance_flow.py`;
+   on candidates, proven for all, when plain with at least `sparse_from` arcs).
 3. Only rules the reduced LP proves (`ProgramRule.reducible`) and more than
    `reduce_from` arcs: `mip`, HiGHS branch and bound on the pairs that survive the
    LP's reduced costs (`engines/large/reduced_share.py`).

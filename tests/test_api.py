@@ -293,7 +293,10 @@ def test_capacity_must_be_a_json_integer(value: Any) -> None:
     [
         ({"diversity": {"cross": {"department": 0.5}}}, "diversity.cross"),
         ({"stable": True}, "stable"),
-        ({"diversity": {"balance": {"department": True}}}, "diversity.balance"),
+        (  # one attribute is a flow, but not under the fair objective
+            {"diversity": {"balance": {"department": True}}, "objective": "fair"},
+            "diversity.balance",
+        ),
     ],
 )
 def test_flow_asked_for_a_rule_it_cannot_model_is_422_at_engine(

@@ -13,7 +13,9 @@ priority class. So the lexicographic optimum takes:
 
 `max_same_per_mentor` (one attribute) stays a network: a mentee reaches a mentor
 through a (mentor, value) node of capacity k. `fair` stays on the flow too: the highest
-score threshold that keeps the counts is found by bisection.
+score threshold that keeps the counts is found by bisection. One balance attribute is a
+network too, but its first level breaks the class counts' matroid argument: it has its
+own lexicographic flow (`balance_flow.py`), on the arcs of `network`.
 """
 
 from __future__ import annotations
@@ -41,7 +43,7 @@ def _zeros(n: int) -> np.ndarray:
     return np.zeros(n, dtype=np.int64)
 
 
-def _network(inst: Instance, keep: np.ndarray) -> list[tuple[np.ndarray, ...]]:
+def network(inst: Instance, keep: np.ndarray) -> list[tuple[np.ndarray, ...]]:
     """Mentee → [mentor, value] → mentor → sink arcs as (tails, heads, capacities) groups:
     the (mentor, value) arcs, the pair arcs (those kept, in order), the mentors' arcs.
 
@@ -74,8 +76,8 @@ def _network(inst: Instance, keep: np.ndarray) -> list[tuple[np.ndarray, ...]]:
 def _add_pairs(
     flow: min_cost_flow.SimpleMinCostFlow, inst: Instance, costs: np.ndarray, keep: np.ndarray
 ) -> np.ndarray:
-    """The arcs of `_network`, pair arcs at these costs, others free; the pair arcs' ids."""
-    *values, pairs, mentors = _network(inst, keep)
+    """The arcs of `network`, pair arcs at these costs, others free; the pair arcs' ids."""
+    *values, pairs, mentors = network(inst, keep)
     for tails, heads, capacities in values:
         flow.add_arcs_with_capacity_and_unit_cost(tails, heads, capacities, _zeros(len(tails)))
     pair_arcs = flow.add_arcs_with_capacity_and_unit_cost(*pairs, costs[keep])
@@ -104,7 +106,7 @@ def class_counts(inst: Instance, classes: np.ndarray) -> np.ndarray:
     source, sink = n + m, n + m + 1
     flow = max_flow.SimpleMaxFlow()
     entries = np.asarray(flow.add_arcs_with_capacity(np.full(n, source), np.arange(n), _ones(n)))
-    for tails, heads, capacities in _network(inst, np.ones(len(inst.rows), dtype=bool)):
+    for tails, heads, capacities in network(inst, np.ones(len(inst.rows), dtype=bool)):
         flow.add_arcs_with_capacity(tails, heads, capacities)
     counts = np.zeros(int(classes.max(initial=0)) + 1, dtype=np.int64)
 
@@ -182,6 +184,8 @@ def fair_floor(inst: Instance, threshold: int) -> int:
 
 def solve_flow(inst: Instance) -> Solution:
     """The lexicographic optimum of an instance, proven by the flow's optimality."""
+    if inst.has(Balance):
+        raise FlowError("balance targets need the balance flow (engines.balance_flow)")
     if len(inst.rows) == 0:
         return Solution(np.full(inst.n_mentees, -1, dtype=np.int64), proven=True)
     classes = priority_class(inst)

@@ -29,8 +29,10 @@ import numpy as np
 
 from solver.encode.instance import Instance, Solution
 from solver.encode.keys import found_in
+from solver.engines.balance_flow import solve_balance
 from solver.engines.flow import solve_flow
 from solver.engines.large.potentials import potentials
+from solver.rules.program import Balance
 
 log = logging.getLogger(__name__)
 
@@ -97,7 +99,9 @@ def candidates(inst: Instance) -> np.ndarray:
 
 def flow_answer(inst: Instance, sparse_from: int) -> Solution:
     """The flow's answer: on few candidates, proven for all, when the instance is plain and
-    has at least `sparse_from` arcs; on every arc otherwise."""
+    has at least `sparse_from` arcs; on every arc otherwise (balance: its own flow)."""
+    if inst.has(Balance):
+        return solve_balance(inst)
     if applies(inst, sparse_from) and (found := solve_sparse(inst)) is not None:
         return found
     return solve_flow(inst)

@@ -78,10 +78,10 @@ def potentials(
         return None  # beyond this, int64 could overflow
     tail, head, cost = _residual(inst, keep, assignment, weight, big)
     distance = np.zeros(n + inst.n_mentors + 2, dtype=np.int64) if start is None else start.copy()
-    return _relax(tail, head, cost, distance, floor)
+    return fixpoint(tail, head, cost, distance, floor)
 
 
-def _relax(
+def fixpoint(
     tail: np.ndarray, head: np.ndarray, cost: np.ndarray, distance: np.ndarray, floor: int
 ) -> np.ndarray | None:
     """Bellman–Ford to a fixpoint, `distance[head] <= distance[tail] + cost` on every arc, or

@@ -47,6 +47,13 @@ class Balance(ProgramRule):
         return any(program.diversity.balance.values())
 
     @classmethod
+    def flow_models(cls, program: Program) -> bool:
+        """One attribute is a network (`engines/balance_flow.py`); several are not, and the
+        flow keeps no fair threshold under balance: those go to the general engines."""
+        wanted = [attribute for attribute, on in program.diversity.balance.items() if on]
+        return len(wanted) == 1 and program.objective != "fair"
+
+    @classmethod
     def describe(cls, program: Program, family: str, language: str) -> str:
         attribute = Attribute(family.removeprefix(f"{cls.name}."))
         return render(language, "rule.balance", attribute=attribute)
