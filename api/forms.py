@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from python_multipart import MultipartParser
 from python_multipart.exceptions import MultipartParseError
-from python_multipart.multipart import parse_options_header
+from python_multipart.multipart import MultipartState, parse_options_header
 
 from api.problems import ProblemError
 
@@ -103,4 +103,6 @@ def form_parts(body: bytes | bytearray, content_type: str | None, wanted: str) -
         parser.finalize()
     except MultipartParseError as exc:
         raise _malformed(f"the form cannot be read ({exc})") from exc
+    if parser.state != MultipartState.END:  # the parser takes a body cut short as it is
+        raise _malformed("the form ends before its closing boundary: it was cut short")
     return found.parts

@@ -21,11 +21,11 @@ from api.forms import Part, form_parts
 from api.guards import check_size
 from api.problems import ProblemError
 from api.settings import Settings
+from api.solving import MAX_ERRORS
 from intake import File, IntakeError, Issue, file_labels, read_pool
 
 SIDES = ("mentors", "mentees")
 TEXT_FIELDS = ("columns", "mentors_sheet", "mentees_sheet")
-MAX_ERRORS = 100  # located errors listed in one answer (the detail counts them all)
 WANTED = "the files 'mentors' and 'mentees' (CSV or XLSX)"
 
 

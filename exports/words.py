@@ -26,24 +26,25 @@ def attribute_name(language: str, attribute: str) -> str:
     return catalogue(language).get(f"attribute.{attribute}", attribute)
 
 
-def metric_label(language: str, metric: str) -> str:
-    """A metric's name in words: `cross_share.site` → "Pairs across sites"."""
-    if _known(language, f"metric.{metric}"):
-        return render(language, f"metric.{metric}")
+def _metric_words(language: str, metric: str, suffix: str) -> str | None:
+    """The message `metric.<metric><suffix>`, or for a cross share of any attribute
+    `metric.cross_share<suffix>` with the attribute in words; None when there is none."""
+    if _known(language, f"metric.{metric}{suffix}"):
+        return render(language, f"metric.{metric}{suffix}")
     if metric.startswith(CROSS_SHARE):
         attribute = attribute_name(language, metric.removeprefix(CROSS_SHARE))
-        return render(language, "metric.cross_share", attribute=attribute)
-    return metric
+        return render(language, f"metric.cross_share{suffix}", attribute=attribute)
+    return None
+
+
+def metric_label(language: str, metric: str) -> str:
+    """A metric's name in words: `cross_share.site` → "Pairs across sites"."""
+    return _metric_words(language, metric, "") or metric
 
 
 def metric_help(language: str, metric: str) -> str:
     """What a metric means, in one sentence."""
-    if _known(language, f"metric.{metric}.help"):
-        return render(language, f"metric.{metric}.help")
-    if metric.startswith(CROSS_SHARE):
-        attribute = attribute_name(language, metric.removeprefix(CROSS_SHARE))
-        return render(language, "metric.cross_share.help", attribute=attribute)
-    return ""
+    return _metric_words(language, metric, ".help") or ""
 
 
 def status_word(language: str, status: str) -> str:
