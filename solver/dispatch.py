@@ -29,7 +29,6 @@ from functools import partial
 
 import numpy as np
 
-from solver.answer.infeasible import core_conflicts, coverage_conflicts
 from solver.answer.stability import (
     blocking_pairs,
     count_blocking_pairs,
@@ -37,12 +36,10 @@ from solver.answer.stability import (
 )
 from solver.contract.references import InvalidRequest
 from solver.contract.request import Loc, Program
-from solver.contract.response import Conflict
 from solver.encode.instance import Instance, Solution, instance, with_bonus
 from solver.encode.orders import mentee_keys, mentor_keys
 from solver.encode.problem import Problem
 from solver.encode.usable import Usable, usable_pairs
-from solver.engines.conflicts import CAPACITY, MATCH_ALL, clashing_rules, rule_families
 from solver.engines.cpsat import solve_cpsat
 from solver.engines.flow import flow_relaxation, prepared
 from solver.engines.large.arcs import flow_answer
@@ -53,6 +50,7 @@ from solver.engines.large.priced_share import share_row, solve_share
 from solver.engines.large.reduced_share import solve_reduced
 from solver.engines.mip import solve_mip
 from solver.engines.repair import fallback
+from solver.engines.stable.best import solve_stable
 from solver.rules.program import CrossShare, Fair, ProgramRule, Stable, asked
 from solver.runtime import Cancel
 
@@ -68,7 +66,6 @@ class Thresholds:
     sparse_from: int = 2_000_000  # arcs from which a plain flow runs on candidates, proven
     reduce_from: int = 2_000  # arcs above which CP-SAT or HiGHS see only pairs the LP keeps
     mip_max_pairs: int = 50_000  # the general HiGHS model; beyond, CP-SAT (not re-measured)
-    stable_max_terms: int = 3_000_000  # stability rows grow with pairs × preference depth
 
 
 THRESHOLDS = Thresholds()  # what a solve uses unless its options name others
@@ -123,10 +120,6 @@ def size_errors(program: Program, inst: Instance, limits: Thresholds) -> list[tu
             f"the mip engine takes at most {limits.mip_max_pairs} candidate pairs, not {pairs}"
         )
         return [(("program", "engine"), message + "; use 'auto' or 'cpsat'")]
-    terms = pairs * (pairs / max(inst.n_mentees, 1) + pairs / max(inst.n_mentors, 1))
-    if Stable.asked(program) and terms > limits.stable_max_terms:
-        message = f"stable matching takes at most {limits.stable_max_terms} stability terms "
-        return [(Stable.loc, message + f"(candidate pairs × their rivals), not {terms:.0f}")]
     return []
 
 
@@ -207,6 +200,8 @@ def optimise(
 ) -> tuple[str, Instance, Solution, Blocking]:
     """The engine that ran, the arcs it saw, its solution, and how to count blocking pairs."""
     program = problem.request.program
+    if Stable.asked(program):
+        return _solve_stable(problem, options, bonus)
     if (large := _solve_large(problem, options.thresholds, bonus)) is not None:
         engine, inst, solution, usable = large
         return engine, inst, solution, partial(blocking_pairs, problem, usable)
@@ -218,6 +213,30 @@ def optimise(
     engine = engine_for(program, inst, options.thresholds)
     engine, solution = _run_engine(engine, program, inst, options)
     return engine, inst, solution, partial(_blocking_pairs, problem, replace(inst, gain=plain.gain))
+
+
+def _solve_stable(
+    problem: Problem, options: SolveOptions, bonus: dict[tuple[str, str], float] | None
+) -> tuple[str, Instance, Solution, Blocking]:
+    """`stable`: deferred acceptance from both sides, then the general engine on the arcs
+    between them (`engines/stable/`); blocking pairs counted on every usable pair."""
+    program, limits = problem.request.program, options.thresholds
+    usable = usable_pairs(problem)
+
+    def general(inst: Instance, start: np.ndarray) -> tuple[str, Solution]:
+        engine = program.engine
+        if engine == "auto":
+            engine = "mip" if len(inst.rows) <= limits.mip_max_pairs else "cpsat"
+        solution = _general(engine, program, inst, options, start)
+        engine = "mip" if engine == "mip" and len(inst.rows) <= limits.mip_max_pairs else "cpsat"
+        found_nothing = not solution.feasible and not solution.proven
+        if found_nothing and (fallen := fallback(inst, [start])) is not None:
+            return "fallback", fallen
+        return engine, solution
+
+    extra = bonus_of(problem, usable, bonus) if bonus else None
+    found = solve_stable(problem, usable, extra, general)
+    return found.engine, found.inst, found.solution, partial(blocking_pairs, problem, usable)
 
 
 MATRIX_PATHS: dict[frozenset[type[ProgramRule]], str] = {
@@ -268,24 +287,6 @@ def _solve_large(
     else:
         found = solve_large(problem, usable, bonus_of(problem, usable, bonus) if bonus else None)
     return None if found is None else (engine, *found, usable)
-
-
-def diagnose(
-    problem: Problem, inst: Instance, assignment: np.ndarray, options: SolveOptions
-) -> list[Conflict]:
-    """Why no pairing satisfies the request: Hall's condition, or a core of clashing rules
-    (searched in the time left; every family named when there is none)."""
-    program, language = problem.request.program, options.language
-    match_all = program.rules.match_all_mentees
-    if not any(rule.families(program) for rule in asked(program)):
-        return coverage_conflicts(problem, assignment, language)
-    free = np.ones(inst.n_mentees, dtype=bool)
-    free[[i for i, _ in problem.pins]] = False
-    time_left = options.remaining(program)
-    core = clashing_rules(inst, free, match_all, time_left) or rule_families(inst, match_all)
-    if set(core) <= {CAPACITY, MATCH_ALL}:
-        return coverage_conflicts(problem, assignment, language)
-    return core_conflicts(program, core, language)
 
 
 def _blocking_pairs(problem: Problem, inst: Instance, assignment: np.ndarray) -> int:

@@ -14,7 +14,8 @@ from solver.answer.respond import infeasible, respond
 from solver.contract.references import InvalidRequest, reference_errors
 from solver.contract.request import MatchRequest
 from solver.contract.response import MatchResponse
-from solver.dispatch import SolveOptions, diagnose, engine_errors, engine_for, optimise
+from solver.diagnosis import diagnose
+from solver.dispatch import SolveOptions, engine_errors, engine_for, optimise
 from solver.encode.instance import Instance, Solution
 from solver.encode.problem import Problem, encode
 from solver.runtime import COLLECTOR, Cancel

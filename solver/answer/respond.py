@@ -10,10 +10,12 @@ import numpy as np
 from solver.answer.explain import Explainer
 from solver.answer.metrics import compute_metrics
 from solver.answer.unmatched import everyone_unmatched, unmatched
+from solver.contract.request import Program
 from solver.contract.response import Conflict, Group, MatchResponse, Pairing, trusted
 from solver.encode.instance import Solution
 from solver.encode.problem import Problem
 from solver.encode.quantise import SCORE_SCALE
+from solver.rules.program import asked
 
 log = logging.getLogger(__name__)
 
@@ -96,7 +98,14 @@ def respond(
         unmatched=left_out,
         mentor_load={m.id: int(load[j]) for j, m in enumerate(problem.pool.mentors)},
         metrics=metrics,
+        proof=proof_said(request.program, language, solution.proven),
     )
+
+
+def proof_said(program: Program, language: str, proven: bool) -> str | None:
+    """What the status proves, from each rule asked that has something to say."""
+    said = [s for rule in asked(program) if (s := rule.proof(program, language, proven))]
+    return " ".join(said) or None
 
 
 def infeasible(

@@ -108,3 +108,8 @@ class MatchResponse(BaseModel):
     mentor_load: dict[str, int]
     metrics: Metrics
     conflicts: list[Conflict] = Field(default_factory=list)
+    proof: str | None = Field(
+        default=None,
+        description="What `status` proves, in words, where a rule makes it worth saying "
+        "(stable: for which orders the pairing is stable, and how ties are broken).",
+    )

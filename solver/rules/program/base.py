@@ -157,6 +157,11 @@ class ProgramRule:
         raise NotImplementedError
 
     @classmethod
+    def proof(cls, program: Program, language: str, proven: bool) -> str | None:
+        """What the answer's status proves about the rule, in words (None: nothing to add)."""
+        return None
+
+    @classmethod
     def bind(
         cls, problem: Problem, rows: np.ndarray, cols: np.ndarray, gain: np.ndarray
     ) -> list[Self]:

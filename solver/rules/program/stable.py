@@ -27,6 +27,21 @@ if TYPE_CHECKING:
 
 
 @dataclass(frozen=True)
+class Bracket:
+    """What the arcs of a bracketed instance (`engines/stable/bracket.py`) leave out and
+    every stable matching keeps: each mentor's load and who is matched (the same in all of
+    them), and the pairs that are not arcs but could still block (`rows`, `cols` and their
+    two order keys)."""
+
+    load: np.ndarray  # per mentor
+    matched: np.ndarray  # per mentee
+    rows: np.ndarray
+    cols: np.ndarray
+    mentee_key: np.ndarray
+    mentor_key: np.ndarray
+
+
+@dataclass(frozen=True)
 class Stable(ProgramRule):
     """Per arc, order keys (lower is preferred): the mentee's view of the mentor, and the
     mentor's view of the mentee. Only their order within one person's arcs means anything."""
@@ -36,6 +51,7 @@ class Stable(ProgramRule):
 
     mentee_rank: np.ndarray
     mentor_rank: np.ndarray
+    bracket: Bracket | None = None  # set when the arcs are only those stable matchings use
 
     @classmethod
     def asked(cls, program: Program) -> bool:
@@ -48,6 +64,10 @@ class Stable(ProgramRule):
     @classmethod
     def describe(cls, program: Program, family: str, language: str) -> str:
         return render(language, "rule.stable")
+
+    @classmethod
+    def proof(cls, program: Program, language: str, proven: bool) -> str | None:
+        return render(language, "proof.stable" if proven else "proof.stable_found")
 
     @classmethod
     def bind(
@@ -84,7 +104,8 @@ class Stable(ProgramRule):
     def linear(self, inst: Instance) -> list[Linear]:
         """Per arc a = (i, j), with r the places j has left: r · (x_a + Σ x over the mentors
         i prefers) + Σ x over the mentees j prefers ≥ r — the arc is taken, its mentee has
-        better, or its mentor is full of better mentees."""
+        better, or its mentor is full of better mentees. A bracket adds the same row for
+        each pair it left out, and fixes each mentor's load and who is matched."""
         mentee_arcs = {int(inst.rows[a[0]]): a for a in arcs_by(inst.rows)}
         rows = []
         for arcs in arcs_by(inst.cols):
@@ -96,4 +117,28 @@ class Stable(ProgramRule):
                 variables = np.concatenate([[a], better, by_mentor[:position]])
                 coef = np.r_[np.full(1 + len(better), room), np.ones(position)]
                 rows.append((variables, coef, room, NO_BOUND))
+        if self.bracket is not None:
+            rows += self._bracket_rows(inst, self.bracket, mentee_arcs)
         return [rows_of(self.name, rows)]
+
+    def _bracket_rows(
+        self, inst: Instance, bracket: Bracket, mentee_arcs: dict[int, np.ndarray]
+    ) -> list[tuple[np.ndarray, np.ndarray, int, int]]:
+        none = np.zeros(0, dtype=np.int64)
+        mentor_arcs = {int(inst.cols[a[0]]): a for a in arcs_by(inst.cols)}
+        rows = []
+        for p in range(len(bracket.rows)):
+            i, j = int(bracket.rows[p]), int(bracket.cols[p])
+            room = int(inst.capacity[j])
+            mine, theirs = mentee_arcs.get(i, none), mentor_arcs.get(j, none)
+            better = mine[self.mentee_rank[mine] < bracket.mentee_key[p]]
+            preferred = theirs[self.mentor_rank[theirs] < bracket.mentor_key[p]]
+            coef = np.r_[np.full(len(better), room), np.ones(len(preferred))]
+            rows.append((np.concatenate([better, preferred]), coef, room, NO_BOUND))
+        for j, arcs in mentor_arcs.items():
+            load = int(bracket.load[j])
+            rows.append((arcs, np.ones(len(arcs)), load, load))
+        for i, arcs in mentee_arcs.items():
+            if bracket.matched[i]:
+                rows.append((arcs, np.ones(len(arcs)), 1, 1))
+        return rows

@@ -1,0 +1,1 @@
+"""Stable matchings: deferred acceptance from both sides, then the best stable matching."""
