@@ -29,15 +29,10 @@ from functools import partial
 
 import numpy as np
 
-from solver.answer.stability import (
-    blocking_pairs,
-    count_blocking_pairs,
-    count_blocking_pairs_lazily,
-)
+from solver.answer.stability import blocking_on_arcs, blocking_pairs
 from solver.contract.references import InvalidRequest
 from solver.contract.request import Loc, Program
 from solver.encode.instance import Instance, Solution, instance, with_bonus
-from solver.encode.orders import mentee_keys, mentor_keys
 from solver.encode.problem import Problem
 from solver.encode.usable import Usable, usable_pairs
 from solver.engines.cpsat import solve_cpsat
@@ -212,7 +207,12 @@ def optimise(
     inst = prepared(with_bonus(inst, problem, bonus or {}))
     engine = engine_for(program, inst, options.thresholds)
     engine, solution = _run_engine(engine, program, inst, options)
-    return engine, inst, solution, partial(_blocking_pairs, problem, replace(inst, gain=plain.gain))
+    return (
+        engine,
+        inst,
+        solution,
+        partial(blocking_on_arcs, problem, replace(inst, gain=plain.gain)),
+    )
 
 
 def _solve_stable(
@@ -287,15 +287,3 @@ def _solve_large(
     else:
         found = solve_large(problem, usable, bonus_of(problem, usable, bonus) if bonus else None)
     return None if found is None else (engine, *found, usable)
-
-
-def _blocking_pairs(problem: Problem, inst: Instance, assignment: np.ndarray) -> int:
-    if stable := inst.all(Stable):
-        return count_blocking_pairs(inst, stable[0], assignment)
-    rows, cols, gain = inst.rows, inst.cols, inst.gain
-    return count_blocking_pairs_lazily(
-        inst,
-        mentee_keys(problem, rows, cols, gain),
-        lambda arcs: mentor_keys(problem, rows[arcs], cols[arcs], gain[arcs]),
-        assignment,
-    )

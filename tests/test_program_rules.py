@@ -19,7 +19,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from solver import MatchRequest, MatchResponse, match, validate
+from solver import MatchRequest, MatchResponse, Thresholds, match, validate
 from solver.rules.by_pair import count_blocking, expected_score, managers_of, pair_violations
 from tests.pools import random_pool
 
@@ -259,24 +259,18 @@ def test_a_search_stopped_before_any_solution_falls_back_on_an_answer_that_keeps
     assert validate(request, answer) == []
 
 
-def test_a_search_stopped_with_no_answer_to_fall_back_on_is_a_422_on_the_time_limit(
-    monkeypatch: Any,
+@pytest.mark.parametrize("engine", ["cpsat", "auto"])
+def test_a_stable_search_stopped_before_any_solution_answers_a_stable_matching(
+    monkeypatch: Any, engine: str
 ) -> None:
-    """Stable: the flow's answer blocks, and so does pairing nobody."""
-    from solver.contract.references import InvalidRequest
+    """Stable used to be refused (422) here: now the better end of deferred acceptance is
+    the start, stable by construction, and the answer when the search finds nothing."""
+    from tests.test_stable_scale import preference_pool
 
     Interrupted.patch(monkeypatch)
-    scores = {("m1", "e1"): 0.1, ("m2", "e2"): 0.1, ("m1", "e2"): 0.9, ("m2", "e1"): 0.9}
-    body = {
-        "mentors": [{"id": "m1", "preferences": ["e1"]}, {"id": "m2"}],
-        "mentees": [{"id": "e1", "preferences": ["m1"]}, {"id": "e2"}],
-        "program": {
-            "stable": True,
-            "engine": "cpsat",
-            "mentor_capacity": 1,
-            "scores": [{"mentor": m, "mentee": e, "score": v} for (m, e), v in scores.items()],
-        },
-    }
-    with pytest.raises(InvalidRequest) as refused:
-        match(MatchRequest.model_validate(body))
-    assert refused.value.errors[0][0] == ("program", "time_limit_s")
+    monkeypatch.setattr("solver.dispatch.THRESHOLDS", Thresholds(mip_max_pairs=0))
+    request = preference_pool(3, 40, 15, engine=engine)
+    answer = match(request)
+    assert answer.status == "feasible" and answer.bound >= answer.objective
+    assert answer.metrics.blocking_pairs == 0 and validate(request, answer) == []
+    assert len(answer.pairings) > 0

@@ -72,7 +72,7 @@ def test_a_cancelled_solve_stops_at_the_next_stage_and_says_so(
             return super().solve(model, *args)
 
     monkeypatch.setattr(cp_model, "CpSolver", HungUp)
-    body = request(12, 4, stable=True, engine=engine)
+    body = request(12, 4, diversity={"cross": {"department": 0.9}}, engine=engine)
     with pytest.raises(Cancelled):
         match(body, SolveOptions(cancel=cancel))
     assert stages == [1]

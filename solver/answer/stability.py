@@ -174,3 +174,17 @@ def _listed_blocking(
         lambda arcs: mentor_keys(problem, rows[arcs], cols[arcs], gain[arcs]),
         assignment,
     )
+
+
+def blocking_on_arcs(problem: Problem, inst: Instance, assignment: np.ndarray) -> int:
+    """Blocking pairs among an instance's arcs, ranked by its Stable rule's orders when it
+    has one, else by everyone's orders built where they can matter."""
+    if stable := inst.all(Stable):
+        return count_blocking_pairs(inst, stable[0], assignment)
+    rows, cols, gain = inst.rows, inst.cols, inst.gain
+    return count_blocking_pairs_lazily(
+        inst,
+        mentee_keys(problem, rows, cols, gain),
+        lambda arcs: mentor_keys(problem, rows[arcs], cols[arcs], gain[arcs]),
+        assignment,
+    )
