@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-import solver.dispatch as dispatch
+import solver.diagnosis as diagnosis
 from bench.proportion import pinned_twice, too_few_places
 from solver import MatchRequest, match, validate
 from solver.answer.infeasible import _stuck_together, pin_conflicts
@@ -85,14 +85,14 @@ def test_hall_groups_are_the_merged_searches_of_every_unmatched_mentee(seed: int
 
 def _hall_work(mentees: int, mentors: int, monkeypatch: pytest.MonkeyPatch) -> tuple[Any, int]:
     counted: list[int] = []
-    original = dispatch.coverage_conflicts
+    original = diagnosis.coverage_conflicts
 
     def coverage(*args: Any) -> Any:
         found, lines = lines_run(lambda: original(*args))
         counted.append(lines)
         return found
 
-    monkeypatch.setattr(dispatch, "coverage_conflicts", coverage)
+    monkeypatch.setattr(diagnosis, "coverage_conflicts", coverage)
     request = MatchRequest.model_validate(too_few_places(mentees, mentors))
     answer = match(request)
     assert answer.status == "infeasible" and validate(request, answer) == []
