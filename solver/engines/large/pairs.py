@@ -12,6 +12,7 @@ from solver.encode.instance import Instance, bonus_pairs
 from solver.encode.keys import found_in
 from solver.encode.problem import Problem
 from solver.encode.usable import Usable, pair_gains
+from solver.rules.program import MaxSamePerMentor
 
 log = logging.getLogger(__name__)
 
@@ -20,12 +21,14 @@ log = logging.getLogger(__name__)
 class Penalty:
     """Gain units added to each pair by an attribute it crosses or not (a Lagrangian term):
     `crossing` when mentee and mentor both have the attribute and differ, `same` when both
-    have it and agree, nothing when either lacks it."""
+    have it and agree, nothing when either lacks it. Not `scored`: the gains are the penalty
+    alone (a share's credit, to find the most of it), the scores count for nothing."""
 
     mentee: np.ndarray  # attribute code per mentee, -1 when missing
     mentor: np.ndarray
     crossing: int
     same: int
+    scored: bool = True
 
     def of(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
         """Per pair (broadcast over rows and cols), the penalty in gain units."""
@@ -73,11 +76,15 @@ def arcs_instance(
     keys: np.ndarray,
     penalty: Penalty | None = None,
     bonus: Bonus | None = None,
+    same: MaxSamePerMentor | None = None,
 ) -> Instance:
-    """The instance on the given pairs only (row-major keys, increasing)."""
+    """The instance on the given pairs only (row-major keys, increasing), with the max-same
+    rule of one attribute when given (the flows route it through (mentor, value) nodes)."""
     m = problem.score.shape[1]
     rows, cols = keys // m, keys % m
     gain = pair_gains(problem, keys)
+    if penalty is not None and not penalty.scored:
+        gain = np.zeros(len(keys), dtype=np.int64)
     if penalty is not None:
         gain += penalty.of(rows, cols)
     if bonus is not None:
@@ -92,4 +99,5 @@ def arcs_instance(
         volunteer=problem.volunteer,
         waiting=problem.waiting,
         pinned_load=usable.pinned_load,
+        rules=() if same is None else (same,),
     )

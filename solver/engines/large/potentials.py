@@ -1,5 +1,6 @@
 """Node potentials that prove a flow's answer optimal: Bellman-Ford on the residual graph of the
-one-circulation form of the two flows."""
+one-circulation form of the two flows (with `max_same_per_mentor`, through its (mentor, value)
+nodes: `rooms.py`)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import logging
 import numpy as np
 
 from solver.encode.instance import Instance, priority_class
+from solver.engines.large.rooms import Rooms, rooms_of
 
 log = logging.getLogger(__name__)
 
@@ -31,15 +33,17 @@ def _residual(
     mentees, mentors = np.arange(n), n + np.arange(m)
     room, busy = load < inst.capacity, load > 0
     back = [source] if matched.any() else []
+    rooms = rooms_of(inst)
+    enters = n + cols if rooms is None else rooms.node(n, rows, cols)
     tails = [
-        np.where(used, n + cols, rows),
+        np.where(used, enters, rows),
         np.where(matched, mentees, source),
         mentors[room],
         np.full(int(busy.sum()), sink),
         np.array([sink, *back]),
     ]
     heads = [
-        np.where(used, rows, n + cols),
+        np.where(used, rows, enters),
         np.where(matched, source, mentees),
         np.full(int(room.sum()), sink),
         mentors[busy],
@@ -52,8 +56,17 @@ def _residual(
         np.zeros(int(busy.sum()), dtype=np.int64),
         np.array([-big] + ([big] if back else []), dtype=np.int64),
     ]
+    if rooms is not None:
+        for part, arcs in zip((tails, heads, costs), rooms.residual(n, assignment), strict=True):
+            part.append(arcs)
     tail, head, cost = (np.concatenate(part).astype(np.int64) for part in (tails, heads, costs))
     return tail, head, cost
+
+
+def node_count(inst: Instance) -> int:
+    """Mentees, mentors, source, sink, and the (mentor, value) nodes of a max-same rule."""
+    rooms: Rooms | None = rooms_of(inst)
+    return inst.n_mentees + inst.n_mentors + 2 + (0 if rooms is None else rooms.room.size)
 
 
 def potentials(
@@ -77,7 +90,7 @@ def potentials(
     if floor - 2 * big < -(2**62):
         return None  # beyond this, int64 could overflow
     tail, head, cost = _residual(inst, keep, assignment, weight, big)
-    distance = np.zeros(n + inst.n_mentors + 2, dtype=np.int64) if start is None else start.copy()
+    distance = np.zeros(node_count(inst), dtype=np.int64) if start is None else start.copy()
     return fixpoint(tail, head, cost, distance, floor)
 
 

@@ -33,28 +33,21 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from solver.encode.instance import Instance, Solution, priority_class
+from solver.encode.instance import Solution
 from solver.encode.problem import Problem
 from solver.encode.quantise import SCORE_SCALE
 from solver.encode.usable import Usable
-from solver.engines.flow import score_flow
 from solver.engines.large.candidates import candidates
-from solver.engines.large.pairs import Penalty, arcs_instance
+from solver.engines.large.multiplier import Search
+from solver.engines.large.pairs import Penalty
 from solver.engines.large.proof import Proof, prove
 from solver.engines.large.reduced_share import MIP_ABS_GAP
-from solver.rules.program import CrossShare
-from solver.rules.program.cross import SHARE_SCALE
+from solver.rules.program import CrossShare, MaxSamePerMentor
 
 log = logging.getLogger(__name__)
 
 
-NARROWINGS = 12  # flows tried between the bracket's ends, at most
-
-
 PROOFS = 3  # proofs at a λ whose answer met the share on the arcs at hand, at most
-
-
-FIRST_PENALTY = SCORE_SCALE // 100  # λ first tried: a share point moved is worth 0.01
 
 
 GAP_TARGET = 2e-4  # the gap λ · excess aimed at, relative to the plain total
@@ -103,10 +96,6 @@ def share_row(problem: Problem, attribute: str) -> Share:
     return Share(kinds.mentee, kinds.mentor, kinds.crossing, kinds.same, kinds.rhs)
 
 
-def _flow(inst: Instance, counts: np.ndarray) -> np.ndarray | None:
-    return score_flow(inst, priority_class(inst), counts, inst.gain)
-
-
 def _total(problem: Problem, assignment: np.ndarray) -> int:
     matched = np.nonzero(assignment >= 0)[0]
     gains = np.rint(problem.score[matched, assignment[matched]] * SCORE_SCALE)
@@ -121,60 +110,56 @@ def solve_share(problem: Problem, usable: Usable, row: Share) -> tuple[Solution,
         return None
     if row.value(plain.assignment) >= row.rhs:
         return Solution(plain.assignment, proven=True), plain.keys
-    keys, counts = plain.keys, plain.counts
-    tolerance = GAP_TARGET * max(_total(problem, plain.assignment), SCORE_SCALE)
-    best: np.ndarray | None = None  # the best answer meeting the share, so far
-    bound: int | None = None  # the lowest proven L(λ), so far
-    search = _Search(problem, usable, row, counts, keys, 0)
+    priced = price(problem, usable, row, plain)
+    if priced is None:
+        return None
+    return answer(problem, usable, priced.best, priced.bound), priced.keys
+
+
+@dataclass(frozen=True)
+class Priced:
+    """What pricing ends with: the best answer found that meets the share, the lowest
+    proven bound L(λ) (None: none proven) with its proof and λ (in steps), the arcs."""
+
+    best: np.ndarray
+    bound: int | None
+    keys: np.ndarray
+    proof: Proof | None = None
+    steps: int = 0
+
+
+def price(
+    problem: Problem,
+    usable: Usable,
+    row: Share,
+    plain: Proof,
+    same: MaxSamePerMentor | None = None,
+    target: float = GAP_TARGET,
+    deadline: float | None = None,
+) -> Priced | None:
+    """Steps 2 and 3 above from the proven plain optimum (`plain`, which misses the share):
+    the best answer found that meets the share and the lowest L(λ) proven; with `same`,
+    max-same on one attribute holds throughout; `target`: the gap aimed at, relative to the
+    plain total. None when no λ tried meets the share (on these flows, in the time)."""
+    if plain.assignment is None or plain.counts is None:
+        return None
+    tolerance = target * max(_total(problem, plain.assignment), SCORE_SCALE)
+    pricing = _Pricing(problem, usable, row, plain.counts, same, deadline, tolerance)
+    search = Search(problem, usable, row, plain.counts, plain.keys, 0, same, deadline)
     found = search.bracket(row.value(plain.assignment) - row.rhs)
+    pricing.keys = plain.keys
     for _ in range(PROOFS):
         if found is None:
             log.info("share: not met with the plain counts up to %d steps", search.limit)
             break
-        low, high, answer = search.narrow(*found, tolerance)
-        best = _better(problem, best, answer)
-        proof = prove(problem, usable, Proof(search.keys, counts), row.penalty(high))
-        if proof.assignment is None:
+        search, found = pricing.step(search, found)
+        if pricing.done:
             break
-        keys, proven = proof.keys, proof.assignment
-        bound = _lowest(bound, _bound(problem, row, high, proven))
-        excess = row.value(proven) - row.rhs
-        search = _Search(problem, usable, row, counts, keys, high)
-        if excess < 0:  # the proof moved the answer below the share: λ goes on up
-            found = search.bracket(excess)
-            continue
-        best = _better(problem, best, proven)
-        if bound - _total(problem, best) > tolerance:  # a better answer on the proof's arcs
-            # (the bound holds for every pair: no second proof is needed)
-            best = _better(problem, best, search.lower(low, found[0], high, proven, tolerance))
-        break
-    if best is None:
-        return None
-    return _answer(problem, usable, best, bound), keys
+    return pricing.result()
 
 
-def _better(problem: Problem, best: np.ndarray | None, other: np.ndarray) -> np.ndarray:
-    if best is None or _total(problem, other) > _total(problem, best):
-        return other
-    return best
-
-
-def _lowest(bound: int | None, other: int) -> int:
-    return other if bound is None else min(bound, other)
-
-
-def _further(before: int, before_excess: int, at: int, excess: int) -> int:
-    """The next λ to try above `at`, whose answer missed the share: where the line through
-    the last two answers' excesses meets the share, a quarter beyond, 1.5 to 8 times `at`."""
-    grow = 2.0
-    if excess > before_excess and at > before:
-        meets = at + (at - before) * (-excess) / (excess - before_excess)
-        grow = 1.25 * meets / at
-    return int(at * min(max(grow, 1.5), 8.0)) + 1
-
-
-class _Search:
-    """λ (in steps) on fixed arcs: a flow per step tried, no proof."""
+class _Pricing:
+    """The best answer meeting the share and the lowest proven L(λ), as λs are proven."""
 
     def __init__(
         self,
@@ -182,71 +167,62 @@ class _Search:
         usable: Usable,
         row: Share,
         counts: np.ndarray,
-        keys: np.ndarray,
-        low: int,
+        same: MaxSamePerMentor | None,
+        deadline: float | None,
+        tolerance: float,
     ) -> None:
         self.problem, self.usable, self.row, self.counts = problem, usable, row, counts
-        self.keys, self.low, self.limit = keys, low, row.steps_bound()
+        self.same, self.deadline, self.tolerance = same, deadline, tolerance
+        self.best: np.ndarray | None = None  # the best answer meeting the share, so far
+        self.lowest: Priced | None = None  # the lowest proven L(λ), so far, with its proof
+        self.keys = np.zeros(0, dtype=np.int64)
+        self.done = False
 
-    def excess(self, steps: int) -> tuple[int, np.ndarray | None]:
-        """Σ coef · x − rhs of the penalised optimum on the arcs (−inf-like when none)."""
-        penalty = self.row.penalty(steps)
-        found = _flow(arcs_instance(self.problem, self.usable, self.keys, penalty), self.counts)
-        if found is None:
-            return -(2**62), None
-        log.info(
-            "share steps=%d arcs=%d excess=%d",
-            steps,
-            len(self.keys),
-            self.row.value(found) - self.row.rhs,
+    def step(
+        self, search: Search, found: tuple[int, int, int, np.ndarray]
+    ) -> tuple[Search, tuple[int, int, int, np.ndarray] | None]:
+        """Narrow the bracket, prove its high λ on every pair; the next search and bracket
+        when the proof moved the answer below the share (else done)."""
+        problem, row = self.problem, self.row
+        low, high, met = search.narrow(*found, self.tolerance)
+        self.best = _better(problem, self.best, met)
+        start = Proof(search.keys, self.counts)
+        proof = prove(
+            problem, self.usable, start, row.penalty(high), same=self.same, deadline=self.deadline
         )
-        return self.row.value(found) - self.row.rhs, found
+        if proof.assignment is None:
+            self.done = True
+            return search, None
+        self.keys, proven = proof.keys, proof.assignment
+        bound = _bound(problem, row, high, proven)
+        if self.lowest is None or self.lowest.bound is None or bound < self.lowest.bound:
+            self.lowest = Priced(proven, bound, proof.keys, proof, high)
+        excess = row.value(proven) - row.rhs
+        search = Search(
+            problem, self.usable, row, self.counts, proof.keys, high, self.same, self.deadline
+        )
+        if excess < 0:  # the proof moved the answer below the share: λ goes on up
+            return search, search.bracket(excess)
+        self.best, self.done = _better(problem, self.best, proven), True
+        if bound - _total(problem, self.best) > self.tolerance and not search.late():
+            # a better answer on the proof's arcs (the bound holds for every pair already)
+            lower = search.lower(low, found[0], high, proven, self.tolerance)
+            self.best = _better(problem, self.best, lower)
+        return search, None
 
-    def bracket(self, low_excess: int | None = None) -> tuple[int, int, int, np.ndarray] | None:
-        """(low, its excess, high, its answer): the share missed at low, met at high."""
-        row, low = self.row, self.low
-        high = max(2 * low, FIRST_PENALTY * row.unit // SHARE_SCALE, 1)
-        if low_excess is None:
-            low_excess, _ = self.excess(low)
-        while high <= self.limit:
-            excess, found = self.excess(high)
-            if found is not None and excess >= 0:
-                return low, low_excess, high, found
-            low, low_excess, high = high, excess, _further(low, low_excess, high, excess)
-        return None
+    def result(self) -> Priced | None:
+        if self.best is None:
+            return None
+        if self.lowest is None:
+            return Priced(self.best, None, self.keys)
+        lowest = self.lowest
+        return Priced(self.best, lowest.bound, self.keys, lowest.proof, lowest.steps)
 
-    def lower(
-        self, low: int, lowest: int, high: int, answer: np.ndarray, tolerance: float
-    ) -> np.ndarray:
-        """The answer at the smallest λ that meets the share on these arcs, from `high`
-        (met) down: `low`, then `lowest`, then 0 are tried until one misses the share."""
-        for below in (low, lowest, 0):
-            excess, found = self.excess(below)
-            if found is None or excess < 0:
-                return self.narrow(below, excess, high, answer, tolerance)[2]
-            high, answer = below, found
-        return answer
 
-    def narrow(
-        self, low: int, low_excess: int, high: int, answer: np.ndarray, tolerance: float
-    ) -> tuple[int, int, np.ndarray]:
-        """(low, high, high's answer): the share met at `high` with λ · excess (the gap it
-        leaves) within tolerance, or as close as the steps allow, and still missed at
-        `low`: regula falsi, kept from stalling by a floor on the step. λ · excess is in
-        gain units: steps × excess / g."""
-        unit = self.row.unit
-        high_excess = self.row.value(answer) - self.row.rhs
-        for _ in range(NARROWINGS):
-            if high - low <= max(1, high // 4096) or high * high_excess / unit <= tolerance:
-                break  # close enough, or at a jump of the share that no λ splits
-            share = -low_excess / max(high_excess - low_excess, 1)
-            middle = low + int((high - low) * min(max(share, 1 / 8), 7 / 8))
-            excess, found = self.excess(middle)
-            if found is not None and excess >= 0:
-                high, high_excess, answer = middle, excess, found
-            else:
-                low, low_excess = middle, excess
-        return low, high, answer
+def _better(problem: Problem, best: np.ndarray | None, other: np.ndarray) -> np.ndarray:
+    if best is None or _total(problem, other) > _total(problem, best):
+        return other
+    return best
 
 
 def _bound(problem: Problem, row: Share, steps: int, proven: np.ndarray) -> int:
@@ -258,7 +234,7 @@ def _bound(problem: Problem, row: Share, steps: int, proven: np.ndarray) -> int:
     return priced - math.floor(steps * row.rhs / row.unit)  # λ · rhs, rounded for the bound
 
 
-def _answer(problem: Problem, usable: Usable, best: np.ndarray, bound: int | None) -> Solution:
+def answer(problem: Problem, usable: Usable, best: np.ndarray, bound: int | None) -> Solution:
     """The best answer meeting the share, with the lowest proven bound (or, without one,
     each free mentee's best pair)."""
     if bound is None:

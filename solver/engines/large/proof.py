@@ -21,6 +21,7 @@ own score matrix and eligibility mask are enough, read in blocks of mentees:
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -36,6 +37,8 @@ from solver.engines.large.candidates import _around
 from solver.engines.large.near import NEAR_PER_MENTEE, Found, Left, Pass, combined, within_cap
 from solver.engines.large.pairs import Bonus, Penalty, arcs_instance
 from solver.engines.large.potentials import potentials
+from solver.engines.large.rooms import Entry, Rooms, entry, rooms_of
+from solver.rules.program import MaxSamePerMentor
 from solver.runtime import in_blocks
 
 log = logging.getLogger(__name__)
@@ -60,6 +63,7 @@ def failing_pairs(
     near: int = 0,
     arcs: np.ndarray | None = None,
     capped: bool = False,
+    rooms: Rooms | None = None,
 ) -> Pass:
     """The usable pairs with a reduced cost −gain + π(mentee) − π(mentor) below `near`
     (pairs made and `arcs` left out), which fail (a negative reduced cost), how many fail
@@ -68,12 +72,12 @@ def failing_pairs(
     made are not arcs i → j, so only pairs left out can. With `shift` (how far each
     potential moved since a pass that listed every pair below `near`, or a larger one), a
     pair's reduced cost moved by shift(mentee) − shift(mentor): only pairs where that is
-    negative are read."""
+    negative are read (not with `rooms`, whose pairs enter (mentor, value) nodes)."""
     n, m = problem.score.shape
     exact = np.abs(distance).max(initial=0) < 2**52  # differences exact in float64
-    mentee, mentor = distance[:n], distance[n : n + m]
-    if exact:
-        mentee, mentor = mentee.astype(np.float64), mentor.astype(np.float64)
+    mentee = distance[:n].astype(np.float64) if exact else distance[:n]
+    made = _made_gain(problem, assignment, penalty)
+    mentor = entry(distance, (n, m), rooms, assignment, made, exact)
     rows, columns_for = _to_read(n, m, shift)
     left_out = Left(assignment, np.zeros(0, np.int64) if arcs is None else arcs, capped)
 
@@ -84,6 +88,17 @@ def failing_pairs(
         return _failing(usable, mentee, mentor, left_out, rows_of, wanted, gain, near)
 
     return combined(in_blocks(chunk, range(0, len(rows), PROOF_BLOCK)), capped, n, m)
+
+
+def _made_gain(problem: Problem, assignment: np.ndarray, penalty: Penalty | None) -> np.ndarray:
+    """The gain of each mentee's pair made (0 for a mentee left unmatched)."""
+    made = np.nonzero(assignment >= 0)[0]
+    gain = np.zeros(len(assignment), dtype=np.int64)
+    if penalty is None or penalty.scored:
+        gain[made] = np.rint(problem.score[made, assignment[made]] * SCORE_SCALE)
+    if penalty is not None:
+        gain[made] += penalty.of(made, assignment[made])
+    return gain
 
 
 def _to_read(
@@ -127,7 +142,10 @@ def _block_gain(
 ) -> np.ndarray:
     """Quantised gains of rows × columns (both increasing), as float64 (exact integers) or
     int64 when the potentials are too large for float64."""
-    gain = np.rint(_cells(problem.score, rows, columns) * SCORE_SCALE)
+    if penalty is not None and not penalty.scored:
+        gain = np.zeros((len(rows), len(columns)))
+    else:
+        gain = np.rint(_cells(problem.score, rows, columns) * SCORE_SCALE)
     if not exact:
         gain = gain.astype(np.int64)
     if penalty is not None:
@@ -138,7 +156,7 @@ def _block_gain(
 def _failing(
     usable: Usable,
     mentee: np.ndarray,
-    mentor: np.ndarray,
+    mentor: Entry,
     left_out: Left,
     rows: np.ndarray,
     columns: np.ndarray,
@@ -149,7 +167,7 @@ def _failing(
     given their gains (overwritten), and how many fail (below 0)."""
     m = len(usable.capacity)
     mask = _cells(usable.mask, rows, columns)
-    gain += mentor[columns][None, :]
+    gain += mentor.of(rows, columns)
     gain -= mentee[rows][:, None]
     below = gain > -near  # reduced cost −gain + π(i) − π(j) < near
     below &= mask
@@ -175,6 +193,7 @@ class Proof:
     counts: np.ndarray | None
     inst: Instance | None = None
     assignment: np.ndarray | None = None
+    distance: np.ndarray | None = None  # the potentials that prove it
 
 
 def prove(
@@ -183,10 +202,14 @@ def prove(
     start: Proof,
     penalty: Penalty | None = None,
     bonus: Bonus | None = None,
+    same: MaxSamePerMentor | None = None,
+    deadline: float | None = None,
 ) -> Proof:
     """Rounds of flow and proof from the start's arcs (and class counts, if known): the
     proven optimum of the gains (plus the penalty or the bonus, whose pairs must be among
-    the start's arcs), or the arcs reached without a proof.
+    the start's arcs), or the arcs reached without a proof (also once `deadline`, a
+    `time.monotonic()`, has passed before a round). With `same`, max-same on one attribute
+    holds: the flows and the proof go through its (mentor, value) nodes.
 
     How many mentees of each priority class are matched is found by a flow in the first
     round (or given) and kept after: the proof covers those counts too (a better count
@@ -197,21 +220,27 @@ def prove(
     keys, counts, distance, checked = start.keys, start.counts, None, Pass.nothing()
     largest = SCORE_SCALE + (0 if penalty is None else penalty.largest)
     largest += 0 if bonus is None else bonus.largest
+    margin = NEAR if penalty is None or penalty.scored else 0  # credit alone: ties everywhere
     for round_ in range(ROUNDS):
-        inst = arcs_instance(problem, usable, keys, penalty, bonus)
+        if round_ and deadline is not None and time.monotonic() > deadline:
+            log.info("large: out of time (round %d, arcs %d)", round_, len(keys))
+            break
+        inst = arcs_instance(problem, usable, keys, penalty, bonus, same)
         counts, assignment, found = _counted_optimum(inst, counts, distance, largest)
         if found is None:
             log.info("large: no proof (round %d, arcs %d)", round_, len(keys))
             return Proof(keys, None)
+        rooms = rooms_of(inst)
         # only after a pass that listed all it found may the next read only pairs that moved
-        shift = found - distance if checked.complete and distance is not None else None
-        distance, near = found, NEAR if shift is None else 0  # later: pairs that moved below 0
+        moved = checked.complete and distance is not None and rooms is None
+        shift = found - distance if moved and distance is not None else None
+        distance, near = found, margin if shift is None else 0  # later: pairs moved below 0
         checked = failing_pairs(
-            problem, usable, distance, assignment, shift, penalty, near, keys, capped=True
+            problem, usable, distance, assignment, shift, penalty, near, keys, True, rooms
         )  # arcs never fail (see below)
         log.info("large round=%d arcs=%d %s", round_, len(keys), checked)
         if checked.failing == 0:
-            return Proof(keys, counts, inst, assignment)
+            return Proof(keys, counts, inst, assignment, distance)
         failing = checked.keys[checked.negative]
         keys = distinct([keys, checked.keys, _around(problem, usable, failing, penalty)])
     return Proof(keys, counts)
