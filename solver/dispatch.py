@@ -5,7 +5,9 @@ The table, in order: the first row that applies decides.
 1. No program rule, `fair` alone, or one cross share, and at least `large_from`
    usable pairs (a cross share: `priced_share_from`): the matrix path
    (`engines/large/`), the flow on candidates read from the score matrix and proven
-   for every pair; engine `flow`, or `lagrangian` for the share.
+   for every pair; engine `flow`, or `lagrangian` for the share. Max-same (one
+   attribute) with or without them, or a share with `fair`, from `side_rules_from`:
+   the same, with every rule (`engines/large/side_rules.py`).
 2. Only rules the flow models (`ProgramRule.flow_models`: one max-same attribute,
    `fair`, one balance attribute): `flow` (`engines/flow.py`, `engines/balance_flow.py`;
    on candidates, proven for all, when plain with at least `sparse_from` arcs).
@@ -43,6 +45,7 @@ from solver.engines.large.pairs import arcs_instance, bonus_of
 from solver.engines.large.plain import solve_large
 from solver.engines.large.priced_share import share_row, solve_share
 from solver.engines.large.reduced_share import solve_reduced
+from solver.engines.large.side_rules import SIDE_RULES, solve_side
 from solver.engines.mip import solve_mip
 from solver.engines.repair import fallback
 from solver.engines.stable.best import solve_stable
@@ -58,6 +61,7 @@ class Thresholds:
 
     large_from: int = 100_000  # usable pairs from which reading the matrix beats listing arcs
     priced_share_from: int = 100_000  # usable pairs from which a cross share is priced
+    side_rules_from: int = 100_000  # and max-same or a share with fair (`large/side_rules`)
     sparse_from: int = 2_000_000  # arcs from which a plain flow runs on candidates, proven
     reduce_from: int = 2_000  # arcs above which CP-SAT or HiGHS see only pairs the LP keeps
     mip_max_pairs: int = 50_000  # the general HiGHS model; beyond, CP-SAT (not re-measured)
@@ -197,7 +201,7 @@ def optimise(
     program = problem.request.program
     if Stable.asked(program):
         return _solve_stable(problem, options, bonus)
-    if (large := _solve_large(problem, options.thresholds, bonus)) is not None:
+    if (large := _solve_large(problem, options.started(program), bonus)) is not None:
         engine, inst, solution, usable = large
         return engine, inst, solution, partial(blocking_pairs, problem, usable)
     inst = instance(problem)
@@ -243,6 +247,7 @@ MATRIX_PATHS: dict[frozenset[type[ProgramRule]], str] = {
     frozenset(): "flow",
     frozenset({Fair}): "flow",
     frozenset({CrossShare}): "lagrangian",
+    **SIDE_RULES,
 }
 
 
@@ -254,6 +259,8 @@ def matrix_path(problem: Problem, limits: Thresholds, bonus: bool) -> str | None
     share = CrossShare in rules
     if engine is None or (bonus and rules) or (share and len(program.diversity.cross) != 1):
         return None
+    if len(program.diversity.max_same_per_mentor) > 1:
+        return None
     if program.engine not in ("auto", "flow") or (share and program.engine != "auto"):
         return None
     n, m = problem.score.shape
@@ -261,28 +268,31 @@ def matrix_path(problem: Problem, limits: Thresholds, bonus: bool) -> str | None
 
 
 def _solve_large(
-    problem: Problem, limits: Thresholds, bonus: dict[tuple[str, str], float] | None
+    problem: Problem, options: SolveOptions, bonus: dict[tuple[str, str], float] | None
 ) -> tuple[str, Instance, Solution, Usable] | None:
     """Large requests solved from the score matrix, no arc list: plain and fair ones proven
-    optimal (engine `flow`), one cross share with a proven bound (engine `lagrangian`)."""
+    optimal (engine `flow`), one cross share with a proven bound (engine `lagrangian`), and
+    the side rules (`large/side_rules.py`)."""
+    limits = options.thresholds
     engine = matrix_path(problem, limits, bool(bonus))
     if engine is None:
         return None
     usable = usable_pairs(problem)
-    pairs = int(np.count_nonzero(usable.mask))
-    least = limits.large_from
-    if engine == "lagrangian":
-        least = max(least, limits.priced_share_from)
-    if pairs < least:
+    side = frozenset(asked(problem.request.program)) in SIDE_RULES
+    least = limits.priced_share_from if engine == "lagrangian" else 0
+    least = max(limits.large_from, limits.side_rules_from if side else least)
+    if int(np.count_nonzero(usable.mask)) < least:
         return None
-    if engine == "lagrangian":
+    if side:
+        found = solve_side(problem, usable, options.deadline, options.cancel)
+    elif engine == "lagrangian":
         [attribute] = problem.request.program.diversity.cross
         priced = solve_share(problem, usable, share_row(problem, attribute))
         if priced is None:
             return None
         solution, keys = priced
         return engine, arcs_instance(problem, usable, keys), solution, usable
-    if Fair.asked(problem.request.program):
+    elif Fair.asked(problem.request.program):
         found = solve_fair(problem, usable)
     else:
         found = solve_large(problem, usable, bonus_of(problem, usable, bonus) if bonus else None)

@@ -37,7 +37,7 @@ log = logging.getLogger(__name__)
 RAISES = 6  # floors tried on every pair, at most
 
 
-def _at_least(problem: Problem, usable: Usable, floor: int) -> Usable:
+def at_least(problem: Problem, usable: Usable, floor: int) -> Usable:
     """The usable pairs whose quantised score is at least `floor` (block by block: no
     temporary the size of the score matrix)."""
     mask = usable.mask.copy()
@@ -51,7 +51,7 @@ def _at_least(problem: Problem, usable: Usable, floor: int) -> Usable:
     return Usable(mask, usable.capacity, usable.pinned_load)
 
 
-def _above(keys: np.ndarray, usable: Usable) -> np.ndarray:
+def above(keys: np.ndarray, usable: Usable) -> np.ndarray:
     return keys[usable.mask.flat[keys]]
 
 
@@ -65,8 +65,8 @@ def solve_fair(problem: Problem, usable: Usable) -> tuple[Instance, Solution] | 
     for _ in range(RAISES):
         inst = arcs_instance(problem, usable, keys)
         reached = fair_threshold(inst, priority_class(inst), counts)
-        higher = _at_least(problem, usable, reached + 1)
-        trial = prove(problem, higher, Proof(_above(keys, higher), counts))
+        higher = at_least(problem, usable, reached + 1)
+        trial = prove(problem, higher, Proof(above(keys, higher), counts))
         if trial.assignment is None or trial.counts is None:
             return None
         if not np.array_equal(trial.counts, counts):  # proven: no higher floor routes them
@@ -79,8 +79,8 @@ def solve_fair(problem: Problem, usable: Usable) -> tuple[Instance, Solution] | 
         [floor] + [int(np.rint(problem.score[i, j] * SCORE_SCALE)) for i, j in problem.pins]
     )
     log.info("fair floor=%d (%.6f)", lowest, lowest / SCORE_SCALE)
-    kept = _at_least(problem, usable, lowest)
-    best = prove(problem, kept, Proof(_above(keys, kept), counts))
+    kept = at_least(problem, usable, lowest)
+    best = prove(problem, kept, Proof(above(keys, kept), counts))
     if best.assignment is None or best.inst is None:
         return None
     return best.inst, Solution(best.assignment, proven=True)

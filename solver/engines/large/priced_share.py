@@ -96,7 +96,7 @@ def share_row(problem: Problem, attribute: str) -> Share:
     return Share(kinds.mentee, kinds.mentor, kinds.crossing, kinds.same, kinds.rhs)
 
 
-def _total(problem: Problem, assignment: np.ndarray) -> int:
+def total(problem: Problem, assignment: np.ndarray) -> int:
     matched = np.nonzero(assignment >= 0)[0]
     gains = np.rint(problem.score[matched, assignment[matched]] * SCORE_SCALE)
     return int(gains.astype(np.int64).sum())
@@ -143,7 +143,7 @@ def price(
     plain total. None when no λ tried meets the share (on these flows, in the time)."""
     if plain.assignment is None or plain.counts is None:
         return None
-    tolerance = target * max(_total(problem, plain.assignment), SCORE_SCALE)
+    tolerance = target * max(total(problem, plain.assignment), SCORE_SCALE)
     pricing = _Pricing(problem, usable, row, plain.counts, same, deadline, tolerance)
     search = Search(problem, usable, row, plain.counts, plain.keys, 0, same, deadline)
     found = search.bracket(row.value(plain.assignment) - row.rhs)
@@ -204,7 +204,7 @@ class _Pricing:
         if excess < 0:  # the proof moved the answer below the share: λ goes on up
             return search, search.bracket(excess)
         self.best, self.done = _better(problem, self.best, proven), True
-        if bound - _total(problem, self.best) > self.tolerance and not search.late():
+        if bound - total(problem, self.best) > self.tolerance and not search.late():
             # a better answer on the proof's arcs (the bound holds for every pair already)
             lower = search.lower(low, found[0], high, proven, self.tolerance)
             self.best = _better(problem, self.best, lower)
@@ -220,7 +220,7 @@ class _Pricing:
 
 
 def _better(problem: Problem, best: np.ndarray | None, other: np.ndarray) -> np.ndarray:
-    if best is None or _total(problem, other) > _total(problem, best):
+    if best is None or total(problem, other) > total(problem, best):
         return other
     return best
 
@@ -230,7 +230,7 @@ def _bound(problem: Problem, row: Share, steps: int, proven: np.ndarray) -> int:
     an upper bound on the total gain of every assignment meeting the share."""
     penalty = row.penalty(steps)
     matched = np.nonzero(proven >= 0)[0]
-    priced = _total(problem, proven) + int(penalty.of(matched, proven[matched]).sum())
+    priced = total(problem, proven) + int(penalty.of(matched, proven[matched]).sum())
     return priced - math.floor(steps * row.rhs / row.unit)  # λ · rhs, rounded for the bound
 
 
@@ -240,7 +240,7 @@ def answer(problem: Problem, usable: Usable, best: np.ndarray, bound: int | None
     if bound is None:
         best_pairs = np.where(usable.mask, problem.score, 0.0).max(axis=1, initial=0.0)
         bound = int(np.rint(best_pairs.sum() * SCORE_SCALE))
-    gap = bound - _total(problem, best)
+    gap = bound - total(problem, best)
     log.info("share gap=%d gain units", gap)
     if gap <= MIP_ABS_GAP * SCORE_SCALE:
         return Solution(best, proven=True)

@@ -1,0 +1,192 @@
+"""A cross share, max-same on one attribute and `fair`, in any combination, on large pools:
+flows on candidates read from the score matrix, every step proven for every pair.
+
+At 10,000 × 3,400 the arc-based reduction (`reduced_share.py`) lists 34 M arcs and an LP
+column per pair. Here no step lists more than the candidates:
+
+1. **counts**: the plain optimum with max-same as (mentor, value) nodes of the flow
+   (`rooms.py`) fixes how many mentees of each priority class are matched, proven on every
+   pair (`large.prove`); no answer keeping the rules can match more, and with the share
+   reachable at those counts, the optimum matches exactly those;
+2. **the share within reach**: if the plain optimum misses the share, the most share
+   credit with those counts (a flow whose gains are the credit alone) must reach it: on
+   the candidates, or else proven on every pair. Out of reach: None, the general engines
+   decide (they may match fewer);
+3. **the floor** (`fair`): `floor.py`, the highest score floor at which both the counts
+   and the share still hold, proven;
+4. **the total** above the floor: the plain optimum there, proven; if it meets the share
+   it is the optimum. Otherwise the share is priced (`priced_share.price`): the best
+   answer found that meets it, and the lowest proven L(λ), an upper bound on every answer
+   that does (weak duality). A gap left above MIP_ABS_GAP is closed by an exact model on
+   the pairs whose Lagrangian reduced cost is below the gap (`closure.py`): every better
+   answer lies among them.
+
+`optimal` only ever comes from proofs (and the exact model's); otherwise `feasible` with
+the bound. The request's deadline is checked between flows and proof rounds (a flow itself
+cannot be stopped; each runs on the candidates only): once it has passed, the best answer
+known that keeps every rule is returned with the plain optimum's total as its bound.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+
+import numpy as np
+
+from solver.encode.instance import Instance, Solution
+from solver.encode.problem import Problem
+from solver.encode.usable import Usable
+from solver.engines.large.candidates import candidates
+from solver.engines.large.closure import close
+from solver.engines.large.floor import highest_floor
+from solver.engines.large.multiplier import flow
+from solver.engines.large.pairs import Penalty, arcs_instance
+from solver.engines.large.priced_share import Share, answer, price, share_row, total
+from solver.engines.large.proof import Proof, prove
+from solver.engines.large.rooms import fits
+from solver.rules.program import CrossShare, Fair, MaxSamePerMentor, ProgramRule
+from solver.runtime import Cancel
+
+log = logging.getLogger(__name__)
+
+
+GAP_TARGET = 1e-5  # the gap the pricing aims at, relative to the plain total
+
+
+@dataclass(frozen=True)
+class SideRules:
+    """What the request asks of this path: each rule, or None / False when not asked."""
+
+    same: MaxSamePerMentor | None
+    row: Share | None
+    fair: bool
+    deadline: float | None = None
+    cancel: Cancel | None = None
+
+    @property
+    def credit(self) -> Penalty | None:
+        """The share's credit alone as gains (None without a share)."""
+        if self.row is None:
+            return None
+        one = self.row.penalty(1)
+        return Penalty(one.mentee, one.mentor, one.crossing, one.same, scored=False)
+
+    def meets(self, assignment: np.ndarray) -> bool:
+        return self.row is None or self.row.value(assignment) >= self.row.rhs
+
+    def late(self) -> bool:
+        return self.deadline is not None and time.monotonic() > self.deadline
+
+
+def side_rules(problem: Problem, deadline: float | None, cancel: Cancel | None) -> SideRules | None:
+    """The request's rules for this path, or None when they are not all of its kind."""
+    program = problem.request.program
+    cross, same = program.diversity.cross, program.diversity.max_same_per_mentor
+    if len(cross) > 1 or len(same) > 1:
+        return None
+    row = share_row(problem, next(iter(cross))) if cross else None
+    rule = None
+    if same:
+        no_arcs = np.zeros(0, dtype=np.int64)  # the rule reads mentees and pins, not arcs
+        [rule] = MaxSamePerMentor.bind(problem, no_arcs, no_arcs, no_arcs)
+        if not fits(rule, problem.score.shape[1]):
+            return None
+    return SideRules(rule, row, Fair.asked(program), deadline, cancel)
+
+
+SIDE_RULES: dict[frozenset[type[ProgramRule]], str] = {  # the sets it models, and the engine
+    frozenset(rules): "lagrangian" if CrossShare in rules else "flow"
+    for rules in (
+        {MaxSamePerMentor},
+        {MaxSamePerMentor, Fair},
+        {CrossShare, MaxSamePerMentor},
+        {CrossShare, Fair},
+        {CrossShare, MaxSamePerMentor, Fair},
+    )
+}
+
+
+def solve_side(
+    problem: Problem, usable: Usable, deadline: float | None, cancel: Cancel | None
+) -> tuple[Instance, Solution] | None:
+    """The request's answer on this path and the arcs it was found on, or None (the rules
+    are not all of its kind, or it found no answer: the general engines decide)."""
+    rules = side_rules(problem, deadline, cancel)
+    found = None if rules is None else solve_side_rules(problem, usable, rules)
+    if found is None:
+        return None
+    solution, keys = found
+    return arcs_instance(problem, usable, keys), solution
+
+
+def solve_side_rules(
+    problem: Problem, usable: Usable, rules: SideRules
+) -> tuple[Solution, np.ndarray] | None:
+    """The answer and the arcs it was found on (see above); None: the general engines."""
+    start = Proof(candidates(problem, usable), None)
+    plain = prove(problem, usable, start, same=rules.same, deadline=rules.deadline)
+    if plain.assignment is None or plain.counts is None:
+        return None
+    counts, keys, bound = plain.counts, plain.keys, total(problem, plain.assignment)
+    known = plain.assignment if rules.meets(plain.assignment) else None
+    if known is None:
+        reached = _within_reach(problem, usable, rules, counts, keys)
+        if reached is None:
+            return None
+        keys, known = reached
+    kept = usable
+    if rules.fair:
+        floored = highest_floor(problem, usable, rules, counts, keys, known)
+        if floored is None:
+            return _known(known, bound, keys, rules)
+        kept, keys, known = floored
+    best = prove(problem, kept, Proof(keys, counts), same=rules.same, deadline=rules.deadline)
+    if best.assignment is None:
+        return _known(known, bound, keys, rules)
+    if rules.meets(best.assignment):
+        return Solution(best.assignment, proven=True), best.keys
+    return _priced(problem, kept, rules, best) or _known(known, bound, best.keys, rules)
+
+
+def _within_reach(
+    problem: Problem, usable: Usable, rules: SideRules, counts: np.ndarray, keys: np.ndarray
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """Arcs on which the share is met with the counts and an answer that meets it, or None:
+    proven out of reach, or no proof."""
+    credit = arcs_instance(problem, usable, keys, rules.credit, same=rules.same)
+    found = flow(credit, counts)
+    if found is not None and rules.meets(found):
+        return keys, found
+    start = Proof(keys, counts)
+    most = prove(problem, usable, start, rules.credit, same=rules.same, deadline=rules.deadline)
+    if most.assignment is None or most.counts is None or not rules.meets(most.assignment):
+        log.info("side rules: the share is out of reach with the plain counts")
+        return None
+    if not np.array_equal(most.counts, counts):
+        return None
+    return most.keys, most.assignment
+
+
+def _priced(
+    problem: Problem, kept: Usable, rules: SideRules, best: Proof
+) -> tuple[Solution, np.ndarray] | None:
+    """The share priced above the floor, its gap closed by the exact model if time allows."""
+    assert rules.row is not None and best.counts is not None
+    priced = price(problem, kept, rules.row, best, rules.same, GAP_TARGET, rules.deadline)
+    if priced is None:
+        return None
+    solution = answer(problem, kept, priced.best, priced.bound)
+    if not solution.proven and not rules.late():
+        solution = close(problem, kept, rules, best.counts, priced) or solution
+    return solution, priced.keys
+
+
+def _known(
+    known: np.ndarray, bound: int, keys: np.ndarray, rules: SideRules
+) -> tuple[Solution, np.ndarray]:
+    """Out of time or of proof rounds: the best answer known that keeps every rule, bounded
+    by the plain optimum's total (which every answer keeping the rules is below)."""
+    log.info("side rules: unproven (late=%s), the best answer known", rules.late())
+    return Solution(known, proven=False, gain_bound=bound), keys
