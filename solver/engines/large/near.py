@@ -60,12 +60,14 @@ class Left:
 @dataclass(frozen=True)
 class Found:
     """One block's pairs below the margin: keys, slack (−reduced cost), how many fail and
-    how many there were before the cap."""
+    how many there were before the cap; `worst`: the sum over its mentees of the largest
+    slack of a failing pair (before the cap)."""
 
     keys: np.ndarray
     slack: np.ndarray
     failing: int
     listed: int
+    worst: float = 0.0
 
 
 KEPT = ("keys", "slack")
@@ -76,12 +78,16 @@ NOTHING = (np.zeros(0, np.int64), np.zeros(0), 0, 0)
 class Pass:
     """What a proof pass found: pairs below the margin (at most the caps), which of them
     fail, how many fail in all, and whether every pair below the margin is listed (only
-    then may the next pass read only the pairs whose reduced cost can have dropped)."""
+    then may the next pass read only the pairs whose reduced cost can have dropped).
+    `worst`: the sum over mentees of the largest slack of a failing pair, so that no
+    assignment with the same class counts gains more than that over the pass's answer
+    (each mentee makes one pair; every other arc keeps a nonnegative reduced cost)."""
 
     keys: np.ndarray
     negative: np.ndarray
     failing: int
     complete: bool
+    worst: float = 0.0
 
     @classmethod
     def nothing(cls) -> Pass:
@@ -102,4 +108,5 @@ def combined(found: list[Found], capped: bool, n: int, m: int) -> Pass:
         keys, slack = keys[kept], slack[kept]
     order = np.argsort(keys, kind="stable")  # blocks of distinct pairs: no repeats
     failing = sum(part.failing for part in found)
-    return Pass(keys[order], slack[order] > 0, failing, complete=len(keys) == listed)
+    worst = sum(part.worst for part in found)
+    return Pass(keys[order], slack[order] > 0, failing, len(keys) == listed, worst)

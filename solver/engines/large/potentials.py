@@ -21,46 +21,48 @@ def _residual(
     inst: Instance, keep: np.ndarray, assignment: np.ndarray, weight: int, big: int
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(tails, heads, costs) of the residual graph of the one-circulation form at this
-    assignment: pair arcs (reversed when used), source ↔ mentee arcs at −W × class,
+    assignment: the pair arcs (`_pair_arcs`), source ↔ mentee arcs at −W × class,
     mentor ↔ sink arcs (forward with room, backward when busy), sink ↔ source at ∓BIG."""
     n, m = inst.n_mentees, inst.n_mentors
     source, sink = n + m, n + m + 1
     rank = priority_class(inst)
-    rows, cols, gain = inst.rows[keep], inst.cols[keep], inst.gain[keep]
-    used = assignment[rows] == cols
     matched = assignment >= 0
     load = np.bincount(assignment[matched], minlength=m)
     mentees, mentors = np.arange(n), n + np.arange(m)
     room, busy = load < inst.capacity, load > 0
     back = [source] if matched.any() else []
+    parts = _pair_arcs(inst, keep, assignment)
+    parts.append(
+        (
+            np.where(matched, mentees, source),
+            np.where(matched, source, mentees),
+            np.where(matched, weight * rank, -weight * rank),
+        )
+    )
+    parts.append((mentors[room], np.full(int(room.sum()), sink), np.zeros(int(room.sum()))))
+    parts.append((np.full(int(busy.sum()), sink), mentors[busy], np.zeros(int(busy.sum()))))
+    ends = np.array([sink, *back]), np.array([source] + ([sink] if back else []))
+    parts.append((*ends, np.array([-big] + ([big] if back else []))))
+    tail, head, cost = (np.concatenate(side).astype(np.int64) for side in zip(*parts, strict=True))
+    return tail, head, cost
+
+
+def _pair_arcs(
+    inst: Instance, keep: np.ndarray, assignment: np.ndarray
+) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """The kept pair arcs at −gain, reversed at +gain when used; with max-same rooms they
+    end at their (mentor, value) node, whose arcs to its mentor follow."""
+    n = inst.n_mentees
+    rows, cols, gain = inst.rows[keep], inst.cols[keep], inst.gain[keep]
+    used = assignment[rows] == cols
     rooms = rooms_of(inst)
     enters = n + cols if rooms is None else rooms.node(n, rows, cols)
-    tails = [
-        np.where(used, enters, rows),
-        np.where(matched, mentees, source),
-        mentors[room],
-        np.full(int(busy.sum()), sink),
-        np.array([sink, *back]),
-    ]
-    heads = [
-        np.where(used, rows, enters),
-        np.where(matched, source, mentees),
-        np.full(int(room.sum()), sink),
-        mentors[busy],
-        np.array([source] + ([sink] if back else [])),
-    ]
-    costs = [
-        np.where(used, gain, -gain),
-        np.where(matched, weight * rank, -weight * rank),
-        np.zeros(int(room.sum()), dtype=np.int64),
-        np.zeros(int(busy.sum()), dtype=np.int64),
-        np.array([-big] + ([big] if back else []), dtype=np.int64),
+    parts = [
+        (np.where(used, enters, rows), np.where(used, rows, enters), np.where(used, gain, -gain))
     ]
     if rooms is not None:
-        for part, arcs in zip((tails, heads, costs), rooms.residual(n, assignment), strict=True):
-            part.append(arcs)
-    tail, head, cost = (np.concatenate(part).astype(np.int64) for part in (tails, heads, costs))
-    return tail, head, cost
+        parts.append(rooms.residual(n, assignment))
+    return parts
 
 
 def node_count(inst: Instance) -> int:

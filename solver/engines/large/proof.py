@@ -173,6 +173,7 @@ def _failing(
     below &= mask
     at, hit = found_in(columns, left_out.assignment[rows])  # -1 (unmatched) is no column
     below[np.nonzero(hit)[0], at[hit]] = False  # pairs made: not arcs i → j
+    worst = float(np.where(below, gain, 0).max(axis=1, initial=0).sum())  # ≥ 0 where failing
     r, c = np.nonzero(below)
     keys, slack = rows[r] * m + columns[c], gain[r, c]
     if len(left_out.arcs):
@@ -182,7 +183,7 @@ def _failing(
     if left_out.capped:
         kept = within_cap(rows[r], columns[c], slack, NEAR_PER_MENTEE, m)
         keys, slack = keys[kept], slack[kept]
-    return Found(keys, slack, failing, listed)
+    return Found(keys, slack, failing, listed, worst)
 
 
 @dataclass
@@ -194,6 +195,8 @@ class Proof:
     inst: Instance | None = None
     assignment: np.ndarray | None = None
     distance: np.ndarray | None = None  # the potentials that prove it
+    last: np.ndarray | None = None  # unproven: the last round's answer, with the counts
+    worst: float | None = None  # and at most how much any answer with them gains over it
 
 
 def prove(
@@ -207,20 +210,16 @@ def prove(
 ) -> Proof:
     """Rounds of flow and proof from the start's arcs (and class counts, if known): the
     proven optimum of the gains (plus the penalty or the bonus, whose pairs must be among
-    the start's arcs), or the arcs reached without a proof (also once `deadline`, a
-    `time.monotonic()`, has passed before a round). With `same`, max-same on one attribute
-    holds: the flows and the proof go through its (mentor, value) nodes.
-
-    How many mentees of each priority class are matched is found by a flow in the first
-    round (or given) and kept after: the proof covers those counts too (a better count
-    shows as a negative cycle), and when they fail (no proof, or given counts that cannot
-    be routed) they are found again on the arcs of that round. The proven counts are in
-    the result. Arcs never fail the pass: the potentials are a fixpoint on them (with their
-    bonus, which the matrix the pass reads does not hold)."""
+    the start's arcs), or the arcs reached without a proof (with the last answer, also
+    once `deadline`, a `time.monotonic()`, has passed before a round). With `same`,
+    max-same on one attribute holds through its (mentor, value) nodes. The class counts
+    are found in the first round (or given) and kept: the proof covers them too (a better
+    count shows as a negative cycle); when they fail they are found again on the round's
+    arcs. Arcs never fail the pass: the potentials are a fixpoint on them."""
     keys, counts, distance, checked = start.keys, start.counts, None, Pass.nothing()
-    largest = SCORE_SCALE + (0 if penalty is None else penalty.largest)
-    largest += 0 if bonus is None else bonus.largest
+    largest = SCORE_SCALE + sum(0 if add is None else add.largest for add in (penalty, bonus))
     margin = NEAR if penalty is None or penalty.scored else 0  # credit alone: ties everywhere
+    last = None
     for round_ in range(ROUNDS):
         if round_ and deadline is not None and time.monotonic() > deadline:
             log.info("large: out of time (round %d, arcs %d)", round_, len(keys))
@@ -230,20 +229,40 @@ def prove(
         if found is None:
             log.info("large: no proof (round %d, arcs %d)", round_, len(keys))
             return Proof(keys, None)
-        rooms = rooms_of(inst)
-        # only after a pass that listed all it found may the next read only pairs that moved
-        moved = checked.complete and distance is not None and rooms is None
-        shift = found - distance if moved and distance is not None else None
-        distance, near = found, margin if shift is None else 0  # later: pairs moved below 0
-        checked = failing_pairs(
-            problem, usable, distance, assignment, shift, penalty, near, keys, True, rooms
-        )  # arcs never fail (see below)
+        checked = _checked(
+            problem, usable, inst, assignment, (distance, found), checked, penalty, margin
+        )
+        distance = found
         log.info("large round=%d arcs=%d %s", round_, len(keys), checked)
         if checked.failing == 0:
             return Proof(keys, counts, inst, assignment, distance)
-        failing = checked.keys[checked.negative]
+        failing, last = checked.keys[checked.negative], assignment
         keys = distinct([keys, checked.keys, _around(problem, usable, failing, penalty)])
-    return Proof(keys, counts)
+    return Proof(keys, counts, last=last, worst=checked.worst if last is not None else None)
+
+
+def _checked(
+    problem: Problem,
+    usable: Usable,
+    inst: Instance,
+    assignment: np.ndarray,
+    potentials: tuple[np.ndarray | None, np.ndarray],
+    checked: Pass,
+    penalty: Penalty | None,
+    margin: int,
+) -> Pass:
+    """The round's pass, from its potentials (and the last round's, `potentials[0]`): only
+    after a pass that listed all it found (and without max-same rooms) may the next read
+    only the pairs that moved, and then only those below 0. Arcs never fail."""
+    before, found = potentials
+    rooms = rooms_of(inst)
+    keys = inst.rows * inst.n_mentors + inst.cols
+    moved = checked.complete and before is not None and rooms is None
+    shift = found - before if moved and before is not None else None
+    near = margin if shift is None else 0
+    return failing_pairs(
+        problem, usable, found, assignment, shift, penalty, near, keys, True, rooms
+    )
 
 
 def _counted_optimum(

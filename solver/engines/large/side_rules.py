@@ -37,10 +37,11 @@ import numpy as np
 
 from solver.encode.instance import Instance, Solution
 from solver.encode.problem import Problem
+from solver.encode.quantise import SCORE_SCALE
 from solver.encode.usable import Usable
 from solver.engines.large.candidates import candidates
 from solver.engines.large.closure import close
-from solver.engines.large.floor import highest_floor
+from solver.engines.large.floor import counts_floor, floored, no_gain, share_floor
 from solver.engines.large.multiplier import flow
 from solver.engines.large.pairs import Penalty, arcs_instance
 from solver.engines.large.priced_share import Share, answer, price, share_row, total
@@ -126,28 +127,40 @@ def solve_side_rules(
 ) -> tuple[Solution, np.ndarray] | None:
     """The answer and the arcs it was found on (see above); None: the general engines."""
     start = Proof(candidates(problem, usable), None)
-    plain = prove(problem, usable, start, same=rules.same, deadline=rules.deadline)
-    if plain.assignment is None or plain.counts is None:
-        return None
-    counts, keys, bound = plain.counts, plain.keys, total(problem, plain.assignment)
-    known = plain.assignment if rules.meets(plain.assignment) else None
-    if known is None:
-        reached = _within_reach(problem, usable, rules, counts, keys)
-        if reached is None:
-            return None
-        keys, known = reached
+    only_counts = no_gain(problem) if rules.fair else None  # fair: the total comes later
+    plain = prove(problem, usable, start, only_counts, same=rules.same, deadline=rules.deadline)
+    if plain.assignment is None or plain.counts is None:  # cut short: its last answer, if any
+        known = _Known(problem, usable, rules, None).add(plain.last)
+        return known.answer(plain.keys, plain.counts)
+    counts, keys = plain.counts, plain.keys
+    known = _Known(problem, usable, rules, None if rules.fair else total(problem, plain.assignment))
+    known.add(plain.assignment)
     kept = usable
     if rules.fair:
-        floored = highest_floor(problem, usable, rules, counts, keys, known)
-        if floored is None:
-            return _known(known, bound, keys, rules)
-        kept, keys, known = floored
+        found = counts_floor(problem, usable, rules, counts, keys)
+        if found is None:
+            return known.answer(keys, counts)
+        ceiling, keys = found
+        kept, keys = floored(problem, usable, ceiling, keys)
     best = prove(problem, kept, Proof(keys, counts), same=rules.same, deadline=rules.deadline)
     if best.assignment is None:
-        return _known(known, bound, keys, rules)
+        return known.unproven(best, counts) or known.answer(best.keys, counts)
     if rules.meets(best.assignment):
         return Solution(best.assignment, proven=True), best.keys
-    return _priced(problem, kept, rules, best) or _known(known, bound, best.keys, rules)
+    reached = _within_reach(problem, kept, rules, counts, best.keys)
+    if reached is not None:
+        known.add(reached[1])
+    elif rules.fair:  # the share sets the floor, below the counts'
+        below = _below(problem, usable, rules, counts, best.keys, ceiling)
+        if below is None:
+            return known.answer(keys, counts)
+        kept, best, witness = below
+        known.add(witness)
+        if best.assignment is not None and rules.meets(best.assignment):
+            return Solution(best.assignment, proven=True), best.keys
+    else:
+        return None
+    return _priced(problem, kept, rules, best) or known.answer(best.keys, counts)
 
 
 def _within_reach(
@@ -183,10 +196,71 @@ def _priced(
     return solution, priced.keys
 
 
-def _known(
-    known: np.ndarray, bound: int, keys: np.ndarray, rules: SideRules
-) -> tuple[Solution, np.ndarray]:
-    """Out of time or of proof rounds: the best answer known that keeps every rule, bounded
-    by the plain optimum's total (which every answer keeping the rules is below)."""
-    log.info("side rules: unproven (late=%s), the best answer known", rules.late())
-    return Solution(known, proven=False, gain_bound=bound), keys
+def _below(
+    problem: Problem,
+    usable: Usable,
+    rules: SideRules,
+    counts: np.ndarray,
+    keys: np.ndarray,
+    ceiling: int,
+) -> tuple[Usable, Proof, np.ndarray] | None:
+    """The share's floor below the counts' (`floor.share_floor`): the pairs above it, the
+    proven best total there and an answer there that keeps every rule; None: the share out
+    of reach at any floor, no proof, or out of time."""
+    reached = _within_reach(problem, usable, rules, counts, keys)
+    if reached is None:
+        return None
+    found = share_floor(problem, usable, rules, counts, reached[0], ceiling)
+    if found is None:
+        return None
+    floor, keys, witness = found
+    kept, keys = floored(problem, usable, floor, keys)
+    best = prove(problem, kept, Proof(keys, counts), same=rules.same, deadline=rules.deadline)
+    return None if best.assignment is None else (kept, best, witness)
+
+
+class _Known:
+    """The best answer known that keeps every rule, for when the proofs run out of time or
+    rounds; its bound: the plain optimum's total, or without one each mentee's best pair."""
+
+    def __init__(self, problem: Problem, usable: Usable, rules: SideRules, bound: int | None):
+        self.problem, self.usable, self.rules, self.bound = problem, usable, rules, bound
+        self.best: np.ndarray | None = None
+
+    def add(self, assignment: np.ndarray | None) -> _Known:
+        """Keep the assignment if it keeps every rule and totals more than the best."""
+        if assignment is None or not self.rules.meets(assignment):
+            return self
+        if self.best is None or total(self.problem, assignment) > total(self.problem, self.best):
+            self.best = assignment
+        return self
+
+    def unproven(self, proof: Proof, counts: np.ndarray) -> tuple[Solution, np.ndarray] | None:
+        """The last answer of a proof cut short, when it keeps every rule, bounded by what
+        its last pass found (`Pass.worst`): it gains at most that much over it."""
+        last, worst = proof.last, proof.worst
+        if last is None or worst is None or proof.counts is None or not self.rules.meets(last):
+            return None
+        if not np.array_equal(proof.counts, counts):
+            return None
+        log.info("side rules: unproven, the last answer found, within %.0f", worst)
+        bound = total(self.problem, last) + int(np.ceil(worst))
+        return Solution(last, proven=False, gain_bound=bound), proof.keys
+
+    def answer(
+        self, keys: np.ndarray, counts: np.ndarray | None
+    ) -> tuple[Solution, np.ndarray] | None:
+        """The best answer known; with none yet, the most share credit the arcs allow with
+        these counts (one flow on the candidates), if it meets the share."""
+        if self.best is None and counts is not None and self.rules.row is not None:
+            rules = self.rules
+            credit = arcs_instance(self.problem, self.usable, keys, rules.credit, same=rules.same)
+            self.add(flow(credit, counts))
+        if self.best is None:
+            return None
+        log.info("side rules: unproven, the best answer known")
+        bound = self.bound
+        if bound is None:
+            best = np.where(self.usable.mask, self.problem.score, 0.0).max(axis=1, initial=0.0)
+            bound = int(np.ceil(best.sum() * SCORE_SCALE))
+        return Solution(self.best, proven=False, gain_bound=bound), keys
