@@ -26,6 +26,11 @@ from bench.proportion import Body, flat
 from generator.pools import generate_pool
 
 GAPS = {"rules": {"max_timezone_gap_hours": 6, "min_seniority_gap": 2}}
+SIDE: dict[str, Any] = {  # a cross share, max-same and fair (issue 16)
+    "diversity": {"cross": {"department": 0.8}, "max_same_per_mentor": {"department": 1}},
+    "objective": "fair",
+    "time_limit_s": 20,
+}
 
 
 def shared(mentees: int, mentors: int, items: int) -> Body:
@@ -55,6 +60,8 @@ SHAPES: dict[str, Any] = {
     "max_same-3000x1000": lambda: plain(3000, 1000, diversity={"max_same_per_mentor": {"site": 1}}),
     "cross-1000x350": lambda: plain(1000, 350, diversity={"cross": {"department": 0.8}}),
     "group-600x200": lambda: plain(600, 200, format="group", group={"min_size": 2}),
+    "side-rules-1000x350": lambda: plain(1000, 350, **SIDE),
+    "side-rules-10000x3400": lambda: plain(10000, 3400, **SIDE),
 }
 
 

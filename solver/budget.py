@@ -27,15 +27,16 @@ from dataclasses import dataclass
 
 from solver.answer_size import REASON, UNMATCHED, answer_bytes, suggestions_of
 from solver.contract.request import Loc, MatchRequest, Participant
-from solver.dispatch import MATRIX_PATHS, THRESHOLDS
+from solver.dispatch import MATRIX_PATHS, SIDE_RULES, THRESHOLDS
 from solver.encode.pool import FULL_VOCABULARY
 from solver.rules.items import Folding
 from solver.rules.program import Balance, CrossShare, asked
 
 MB = 2**20
-# bytes per pair; "levels": balance's flow, one level at a time (its bounds, costs, faces)
-PER_PAIR = {"matrix": 18, "flow": 120, "levels": 200, "reduced": 700, "cpsat": 2500}
-ARC_SLOWER = {"matrix": 1, "flow": 20, "levels": 30, "reduced": 20, "cpsat": 20}  # × matrix
+# bytes per pair; "levels": balance's flow, one level at a time (its bounds, costs, faces);
+# "rules": the side rules on the matrix (`engines/large/side_rules.py`), a floor's mask beside
+PER_PAIR = {"matrix": 18, "rules": 20, "flow": 120, "levels": 200, "reduced": 700, "cpsat": 2500}
+ARC_SLOWER = {"matrix": 1, "rules": 4, "flow": 20, "levels": 30, "reduced": 20, "cpsat": 20}
 RULE_TEMPORARY = 16  # min_seniority_gap, max_timezone_gap_hours: float64 gaps, n × m
 TABLE_CELL = 6  # float32 table cell, with the copies np.unique and hstack make
 FACTOR_CELL = 24  # float64 factor cell, its weighted copy, the stacked matrix
@@ -95,12 +96,14 @@ def path_of(request: MatchRequest) -> str:
     program, pairs = request.program, len(request.mentees) * len(request.mentors)
     rules = asked(program)
     share = CrossShare in rules
+    side = frozenset(rules) in SIDE_RULES
     least = max(THRESHOLDS.large_from, THRESHOLDS.priced_share_from if share else 0)
+    least = max(THRESHOLDS.large_from, THRESHOLDS.side_rules_from) if side else least
     engines = ("auto",) if share else ("auto", "flow")
-    single = not share or len(program.diversity.cross) == 1
+    single = len(program.diversity.cross) <= 1 and len(program.diversity.max_same_per_mentor) <= 1
     matrix = frozenset(rules) in MATRIX_PATHS and single and program.engine in engines
     if matrix and pairs >= least:
-        return "matrix"
+        return "rules" if side else "matrix"
     if all(rule.flow_models(program) for rule in rules) and program.engine in ("auto", "flow"):
         return "levels" if Balance in rules else "flow"
     if pairs > THRESHOLDS.reduce_from and all(rule.reducible for rule in rules):

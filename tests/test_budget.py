@@ -138,3 +138,49 @@ def test_the_budget_settings_are_checked_at_start_up() -> None:
     with pytest.raises(ValueError):
         Settings(max_answer_mb=0)
     assert json.loads(Settings().model_dump_json())["max_answer_mb"] == 64
+
+
+def _ids_only(mentees: int, mentors: int, program: dict[str, Any]) -> MatchRequest:
+    """A pool of ids alone: the budget reads sizes, not people."""
+    return MatchRequest.model_validate(
+        {
+            "mentors": [{"id": f"m{j}", "department": "a"} for j in range(mentors)],
+            "mentees": [{"id": f"e{i}", "department": "b"} for i in range(mentees)],
+            "program": program,
+        }
+    )
+
+
+SIDE = {"cross": {"department": 0.8}, "max_same_per_mentor": {"department": 1}}
+
+
+def test_a_share_max_same_and_fair_at_10000_by_3400_is_estimated_on_the_matrix() -> None:
+    """The side rules' path (`engines/large/side_rules.py`) reads the score matrix: it
+    peaks at about 0.7 GB at that size (bench.budget), not the 4 GB of every pair as arcs."""
+    request = _ids_only(10000, 3400, {"diversity": SIDE, "objective": "fair"})
+    cost = within_budget(request, Budget())
+    assert cost.path == "rules"
+    assert 600 < cost.memory_mb < Budget().memory_mb
+    plain = estimate(_ids_only(10000, 3400, {}))
+    assert cost.seconds > plain.seconds  # several proofs over the matrix, not one
+
+
+@pytest.mark.parametrize(
+    "diversity",
+    [
+        {"cross": {"department": 0.8, "site": 0.5}, "max_same_per_mentor": {"department": 1}},
+        {"cross": {"department": 0.8}, "max_same_per_mentor": {"department": 1, "site": 1}},
+    ],
+)
+def test_side_rules_beyond_the_matrix_path_at_10000_by_3400_are_refused(
+    diversity: dict[str, Any],
+) -> None:
+    """Two attributes of a share or of max-same: every pair listed for the LP-reduced
+    search (about 24 GB at this size), refused before anything is solved."""
+    request = _ids_only(10000, 3400, {"diversity": diversity, "objective": "fair"})
+    assert estimate(request).path == "reduced"
+    with pytest.raises(OverBudget) as refused:
+        within_budget(request, Budget())
+    [(loc, message)] = refused.value.errors
+    assert loc == ("program", "diversity", "cross")
+    assert "fewer mentees or mentors, or without diversity" in message

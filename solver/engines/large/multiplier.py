@@ -5,7 +5,8 @@
 penalty is an integer. `bracket` finds a λ whose answer meets the share above one whose
 answer misses it, each try extrapolated from the last two; `narrow` closes the bracket by
 regula falsi until the gap the answer leaves, λ × its excess, is within a tolerance or no
-λ splits the jump. A deadline (`time.monotonic()`) stops both between flows.
+λ splits the jump. A deadline (`time.monotonic()`) stops both between flows, early enough
+for one more proof.
 """
 
 from __future__ import annotations
@@ -73,15 +74,20 @@ class Search:
         self.problem, self.usable, self.row, self.counts = problem, usable, row, counts
         self.keys, self.low, self.limit = keys, low, row.steps_bound()
         self.same, self.deadline = same, deadline
+        self.took = 0.0  # seconds of the last flow
 
     def late(self) -> bool:
-        return self.deadline is not None and time.monotonic() > self.deadline
+        """Whether the deadline leaves no time for two more flows (one more flow and the
+        proof of its λ, which costs about as much)."""
+        return self.deadline is not None and time.monotonic() + 2 * self.took > self.deadline
 
     def excess(self, steps: int) -> tuple[int, np.ndarray | None]:
         """Σ coef · x − rhs of the penalised optimum on the arcs (MISSED when none)."""
         penalty = self.row.penalty(steps)
+        started = time.monotonic()
         inst = arcs_instance(self.problem, self.usable, self.keys, penalty, same=self.same)
         found = flow(inst, self.counts)
+        self.took = time.monotonic() - started
         if found is None:
             return MISSED, None
         excess = self.row.value(found) - self.row.rhs

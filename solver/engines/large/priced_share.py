@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import logging
 import math
+import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -186,11 +187,15 @@ class _Pricing:
         problem, row = self.problem, self.row
         low, high, met = search.narrow(*found, self.tolerance)
         self.best = _better(problem, self.best, met)
+        if self.deadline is not None and time.monotonic() > self.deadline:
+            self.done = True  # no time for the proof: the caller's bound stands
+            return search, None
         start = Proof(search.keys, self.counts)
         proof = prove(
             problem, self.usable, start, row.penalty(high), same=self.same, deadline=self.deadline
         )
         if proof.assignment is None:
+            self._cut_short(proof, high)
             self.done = True
             return search, None
         self.keys, proven = proof.keys, proof.assignment
@@ -209,6 +214,20 @@ class _Pricing:
             lower = search.lower(low, found[0], high, proven, self.tolerance)
             self.best = _better(problem, self.best, lower)
         return search, None
+
+    def _cut_short(self, proof: Proof, high: int) -> None:
+        """A proof the deadline stopped still bounds L(λ): its last answer's penalised total
+        gains at most what its last pass found (`Pass.worst`) with the same counts."""
+        last, worst = proof.last, proof.worst
+        if last is None or worst is None or proof.counts is None:
+            return
+        if not np.array_equal(proof.counts, self.counts):
+            return
+        bound = _bound(self.problem, self.row, high, last) + math.ceil(worst)
+        if self.lowest is None or self.lowest.bound is None or bound < self.lowest.bound:
+            self.lowest = Priced(last, bound, proof.keys, None, high)
+        if self.row.value(last) >= self.row.rhs:
+            self.best = _better(self.problem, self.best, last)
 
     def result(self) -> Priced | None:
         if self.best is None:

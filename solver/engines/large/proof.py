@@ -218,20 +218,18 @@ def prove(
     arcs. Arcs never fail the pass: the potentials are a fixpoint on them."""
     keys, counts, distance, checked = start.keys, start.counts, None, Pass.nothing()
     largest = SCORE_SCALE + sum(0 if add is None else add.largest for add in (penalty, bonus))
-    margin = NEAR if penalty is None or penalty.scored else 0  # credit alone: ties everywhere
-    last = None
+    last, began = None, time.monotonic()
     for round_ in range(ROUNDS):
-        if round_ and deadline is not None and time.monotonic() > deadline:
+        if round_ and _no_time(began, deadline):
             log.info("large: out of time (round %d, arcs %d)", round_, len(keys))
             break
+        began = time.monotonic()
         inst = arcs_instance(problem, usable, keys, penalty, bonus, same)
         counts, assignment, found = _counted_optimum(inst, counts, distance, largest)
         if found is None:
             log.info("large: no proof (round %d, arcs %d)", round_, len(keys))
             return Proof(keys, None)
-        checked = _checked(
-            problem, usable, inst, assignment, (distance, found), checked, penalty, margin
-        )
+        checked = _checked(problem, usable, inst, assignment, (distance, found), checked, penalty)
         distance = found
         log.info("large round=%d arcs=%d %s", round_, len(keys), checked)
         if checked.failing == 0:
@@ -239,6 +237,11 @@ def prove(
         failing, last = checked.keys[checked.negative], assignment
         keys = distinct([keys, checked.keys, _around(problem, usable, failing, penalty)])
     return Proof(keys, counts, last=last, worst=checked.worst if last is not None else None)
+
+
+def _no_time(began: float, deadline: float | None) -> bool:
+    """Whether the deadline leaves no time for another round as long as the last one."""
+    return deadline is not None and 2 * time.monotonic() - began > deadline
 
 
 def _checked(
@@ -249,16 +252,15 @@ def _checked(
     potentials: tuple[np.ndarray | None, np.ndarray],
     checked: Pass,
     penalty: Penalty | None,
-    margin: int,
 ) -> Pass:
-    """The round's pass, from its potentials (and the last round's, `potentials[0]`): only
-    after a pass that listed all it found (and without max-same rooms) may the next read
-    only the pairs that moved, and then only those below 0. Arcs never fail."""
+    """The round's pass from its potentials (and the last round's): only after a pass that
+    listed all it found (no rooms) may it read only pairs that moved, and those below 0."""
     before, found = potentials
     rooms = rooms_of(inst)
     keys = inst.rows * inst.n_mentors + inst.cols
     moved = checked.complete and before is not None and rooms is None
     shift = found - before if moved and before is not None else None
+    margin = NEAR if penalty is None or penalty.scored else 0  # credit alone: ties everywhere
     near = margin if shift is None else 0
     return failing_pairs(
         problem, usable, found, assignment, shift, penalty, near, keys, True, rooms

@@ -135,25 +135,44 @@ def solve_side_rules(
     counts, keys = plain.counts, plain.keys
     known = _Known(problem, usable, rules, None if rules.fair else total(problem, plain.assignment))
     known.add(plain.assignment)
-    kept = usable
+    kept, ceiling = usable, 0
     if rules.fair:
         found = counts_floor(problem, usable, rules, counts, keys)
         if found is None:
             return known.answer(keys, counts)
         ceiling, keys = found
         kept, keys = floored(problem, usable, ceiling, keys)
+    if rules.late():
+        return known.answer(keys, counts)
     best = prove(problem, kept, Proof(keys, counts), same=rules.same, deadline=rules.deadline)
     if best.assignment is None:
         return known.unproven(best, counts) or known.answer(best.keys, counts)
     if rules.meets(best.assignment):
         return Solution(best.assignment, proven=True), best.keys
+    return _share(problem, (usable, kept), rules, best, ceiling, known)
+
+
+def _share(
+    problem: Problem,
+    pairs: tuple[Usable, Usable],
+    rules: SideRules,
+    best: Proof,
+    ceiling: int,
+    known: _Known,
+) -> tuple[Solution, np.ndarray] | None:
+    """The best total above the floor (`best`, on the pairs kept: `pairs[1]`) misses the
+    share: priced there when within reach; with `fair` and out of reach, at the share's
+    floor below the counts' (`ceiling`); without, the general engines."""
+    usable, kept = pairs
+    counts = best.counts
+    assert counts is not None
     reached = _within_reach(problem, kept, rules, counts, best.keys)
     if reached is not None:
         known.add(reached[1])
     elif rules.fair:  # the share sets the floor, below the counts'
         below = _below(problem, usable, rules, counts, best.keys, ceiling)
         if below is None:
-            return known.answer(keys, counts)
+            return known.answer(best.keys, counts)
         kept, best, witness = below
         known.add(witness)
         if best.assignment is not None and rules.meets(best.assignment):
@@ -172,6 +191,8 @@ def _within_reach(
     found = flow(credit, counts)
     if found is not None and rules.meets(found):
         return keys, found
+    if rules.late():
+        return None
     start = Proof(keys, counts)
     most = prove(problem, usable, start, rules.credit, same=rules.same, deadline=rules.deadline)
     if most.assignment is None or most.counts is None or not rules.meets(most.assignment):
@@ -185,12 +206,16 @@ def _within_reach(
 def _priced(
     problem: Problem, kept: Usable, rules: SideRules, best: Proof
 ) -> tuple[Solution, np.ndarray] | None:
-    """The share priced above the floor, its gap closed by the exact model if time allows."""
-    assert rules.row is not None and best.counts is not None
+    """The share priced above the floor, its gap closed by the exact model if time allows.
+    Bounded by L(λ) and by the best total above the floor without the share (`best`)."""
+    assert rules.row is not None and best.counts is not None and best.assignment is not None
     priced = price(problem, kept, rules.row, best, rules.same, GAP_TARGET, rules.deadline)
     if priced is None:
         return None
-    solution = answer(problem, kept, priced.best, priced.bound)
+    bound = total(problem, best.assignment)
+    if priced.bound is not None and priced.bound < bound:
+        bound = priced.bound
+    solution = answer(problem, kept, priced.best, bound)
     if not solution.proven and not rules.late():
         solution = close(problem, kept, rules, best.counts, priced) or solution
     return solution, priced.keys
@@ -215,6 +240,8 @@ def _below(
         return None
     floor, keys, witness = found
     kept, keys = floored(problem, usable, floor, keys)
+    if rules.late():
+        return None
     best = prove(problem, kept, Proof(keys, counts), same=rules.same, deadline=rules.deadline)
     return None if best.assignment is None else (kept, best, witness)
 
