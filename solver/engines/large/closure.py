@@ -31,6 +31,7 @@ from solver.encode.keys import distinct
 from solver.encode.problem import Problem
 from solver.encode.quantise import SCORE_SCALE
 from solver.encode.usable import Usable
+from solver.engines.large.near import Pass
 from solver.engines.large.pairs import arcs_instance
 from solver.engines.large.priced_share import Priced, total
 from solver.engines.large.proof import failing_pairs
@@ -49,53 +50,69 @@ log = logging.getLogger(__name__)
 MOST_ARCS = 200_000  # arcs of the exact model at most: beyond, the gap stays as it is
 
 
+TRIES = 2  # models built at most: on the pairs listed, then again from the smaller gap
+
+
 UNTIMED = 60.0  # seconds the model gets when the request has no deadline
 
 
 def close(
-    problem: Problem, usable: Usable, rules: SideRules, counts: np.ndarray, priced: Priced
+    problem: Problem,
+    usable: Usable,
+    rules: SideRules,
+    counts: np.ndarray,
+    priced: Priced,
+    bound: int,
 ) -> Solution | None:
-    """The exact answer on the pairs that can still matter, or as far as the time goes;
-    None when nothing was built (too many such pairs, no proof to read them from)."""
-    keys = _could_matter(problem, usable, rules, priced)
-    if keys is None:
-        return None
-    inst = arcs_instance(problem, usable, keys, same=rules.same)
-    shares = CrossShare.bind(problem, inst.rows, inst.cols, inst.gain)
-    inst = replace(inst, rules=inst.rules + tuple(shares))
-    lp = share_model(inst, Counts(priority_class(inst), counts), np.ones(len(keys), dtype=bool))
-    lp.integrality_ = [highspy.HighsVarType.kInteger] * lp.num_col_
-    left = UNTIMED if rules.deadline is None else max(rules.deadline - time.monotonic(), 0.01)
-    highs = highs_with(lp, mip_rel_gap=0.0, mip_abs_gap=MIP_ABS_GAP, time_limit=left)
-    start = (priced.best[inst.rows] == inst.cols).astype(float)
-    highs.setSolution(lp.num_col_, np.arange(lp.num_col_, dtype=np.int32), start)
-    run_highs(highs, rules.cancel or Cancel())
-    log.info(
-        "closure arcs=%d status=%s", len(keys), highs.modelStatusToString(highs.getModelStatus())
-    )
-    return _solution(problem, highs, inst.rows, inst.cols, priced)
+    """The exact answer on the pairs that can still matter, or as far as the time goes
+    (`bound`: the best upper bound known); None when nothing was built (too many such
+    pairs, no proof to read them from). When a mentee or a mentor has too many pairs
+    within the gap to list, the model on those listed gives a better answer first, and a
+    smaller gap to list from again."""
+    best = priced.best
+    for attempt in range(TRIES):
+        near = _near(problem, usable, rules, priced, bound - total(problem, best))
+        if near is None or len(near.keys) > MOST_ARCS:
+            log.info("closure: too many pairs within the gap, or no proof to list them")
+            return None if attempt == 0 else Solution(best, proven=False, gain_bound=bound)
+        keys = distinct(
+            [near.keys, *(_made(a, problem.score.shape[1]) for a in _answers(priced, best))]
+        )
+        last = near.complete or attempt == TRIES - 1
+        found, proven, dual = _exact(problem, usable, rules, counts, keys, best, last)
+        if found is not None and total(problem, found) > total(problem, best):
+            best = found
+        if near.complete and proven and found is not None:
+            return Solution(found, proven=True)
+        if near.complete:
+            if dual is not None:
+                bound = min(bound, max(dual, total(problem, best)))
+            break
+        if rules.late():
+            break
+    if bound - total(problem, best) <= MIP_ABS_GAP * SCORE_SCALE:
+        return Solution(best, proven=True)
+    return Solution(best, proven=False, gain_bound=bound)
 
 
-def _could_matter(
-    problem: Problem, usable: Usable, rules: SideRules, priced: Priced
-) -> np.ndarray | None:
-    """Keys of the pairs with a reduced cost below the gap, and of both answers."""
+def _answers(priced: Priced, best: np.ndarray) -> list[np.ndarray]:
+    proof = priced.proof
+    return [best] if proof is None or proof.assignment is None else [best, proof.assignment]
+
+
+def _near(
+    problem: Problem, usable: Usable, rules: SideRules, priced: Priced, gap: int
+) -> Pass | None:
+    """The pairs with a Lagrangian reduced cost below the gap (at most the pass's caps)."""
     proof, row = priced.proof, rules.row
     if proof is None or proof.distance is None or proof.assignment is None or row is None:
         return None
-    if priced.bound is None or proof.inst is None:
+    if proof.inst is None:
         return None
-    gap = priced.bound - total(problem, priced.best)
     penalty, rooms = row.penalty(priced.steps), rooms_of(proof.inst)
-    near = failing_pairs(
+    return failing_pairs(
         problem, usable, proof.distance, proof.assignment, None, penalty, gap + 1, None, True, rooms
     )
-    if not near.complete or len(near.keys) > MOST_ARCS:
-        log.info("closure: too many pairs within the gap (%d listed)", len(near.keys))
-        return None
-    m = problem.score.shape[1]
-    made = [_made(answer, m) for answer in (proof.assignment, priced.best)]
-    return distinct([near.keys, *made])
 
 
 def _made(assignment: np.ndarray, m: int) -> np.ndarray:
@@ -103,23 +120,37 @@ def _made(assignment: np.ndarray, m: int) -> np.ndarray:
     return matched * m + assignment[matched]
 
 
-def _solution(
-    problem: Problem, highs: highspy.Highs, rows: np.ndarray, cols: np.ndarray, priced: Priced
-) -> Solution | None:
-    """The model's answer: proven, or the better of its incumbent and the priced answer
-    with the lower of the two bounds."""
+def _exact(
+    problem: Problem,
+    usable: Usable,
+    rules: SideRules,
+    counts: np.ndarray,
+    keys: np.ndarray,
+    best: np.ndarray,
+    last: bool,
+) -> tuple[np.ndarray | None, bool, int | None]:
+    """HiGHS's branch and bound on these arcs, started from `best`, in the time left (half
+    of it unless `last`): its answer, whether proven, and its bound (gain units)."""
+    inst = arcs_instance(problem, usable, keys, same=rules.same)
+    shares = CrossShare.bind(problem, inst.rows, inst.cols, inst.gain)
+    inst = replace(inst, rules=inst.rules + tuple(shares))
+    lp = share_model(inst, Counts(priority_class(inst), counts), np.ones(len(keys), dtype=bool))
+    lp.integrality_ = [highspy.HighsVarType.kInteger] * lp.num_col_
+    left = UNTIMED if rules.deadline is None else max(rules.deadline - time.monotonic(), 0.01)
+    highs = highs_with(
+        lp, mip_rel_gap=0.0, mip_abs_gap=MIP_ABS_GAP, time_limit=left if last else left / 2
+    )
+    start = (best[inst.rows] == inst.cols).astype(float)
+    highs.setSolution(lp.num_col_, np.arange(lp.num_col_, dtype=np.int32), start)
+    run_highs(highs, rules.cancel or Cancel())
+    status = highs.getModelStatus()
+    log.info("closure arcs=%d status=%s", len(keys), highs.modelStatusToString(status))
     info = highs.getInfo()
-    best = priced.best
-    if info.primal_solution_status == highspy.SolutionStatus.kSolutionStatusFeasible:
-        chosen = np.asarray(highs.getSolution().col_value) > 0.5
-        found = np.full(len(best), -1, dtype=np.int64)
-        found[rows[chosen]] = cols[chosen]
-        if highs.getModelStatus() == highspy.HighsModelStatus.kOptimal:
-            return Solution(found, proven=True)
-        if total(problem, found) > total(problem, best):
-            best = found
-    bound = priced.bound if priced.bound is not None else 2**62
     dual = float(info.mip_dual_bound)
-    if math.isfinite(dual):
-        bound = min(bound, max(math.ceil(dual * SCORE_SCALE), total(problem, best)))
-    return Solution(best, proven=False, gain_bound=bound)
+    bound = math.ceil(dual * SCORE_SCALE) if math.isfinite(dual) else None
+    if info.primal_solution_status != highspy.SolutionStatus.kSolutionStatusFeasible:
+        return None, False, bound
+    chosen = np.asarray(highs.getSolution().col_value) > 0.5
+    found = np.full(len(best), -1, dtype=np.int64)
+    found[inst.rows[chosen]] = inst.cols[chosen]
+    return found, status == highspy.HighsModelStatus.kOptimal, bound

@@ -217,7 +217,7 @@ def _priced(
         bound = priced.bound
     solution = answer(problem, kept, priced.best, bound)
     if not solution.proven and not rules.late():
-        solution = close(problem, kept, rules, best.counts, priced) or solution
+        solution = close(problem, kept, rules, best.counts, priced, bound) or solution
     return solution, priced.keys
 
 
