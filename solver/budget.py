@@ -30,12 +30,13 @@ from solver.contract.request import Loc, MatchRequest, Participant
 from solver.dispatch import MATRIX_PATHS, THRESHOLDS
 from solver.encode.pool import FULL_VOCABULARY
 from solver.rules.items import Folding
-from solver.rules.program import Balance, CrossShare, asked
+from solver.rules.program import Balance, CrossShare, Stable, asked
 
 MB = 2**20
 # bytes per pair; "levels": balance's flow, one level at a time (its bounds, costs, faces)
-PER_PAIR = {"matrix": 18, "flow": 120, "levels": 200, "reduced": 700, "cpsat": 2500}
-ARC_SLOWER = {"matrix": 1, "flow": 20, "levels": 30, "reduced": 20, "cpsat": 20}  # × matrix
+# "stable": deferred acceptance on the matrix, then a model of the arcs between its ends
+PER_PAIR = {"matrix": 18, "stable": 22, "flow": 120, "levels": 200, "reduced": 700, "cpsat": 2500}
+ARC_SLOWER = {"matrix": 1, "stable": 2, "flow": 20, "levels": 30, "reduced": 20, "cpsat": 20}
 RULE_TEMPORARY = 16  # min_seniority_gap, max_timezone_gap_hours: float64 gaps, n × m
 TABLE_CELL = 6  # float32 table cell, with the copies np.unique and hstack make
 FACTOR_CELL = 24  # float64 factor cell, its weighted copy, the stacked matrix
@@ -94,6 +95,8 @@ def path_of(request: MatchRequest) -> str:
     """Which engine path the dispatch takes, as far as sizes tell (`solver/dispatch.py`)."""
     program, pairs = request.program, len(request.mentees) * len(request.mentors)
     rules = asked(program)
+    if Stable in rules:
+        return "stable"
     share = CrossShare in rules
     least = max(THRESHOLDS.large_from, THRESHOLDS.priced_share_from if share else 0)
     engines = ("auto",) if share else ("auto", "flow")
