@@ -56,6 +56,9 @@ SHAPES: dict[str, Any] = {
     "cross-1000x350": lambda: plain(1000, 350, diversity={"cross": {"department": 0.8}}),
     "group-600x200": lambda: plain(600, 200, format="group", group={"min_size": 2}),
     "stable-10000x3400": lambda: plain(10000, 3400, stable=True),
+    "cross+max_same-10000x3400": lambda: plain(
+        10000, 3400, diversity={"cross": {"department": 0.8}, "max_same_per_mentor": {"site": 1}}
+    ),
 }
 
 

@@ -27,16 +27,33 @@ from dataclasses import dataclass
 
 from solver.answer_size import REASON, UNMATCHED, answer_bytes, suggestions_of
 from solver.contract.request import Loc, MatchRequest, Participant
-from solver.dispatch import MATRIX_PATHS, THRESHOLDS
+from solver.dispatch import MATRIX_PATHS, THRESHOLDS, on_candidates
 from solver.encode.pool import FULL_VOCABULARY
 from solver.rules.items import Folding
 from solver.rules.program import Balance, CrossShare, Stable, asked
 
 MB = 2**20
 # bytes per pair; "levels": balance's flow, one level at a time (its bounds, costs, faces)
-# "stable": deferred acceptance on the matrix, then a model of the arcs between its ends
-PER_PAIR = {"matrix": 18, "stable": 22, "flow": 120, "levels": 200, "reduced": 700, "cpsat": 2500}
-ARC_SLOWER = {"matrix": 1, "stable": 2, "flow": 20, "levels": 30, "reduced": 20, "cpsat": 20}
+# "stable": deferred acceptance on the matrix, then a model of the arcs between its ends;
+# "candidates": the engines on each person's best pairs, the bound priced on the matrix
+PER_PAIR = {
+    "matrix": 18,
+    "stable": 22,
+    "candidates": 30,
+    "flow": 120,
+    "levels": 200,
+    "reduced": 700,
+    "cpsat": 2500,
+}
+ARC_SLOWER = {
+    "matrix": 1,
+    "stable": 2,
+    "candidates": 4,
+    "flow": 20,
+    "levels": 30,
+    "reduced": 20,
+    "cpsat": 20,
+}
 RULE_TEMPORARY = 16  # min_seniority_gap, max_timezone_gap_hours: float64 gaps, n × m
 TABLE_CELL = 6  # float32 table cell, with the copies np.unique and hstack make
 FACTOR_CELL = 24  # float64 factor cell, its weighted copy, the stacked matrix
@@ -104,6 +121,8 @@ def path_of(request: MatchRequest) -> str:
     matrix = frozenset(rules) in MATRIX_PATHS and single and program.engine in engines
     if matrix and pairs >= least:
         return "matrix"
+    if on_candidates(program, pairs, THRESHOLDS):
+        return "candidates"
     if all(rule.flow_models(program) for rule in rules) and program.engine in ("auto", "flow"):
         return "levels" if Balance in rules else "flow"
     if pairs > THRESHOLDS.reduce_from and all(rule.reducible for rule in rules):

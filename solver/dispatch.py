@@ -6,6 +6,11 @@ The table, in order: the first row that applies decides.
    usable pairs (a cross share: `priced_share_from`): the matrix path
    (`engines/large/`), the flow on candidates read from the score matrix and proven
    for every pair; engine `flow`, or `lagrangian` for the share.
+   `stable` (any other rules with it): deferred acceptance from both sides, then the
+   general engine on the arcs between the ends (`engines/stable/`).
+   Otherwise, from `candidates_from` usable pairs (`flow_candidates_from` when the flow
+   models every rule): rows 2-4 on candidate pairs only (`engines/large/on_candidates.py`),
+   `feasible`, bounded over every pair by prices on the mentors' places.
 2. Only rules the flow models (`ProgramRule.flow_models`: one max-same attribute,
    `fair`, one balance attribute): `flow` (`engines/flow.py`, `engines/balance_flow.py`;
    on candidates, proven for all, when plain with at least `sparse_from` arcs).
@@ -17,6 +22,9 @@ The table, in order: the first row that applies decides.
 
 A request may name its engine (`program.engine`); rows 2-4 then follow it.
 Every size at which the choice changes is a field of `Thresholds`.
+
+Long because the table and the entry of each of its paths are one decision, read in one
+place: each path's own work lives in its engine's module.
 """
 
 from __future__ import annotations
@@ -39,6 +47,7 @@ from solver.engines.cpsat import solve_cpsat
 from solver.engines.flow import flow_relaxation, prepared
 from solver.engines.large.arcs import flow_answer
 from solver.engines.large.fair import solve_fair
+from solver.engines.large.on_candidates import candidate_instance, unproven
 from solver.engines.large.pairs import arcs_instance, bonus_of
 from solver.engines.large.plain import solve_large
 from solver.engines.large.priced_share import share_row, solve_share
@@ -61,6 +70,8 @@ class Thresholds:
     sparse_from: int = 2_000_000  # arcs from which a plain flow runs on candidates, proven
     reduce_from: int = 2_000  # arcs above which CP-SAT or HiGHS see only pairs the LP keeps
     mip_max_pairs: int = 50_000  # the general HiGHS model; beyond, CP-SAT (not re-measured)
+    candidates_from: int = 2_000_000  # usable pairs from which rules without a matrix path
+    flow_candidates_from: int = 10_000_000  # (flow-modelled ones: this) run on candidates
 
 
 THRESHOLDS = Thresholds()  # what a solve uses unless its options name others
@@ -200,6 +211,8 @@ def optimise(
     if (large := _solve_large(problem, options.thresholds, bonus)) is not None:
         engine, inst, solution, usable = large
         return engine, inst, solution, partial(blocking_pairs, problem, usable)
+    if (found := _on_candidates(problem, options, bonus)) is not None:
+        return found
     inst = instance(problem)
     if errors := size_errors(program, inst, options.thresholds):
         raise InvalidRequest(errors)
@@ -237,6 +250,27 @@ def _solve_stable(
     extra = bonus_of(problem, usable, bonus) if bonus else None
     found = solve_stable(problem, usable, extra, general)
     return found.engine, found.inst, found.solution, partial(blocking_pairs, problem, usable)
+
+
+def on_candidates(program: Program, pairs: int, limits: Thresholds) -> bool:
+    """Whether a request without a matrix path runs on candidate pairs (table row 0)."""
+    flow = all(rule.flow_models(program) for rule in asked(program))
+    return pairs >= (limits.flow_candidates_from if flow else limits.candidates_from)
+
+
+def _on_candidates(
+    problem: Problem, options: SolveOptions, bonus: dict[tuple[str, str], float] | None
+) -> tuple[str, Instance, Solution, Blocking] | None:
+    """Large and no matrix path: the engine table on candidate pairs, never proven."""
+    program, limits = problem.request.program, options.thresholds
+    if not on_candidates(program, problem.score.size, limits):
+        return None
+    usable = usable_pairs(problem)
+    inst = candidate_instance(problem, usable, bonus_of(problem, usable, bonus) if bonus else None)
+    inst = prepared(inst)
+    engine, solution = _run_engine(engine_for(program, inst, limits), program, inst, options)
+    solution = unproven(problem, usable, solution) if solution.feasible else solution
+    return engine, inst, solution, partial(blocking_pairs, problem, usable)
 
 
 MATRIX_PATHS: dict[frozenset[type[ProgramRule]], str] = {
