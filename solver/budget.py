@@ -34,11 +34,11 @@ from solver.rules.program import Balance, CrossShare, Stable, asked
 
 MB = 2**20
 # bytes per pair; "levels": balance's flow, one level at a time (its bounds, costs, faces)
-# "stable": deferred acceptance on the matrix, then a model of the arcs between its ends;
+# "deferred": a stable matching by deferred acceptance on the matrix, then a model of the arcs between its ends;
 # "candidates": the engines on each person's best pairs, the bound priced on the matrix
 PER_PAIR = {
     "matrix": 18,
-    "stable": 22,
+    "deferred": 22,
     "candidates": 30,
     "flow": 120,
     "levels": 200,
@@ -47,7 +47,7 @@ PER_PAIR = {
 }
 ARC_SLOWER = {
     "matrix": 1,
-    "stable": 2,
+    "deferred": 2,
     "candidates": 4,
     "flow": 20,
     "levels": 30,
@@ -113,7 +113,7 @@ def path_of(request: MatchRequest) -> str:
     program, pairs = request.program, len(request.mentees) * len(request.mentors)
     rules = asked(program)
     if Stable in rules:
-        return "stable"
+        return "deferred"
     share = CrossShare in rules
     least = max(THRESHOLDS.large_from, THRESHOLDS.priced_share_from if share else 0)
     engines = ("auto",) if share else ("auto", "flow")
