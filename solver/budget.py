@@ -34,7 +34,7 @@ from solver.rules.program import Balance, CrossShare, Stable, asked
 
 MB = 2**20
 # bytes per pair; "levels": balance's flow, one level at a time (its bounds, costs, faces)
-# "deferred": a stable matching by deferred acceptance on the matrix, then a model of the arcs between its ends;
+# "deferred": stable by deferred acceptance on the matrix, then the arcs between its ends;
 # "candidates": the engines on each person's best pairs, the bound priced on the matrix
 PER_PAIR = {
     "matrix": 18,
