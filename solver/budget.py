@@ -29,11 +29,13 @@ from solver.answer_size import REASON, UNMATCHED, answer_bytes, suggestions_of
 from solver.contract.request import Loc, MatchRequest, Participant
 from solver.dispatch import MATRIX_PATHS, THRESHOLDS
 from solver.encode.pool import FULL_VOCABULARY
+from solver.engines.groups import handles
 from solver.rules.items import Folding
 from solver.rules.program import Balance, CrossShare, asked
 
 MB = 2**20
-# bytes per pair; "levels": balance's flow, one level at a time (its bounds, costs, faces)
+# bytes per pair; "levels": a flow one level at a time (its bounds, costs, faces): balance's,
+# and the plans of `group.min_size`
 PER_PAIR = {"matrix": 18, "flow": 120, "levels": 200, "reduced": 700, "cpsat": 2500}
 ARC_SLOWER = {"matrix": 1, "flow": 20, "levels": 30, "reduced": 20, "cpsat": 20}  # × matrix
 RULE_TEMPORARY = 16  # min_seniority_gap, max_timezone_gap_hours: float64 gaps, n × m
@@ -101,6 +103,8 @@ def path_of(request: MatchRequest) -> str:
     matrix = frozenset(rules) in MATRIX_PATHS and single and program.engine in engines
     if matrix and pairs >= least:
         return "matrix"
+    if handles(program) and program.engine == "auto":  # `engines/groups/`
+        return "matrix" if pairs >= THRESHOLDS.groups_matrix_from else "levels"
     if all(rule.flow_models(program) for rule in rules) and program.engine in ("auto", "flow"):
         return "levels" if Balance in rules else "flow"
     if pairs > THRESHOLDS.reduce_from and all(rule.reducible for rule in rules):

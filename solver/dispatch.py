@@ -6,16 +6,20 @@ The table, in order: the first row that applies decides.
    usable pairs (a cross share: `priced_share_from`): the matrix path
    (`engines/large/`), the flow on candidates read from the score matrix and proven
    for every pair; engine `flow`, or `lagrangian` for the share.
-2. Only rules the flow models (`ProgramRule.flow_models`: one max-same attribute,
+2. `group.min_size` alone (`engine: "auto"`): `groups` (`engines/groups/`), flows on
+   plans of open mentors with a proven bound; from `groups_matrix_from` usable pairs
+   read from the score matrix (`engines/groups/large.py`), never listed as arcs.
+3. Only rules the flow models (`ProgramRule.flow_models`: one max-same attribute,
    `fair`, one balance attribute): `flow` (`engines/flow.py`, `engines/balance_flow.py`;
    on candidates, proven for all, when plain with at least `sparse_from` arcs).
-3. Only rules the reduced LP proves (`ProgramRule.reducible`) and more than
+4. Only rules the reduced LP proves (`ProgramRule.reducible`) and more than
    `reduce_from` arcs: `mip`, HiGHS branch and bound on the pairs that survive the
    LP's reduced costs (`engines/large/reduced_share.py`).
-4. Anything else: `cpsat` (`engines/cpsat.py`), warm-started by the flow on the rules
+5. Anything else: `cpsat` (`engines/cpsat.py`), warm-started by the flow on the rules
    it models; `mip` (`engines/mip.py`) when asked, up to `mip_max_pairs` arcs.
 
-A request may name its engine (`program.engine`); rows 2-4 then follow it.
+A request may name its engine (`program.engine`); rows 3-5 then follow it.
+Long because the whole table, its thresholds and its hooks stay in one file.
 Every size at which the choice changes is a field of `Thresholds`.
 """
 
@@ -45,6 +49,9 @@ from solver.encode.usable import Usable, usable_pairs
 from solver.engines.conflicts import CAPACITY, MATCH_ALL, clashing_rules, rule_families
 from solver.engines.cpsat import solve_cpsat
 from solver.engines.flow import flow_relaxation, prepared
+from solver.engines.groups import handles
+from solver.engines.groups.engine import solve_groups
+from solver.engines.groups.large import solve_groups_large
 from solver.engines.large.arcs import flow_answer
 from solver.engines.large.fair import solve_fair
 from solver.engines.large.pairs import arcs_instance, bonus_of
@@ -69,6 +76,7 @@ class Thresholds:
     reduce_from: int = 2_000  # arcs above which CP-SAT or HiGHS see only pairs the LP keeps
     mip_max_pairs: int = 50_000  # the general HiGHS model; beyond, CP-SAT (not re-measured)
     stable_max_terms: int = 3_000_000  # stability rows grow with pairs × preference depth
+    groups_matrix_from: int = 2_000_000  # pairs from which groups are read from the matrix
 
 
 THRESHOLDS = Thresholds()  # what a solve uses unless its options name others
@@ -139,6 +147,8 @@ def engine_for(program: Program, inst: Instance | None, limits: Thresholds) -> s
     """`auto` picks the fastest engine that models every rule of the request."""
     if program.engine != "auto":
         return program.engine
+    if handles(program):
+        return "groups"
     if all(rule.flow_models(program) for rule in asked(program)):
         return "flow"
     return "mip" if inst is not None and reducible(inst, limits) else "cpsat"
@@ -158,6 +168,8 @@ def _run_engine(
     limits, workers = options.thresholds, options.num_workers
     if engine == "flow":
         return engine, flow_answer(inst, limits.sparse_from)
+    if engine == "groups":
+        return engine, solve_groups(inst, time.monotonic() + options.remaining(program))
     if reducible(inst, limits):
         reduced = solve_reduced(
             inst,
@@ -207,7 +219,8 @@ def optimise(
 ) -> tuple[str, Instance, Solution, Blocking]:
     """The engine that ran, the arcs it saw, its solution, and how to count blocking pairs."""
     program = problem.request.program
-    if (large := _solve_large(problem, options.thresholds, bonus)) is not None:
+    large = _solve_large(problem, options.thresholds, bonus)
+    if (large := large or _large_groups(problem, options, bonus)) is not None:
         engine, inst, solution, usable = large
         return engine, inst, solution, partial(blocking_pairs, problem, usable)
     inst = instance(problem)
@@ -268,6 +281,20 @@ def _solve_large(
     else:
         found = solve_large(problem, usable, bonus_of(problem, usable, bonus) if bonus else None)
     return None if found is None else (engine, *found, usable)
+
+
+def _large_groups(
+    problem: Problem, options: SolveOptions, bonus: dict[tuple[str, str], float] | None
+) -> tuple[str, Instance, Solution, Usable] | None:
+    """`group.min_size` alone on a large pool, searched from the score matrix."""
+    program, (n, m) = problem.request.program, problem.score.shape
+    if bonus or engine_for(program, None, options.thresholds) != "groups":
+        return None
+    if n * m < options.thresholds.groups_matrix_from:
+        return None
+    usable = usable_pairs(problem)
+    found = solve_groups_large(problem, usable, time.monotonic() + options.remaining(program))
+    return None if found is None else ("groups", *found, usable)
 
 
 def diagnose(
