@@ -57,7 +57,8 @@ def solve_groups_large(
     held = _held_keys(open_, found)
     if found.infeasible:
         inst = replace(arcs_instance(problem, open_, held), rules=(rule,))
-        return inst, Solution(np.full(len(found.needed), -1), proven=True, feasible=False)
+        nobody = np.full(problem.score.shape[0], -1, dtype=np.int64)
+        return inst, Solution(nobody, proven=True, feasible=False)
     root = prove(problem, open_, Proof(candidates(problem, open_), None))
     if root.assignment is None or root.inst is None:
         return None
