@@ -35,7 +35,8 @@ class Priced:
 
 
 class Dual:
-    """The mentors' choices over some arcs (mentee `rows`, mentor `cols`, integer `gain`)."""
+    """The mentors' choices over some arcs (mentee `rows`, mentor `cols`, integer `gain`),
+    kept sorted by mentor."""
 
     def __init__(
         self,
@@ -44,42 +45,60 @@ class Dual:
         found: Sizes,
         exact: np.ndarray,
     ) -> None:
-        self.rows, self.cols, self.gain = arcs
+        rows, cols, gain = arcs
+        order = np.argsort(cols, kind="stable")
+        self.rows, self.cols, self.gain = rows[order], cols[order], gain[order]
         self.capacity, self.sizes, self.exact = capacity, found, exact
         self.n, self.m = len(exact), len(capacity)
         self.degree = np.bincount(self.cols, minlength=self.m)
         self.first = np.r_[0, np.cumsum(self.degree)]
+        self.places = np.minimum(capacity, self.degree)
 
     def project(self, prices: np.ndarray) -> np.ndarray:
         """Prices of mentees matched at most once are at least 0."""
         return np.where(self.exact, prices, np.maximum(prices, 0))
 
-    def _order(self, reduced: np.ndarray) -> np.ndarray:
-        """Arcs by mentor, best reduced gain first within each."""
-        span = 4.0 * float(np.abs(reduced).max(initial=1) + 1)
-        if self.m * span < 2.0**52:
-            return np.argsort(self.cols * span - reduced, kind="stable")
-        return np.lexsort((-reduced, self.cols))
-
     def priced(self, prices: np.ndarray) -> Priced:
-        """The bound at these prices (integers, gain units), and the mentors' choices."""
+        """The bound at these prices (integers, gain units), and the mentors' choices. A
+        mentor with between `needed` and its places pairs worth more than their price takes
+        exactly those; only the others' pairs are sorted, to take their best."""
         reduced = self.gain - prices[self.rows]
-        order = self._order(reduced)
-        ranked = reduced[order]
-        cols = self.cols[order]
-        rank = np.arange(len(order)) - self.first[cols]
-        positive = np.bincount(cols, weights=ranked > 0, minlength=self.m).astype(np.int64)
+        worth = reduced > 0
+        positive = np.bincount(self.cols, weights=worth, minlength=self.m).astype(np.int64)
         needed, forced = self.sizes.needed, self.sizes.forced
-        take = np.minimum(np.maximum(positive, needed), np.minimum(self.capacity, self.degree))
-        sums = np.r_[0, np.cumsum(ranked)]
-        value = sums[self.first[:-1] + take] - sums[self.first[:-1]]
-        can = (take >= needed) & (self.capacity > 0) | forced
+        take = np.minimum(np.maximum(positive, needed), self.places)
+        can = ((take >= needed) & (self.capacity > 0)) | forced
+        plain = can & (take == positive)  # takes exactly its pairs worth more than their price
+        value = np.bincount(self.cols, weights=np.where(worth, reduced, 0), minlength=self.m)
+        value = np.rint(value).astype(np.int64)
+        chosen = worth & plain[self.cols]
+        sorted_ = can & ~plain & ((positive > 0) | forced)
+        if sorted_.any():
+            value[sorted_], picked = self._best(reduced, sorted_, take)
+            chosen[picked] = True
         opened = can & ((value > 0) | forced)
-        value = np.where(opened, value, 0)
-        chosen = (rank < take[cols]) & opened[cols]
-        taken = np.bincount(self.rows[order][chosen], minlength=self.n)
-        bound = int(prices.sum(dtype=np.int64)) + int(value.sum(dtype=np.int64))
+        chosen &= opened[self.cols]
+        taken = np.bincount(self.rows[chosen], minlength=self.n)
+        bound = int(prices.sum(dtype=np.int64)) + int(np.where(opened, value, 0).sum())
         return Priced(bound, taken, opened)
+
+    def _best(
+        self, reduced: np.ndarray, mentors: np.ndarray, take: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """For these mentors, the value of their `take` best pairs and those pairs' arcs."""
+        arcs = np.nonzero(mentors[self.cols])[0]  # grouped by mentor, in mentor order
+        cols, values = self.cols[arcs], reduced[arcs]
+        span = 4.0 * float(np.abs(values).max(initial=1) + 1)
+        if self.m * span < 2.0**52:
+            order = np.argsort(cols * span - values)
+        else:
+            order = np.lexsort((-values, cols))
+        arcs, cols, values = arcs[order], cols[order], values[order]
+        starts = np.r_[0, np.cumsum(self.degree[mentors])]
+        rank = np.arange(len(arcs)) - np.repeat(starts[:-1], self.degree[mentors])
+        picked = rank < take[cols]
+        sums = np.bincount(cols[picked], weights=values[picked], minlength=self.m)
+        return np.rint(sums[mentors]).astype(np.int64), arcs[picked]
 
 
 def start_prices(dual: Dual, assignment: np.ndarray) -> np.ndarray:

@@ -63,7 +63,7 @@ def solve_groups(inst: Instance, deadline: float, outside: Outside | None = None
         return Solution(nobody, proven=True, feasible=False)
     plan = root_plan(inst, found)
     full = Search(inst.subset(plan.upper[inst.cols] > 0), found, plan, deadline)
-    start = full.flows.solve(full.root)
+    start = full.flows.root(full.root)
     if start is None:
         return Solution(nobody, proven=True, feasible=False)
     root = start.key if outside is None else outside.root
@@ -89,7 +89,7 @@ def searched(full: Search, start: Planned, root: Key, exact: ExactBound | None) 
         keep |= full.sizes.forced[inst.cols]
         work = Search(inst.subset(keep), full.sizes, full.root, full.deadline)
         exact = _every_arc(full, root)
-        start = work.flows.solve(work.root) or start  # the root's arcs are candidates
+        start = work.flows.root(work.root) or start  # the root's arcs are candidates
     work.rounded(work.root, start)
     dual = _dual(work, root)
     priced = work.priced(dual, start, exact)

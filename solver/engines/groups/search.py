@@ -2,15 +2,18 @@
 and the bounds that prove them.
 
 1. **An answer at once** (`rounded`): from a flow whose groups break the minimum, close
-   those groups and solve again, a few times; then, to end for sure, close them and hold
-   every other group open at its minimum (the last flow's answer shows that plan has a
-   flow).
+   those groups and solve again (when time allows); then, to end for sure, close them and
+   hold every other group open at its minimum (the last flow's answer shows that plan has
+   a flow).
 2. **Prices** (`dual.py`): subgradient steps on the Lagrangian bound; every few steps,
    the mentors that open alone at the current prices are a plan, and its flow an answer.
 3. **Branch and bound on the plans**, where every arc is in the search: a node's flow
    bounds its plans' keys; a group below the minimum is branched on, closed or held open
    at its minimum. Nodes are taken best bound first and dropped when their bound is no
    better than the answer. The tree done is the proof.
+
+Flows cannot be interrupted: one starts only when the longest so far still fits before
+the deadline, except the one that makes the first answer.
 """
 
 from __future__ import annotations
@@ -31,7 +34,7 @@ from solver.engines.groups.plan import Sizes, closed, loads, opened, small
 
 log = logging.getLogger(__name__)
 
-ROUNDINGS = 3  # flows that close the small groups and let the rest move, before the last
+ROUNDINGS = 1  # flows that close the small groups and let the rest move, before the last
 EVERY = 15  # subgradient steps between two plans tried from the prices
 STEPS = 400  # subgradient steps at most
 
@@ -59,6 +62,10 @@ class Search:
     def late(self) -> bool:
         return time.monotonic() > self.deadline
 
+    def can_flow(self, flows: int = 1) -> bool:
+        """Whether that many flows, each as long as the longest so far, end in time."""
+        return time.monotonic() + flows * self.flows.seconds < self.deadline
+
     def small(self, found: Planned) -> np.ndarray:
         return small(self.inst, self.sizes, found.assignment)
 
@@ -75,7 +82,7 @@ class Search:
         left open at their minimum."""
         for _ in range(ROUNDINGS):
             below = self.small(found)
-            if not below.any() or self.late:
+            if not below.any() or not self.can_flow(2):
                 break
             plan = closed(plan, below)
             again = self.flows.solve(plan)
@@ -109,7 +116,11 @@ class Search:
             steps += 1
             if descent.best is not None and self._total() >= descent.best.bound:
                 break
-            if steps % EVERY == 0 and (key := found.opened.tobytes()) not in tried:
+            if (
+                steps % EVERY == 0
+                and self.can_flow()
+                and (key := found.opened.tobytes()) not in tried
+            ):
                 tried.add(key)
                 self.from_open(found.opened)
                 descent.target = max(descent.target, self._total())
@@ -129,7 +140,7 @@ class Search:
         """Best bound first until the tree is done (None) or time runs out (the best key an
         open node may still reach)."""
         heap = [self.node(self.root, root)]
-        while heap and not self.late:
+        while heap and self.can_flow(2):
             top = heapq.heappop(heap)
             if self.best is not None and top.found.key <= self.best.key:
                 continue
