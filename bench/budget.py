@@ -55,6 +55,11 @@ SHAPES: dict[str, Any] = {
     "max_same-3000x1000": lambda: plain(3000, 1000, diversity={"max_same_per_mentor": {"site": 1}}),
     "cross-1000x350": lambda: plain(1000, 350, diversity={"cross": {"department": 0.8}}),
     "group-600x200": lambda: plain(600, 200, format="group", group={"min_size": 2}),
+    "group-2000x700": lambda: plain(2000, 700, format="group", group={"min_size": 3}),
+    "group-10000x3400": lambda: plain(10000, 3400, format="group", group={"min_size": 3}),
+    "group8-10000x3400": lambda: plain(
+        10000, 3400, format="group", group={"min_size": 3}, mentor_capacity=8, time_limit_s=30
+    ),
 }
 
 

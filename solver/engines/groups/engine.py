@@ -51,6 +51,7 @@ class Outside:
     """For an instance of candidates (a large pool's): what holds over every pair."""
 
     root: Key  # the relaxation's key, proven over every pair
+    start: Planned  # the relaxation's answer (on the instance's arcs)
     bound: ExactBound  # the prices' bound over every pair
 
 
@@ -63,6 +64,10 @@ def solve_groups(inst: Instance, deadline: float, outside: Outside | None = None
         return Solution(nobody, proven=True, feasible=False)
     plan = root_plan(inst, found)
     full = Search(inst.subset(plan.upper[inst.cols] > 0), found, plan, deadline)
+    if outside is not None:
+        full.dropped(outside.start)
+        if full.best is not None and not full.can_flow():  # the first answer, and no time
+            return answer(full.best, outside.root, Bounds(outside.root[3], None), outside.root)
     start = full.flows.root(full.root)
     if start is None:
         return Solution(nobody, proven=True, feasible=False)
@@ -95,7 +100,8 @@ def searched(full: Search, start: Planned, root: Key, exact: ExactBound | None) 
     priced = work.priced(dual, start, exact)
     if work is not full and work.best is not None:
         full.offer(work.best)
-        full.from_open(loads(work.inst, work.best.assignment) > 0)
+        if full.can_flow():
+            full.from_open(loads(work.inst, work.best.assignment) > 0)
     if priced is None:
         return Bounds(root[3], None)
     return Bounds(min(priced, root[3]), None if dual.exact.any() else priced)
@@ -120,7 +126,7 @@ def reachable(inst: Instance, upper: np.ndarray) -> np.ndarray:
 
 def _every_arc(full: Search, root: Key) -> ExactBound:
     dual = _dual(full, root)
-    return lambda prices: dual.priced(dual.project(prices)).bound
+    return ExactBound(lambda prices: dual.priced(dual.project(prices)).bound, 0.0)
 
 
 def answer(best: Planned, root: Key, bounds: Bounds, tree: Key | None) -> Solution:

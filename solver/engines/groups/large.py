@@ -24,15 +24,18 @@ from solver.encode.problem import Problem
 from solver.encode.quantise import SCORE_SCALE
 from solver.encode.usable import Usable
 from solver.engines.groups.engine import Outside, solve_groups
-from solver.engines.groups.network import key_of
+from solver.engines.groups.network import Planned, key_of
 from solver.engines.groups.plan import Sizes
+from solver.engines.groups.search import ExactBound
 from solver.engines.large.candidates import candidates
 from solver.engines.large.pairs import arcs_instance
 from solver.engines.large.proof import Proof, prove
 from solver.rules.program import GroupSize
-from solver.runtime import BLOCK
+from solver.runtime import BLOCK, in_blocks
 
 log = logging.getLogger(__name__)
+
+MATRIX_SECONDS_PER_PAIR = 1e-7  # reading every pair for the prices' bound (measured: 7e-8)
 
 
 def matrix_sizes(usable: Usable, minimum: int) -> Sizes:
@@ -69,8 +72,12 @@ def solve_groups_large(
     if not (((load > 0) | found.forced) & (load < found.needed)).any():
         return inst, Solution(root.assignment, proven=True)
     exact = _reachable(open_) if key[1] == int(_reachable(open_).sum()) else None
-    outside = Outside(key, lambda prices: matrix_bound(problem, open_, found, exact, prices))
-    return inst, solve_groups(inst, deadline, outside)
+    start = Planned(root.assignment, key)
+    bound = ExactBound(
+        lambda prices: matrix_bound(problem, open_, found, exact, prices),
+        MATRIX_SECONDS_PER_PAIR * problem.score.size,
+    )
+    return inst, solve_groups(inst, deadline, Outside(key, start, bound))
 
 
 def _held_keys(usable: Usable, found: Sizes) -> np.ndarray:
@@ -93,23 +100,30 @@ def matrix_bound(
     prices: np.ndarray,
 ) -> int:
     """The prices' bound (`dual.py`) over every usable pair, read a block of mentees at a
-    time: per mentor, how many pairs gain more than their mentee's price, and its best
-    pairs, as many as it has places. Prices of mentees who may stay unmatched count from 0."""
+    time (two halves of the blocks, one per block thread): per mentor, how many pairs gain
+    more than their mentee's price, and its best pairs, as many as it has places. Prices
+    of mentees who may stay unmatched count from 0."""
     n, m = problem.score.shape
     floor = np.maximum(prices, 0)
     prices = floor if exact is None else np.where(exact, prices, floor)
-    degree = usable.mask.sum(axis=0)
-    places = np.minimum(usable.capacity, degree)
+    places = np.minimum(usable.capacity, usable.mask.sum(axis=0))
     depth = max(int(places.max(initial=0)), 1)
-    positive = np.zeros(m, dtype=np.int64)
-    best = np.full((0, m), -np.inf)
-    for first in range(0, n, BLOCK):
-        last = min(first + BLOCK, n)
-        reduced = np.rint(problem.score[first:last] * SCORE_SCALE) - prices[first:last, None]
-        reduced[~usable.mask[first:last]] = -np.inf
-        positive += (reduced > 0).sum(axis=0)
-        best = _top(np.concatenate([best, reduced]), depth)
-    best = -np.sort(-best, axis=0)  # best first, per mentor
+    starts = list(range(0, n, BLOCK))
+    halves = [starts[: (len(starts) + 1) // 2], starts[(len(starts) + 1) // 2 :]]
+
+    def half(firsts: list[int]) -> tuple[np.ndarray, np.ndarray]:
+        positive, best = np.zeros(m, dtype=np.int64), np.full((0, m), -np.inf)
+        for first in firsts:
+            rows = slice(first, min(first + BLOCK, n))
+            reduced = np.rint(problem.score[rows] * SCORE_SCALE) - prices[rows, None]
+            reduced[~usable.mask[rows]] = -np.inf
+            positive += (reduced > 0).sum(axis=0)
+            best = _top(np.concatenate([best, reduced]), depth)
+        return positive, best
+
+    done = in_blocks(lambda h: half(halves[h]), [0, 1] if halves[1] else [0])
+    positive = sum((part for part, _ in done), np.zeros(m, dtype=np.int64))
+    best = -np.sort(-_top(np.concatenate([top for _, top in done]), depth), axis=0)
     take = np.minimum(np.maximum(positive, found.needed), places)
     sums = np.cumsum(np.where(np.isfinite(best), best, 0.0), axis=0)
     value = np.where(take > 0, sums[np.maximum(take - 1, 0), np.arange(m)], 0.0)

@@ -53,9 +53,10 @@ def loads(inst: Instance, assignment: np.ndarray) -> np.ndarray:
 
 
 def small(inst: Instance, found: Sizes, assignment: np.ndarray) -> np.ndarray:
-    """Mentors whose group is started but below the minimum (a boolean per mentor)."""
+    """Mentors whose group is started (or pinned) but below the minimum (a boolean per
+    mentor)."""
     load = loads(inst, assignment)
-    return (load > 0) & (load < found.needed)
+    return ((load > 0) | found.forced) & (load < found.needed)
 
 
 def closed(plan: Plan, mentors: np.ndarray) -> Plan:

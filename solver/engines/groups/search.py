@@ -29,7 +29,7 @@ import numpy as np
 
 from solver.encode.instance import Instance
 from solver.engines.groups.dual import Descent, Dual, start_prices
-from solver.engines.groups.network import Flows, Key, Plan, Planned
+from solver.engines.groups.network import Flows, Key, Plan, Planned, key_of
 from solver.engines.groups.plan import Sizes, closed, loads, opened, small
 
 log = logging.getLogger(__name__)
@@ -38,7 +38,14 @@ ROUNDINGS = 1  # flows that close the small groups and let the rest move, before
 EVERY = 15  # subgradient steps between two plans tried from the prices
 STEPS = 400  # subgradient steps at most
 
-ExactBound = Callable[[np.ndarray], int]  # prices → the bound over every pair
+
+@dataclass(frozen=True)
+class ExactBound:
+    """The prices' bound over every pair (the search's arcs may be fewer), and how long
+    reading every pair may take."""
+
+    bound: Callable[[np.ndarray], int]
+    seconds: float
 
 
 @dataclass(order=True)
@@ -77,9 +84,21 @@ class Search:
             self.best = found
         return True
 
+    def dropped(self, found: Planned) -> None:
+        """The answer less its groups below the minimum (their mentees unmatched), when none
+        of those has pins: no flow."""
+        below = self.small(found)
+        if (below & self.sizes.forced).any():
+            return
+        assignment = found.assignment.copy()
+        assignment[(assignment >= 0) & below[np.maximum(assignment, 0)]] = -1
+        used = assignment[self.inst.rows] == self.inst.cols
+        self.offer(Planned(assignment, key_of(self.inst, assignment, used)))
+
     def rounded(self, plan: Plan, found: Planned) -> None:
-        """An answer from a flow: close its small groups, a few times, then hold the groups
-        left open at their minimum."""
+        """Answers from a flow: less its small groups; then, in the time left, those closed
+        and the flow solved again, and the groups left held open at their minimum."""
+        self.dropped(found)
         for _ in range(ROUNDINGS):
             below = self.small(found)
             if not below.any() or not self.can_flow(2):
@@ -90,7 +109,7 @@ class Search:
                 return
             found = again
         below = self.small(found)
-        if below.any():
+        if below.any() and (self.best is None or self.can_flow()):
             used = loads(self.inst, found.assignment) > 0
             plan = opened(closed(plan, below | ~used), used & ~below, self.sizes)
             found = self.flows.solve(plan) or found
@@ -101,7 +120,9 @@ class Search:
         when no flow keeps those minimums, free, then rounded)."""
         plan = closed(self.root, ~open_ & ~self.sizes.forced)
         found = self.flows.solve(opened(plan, open_, self.sizes))
-        if not self.offer(found) and (loose := self.flows.solve(plan)) is not None:
+        if self.offer(found) or not self.can_flow():
+            return
+        if (loose := self.flows.solve(plan)) is not None:
             self.rounded(plan, loose)
 
     def priced(self, dual: Dual, start: Planned, exact: ExactBound | None) -> int | None:
@@ -126,7 +147,12 @@ class Search:
                 descent.target = max(descent.target, self._total())
         if descent.best is None:
             return None
-        bound = descent.best.bound if exact is None else exact(descent.best_prices)
+        if exact is None:
+            bound = descent.best.bound
+        elif time.monotonic() + exact.seconds < self.deadline:
+            bound = exact.bound(descent.best_prices)
+        else:
+            return None
         log.info("groups: %d price steps, bound %d", steps, bound)
         return bound
 
