@@ -91,6 +91,9 @@ def main() -> None:
     if args.one:
         print(json.dumps(run(args.one, args.min_size, args.capacity, args.time_limit)))
         return
+    from bench.run import calibration
+
+    print(f"Calibration (a fixed flow and pass, p50): {calibration():.3f} s\n")
     rows = []
     for size in args.sizes.split(","):
         for capacity in (int(c) for c in args.capacities.split(",")):
