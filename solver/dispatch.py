@@ -169,7 +169,8 @@ def _run_engine(
     if engine == "flow":
         return engine, flow_answer(inst, limits.sparse_from)
     if engine == "groups":
-        return engine, solve_groups(inst, time.monotonic() + options.remaining(program))
+        deadline = time.monotonic() + options.remaining(program)
+        return engine, solve_groups(inst, deadline, cancel=options.cancel)
     if reducible(inst, limits):
         reduced = solve_reduced(
             inst,
@@ -293,7 +294,8 @@ def _large_groups(
     if n * m < options.thresholds.groups_matrix_from:
         return None
     usable = usable_pairs(problem)
-    found = solve_groups_large(problem, usable, time.monotonic() + options.remaining(program))
+    deadline = time.monotonic() + options.remaining(program)
+    found = solve_groups_large(problem, usable, deadline, options.cancel)
     return None if found is None else ("groups", *found, usable)
 
 

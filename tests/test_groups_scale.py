@@ -268,3 +268,25 @@ def test_auto_picks_groups_for_the_rule_alone_and_the_general_engines_when_asked
         update={"diversity": request.program.diversity.model_copy(update={"cross": {"site": 0.5}})}
     )
     assert match(request.model_copy(update={"program": with_cross})).engine != "groups"
+
+
+def test_a_cancelled_search_stops_at_its_next_step(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The caller hangs up during the first price step: no step nor flow follows."""
+    from solver.engines.groups.dual import Descent
+    from solver.runtime import Cancel, Cancelled
+
+    cancel, steps = Cancel(), []
+    step = Descent.step
+
+    def hung_up(self: Descent) -> Any:
+        steps.append(1)
+        cancel.cancel()
+        return step(self)
+
+    monkeypatch.setattr(Descent, "step", hung_up)
+    body = random_pool(0, 90, 30, mentor_capacity=6, format="group", group={"min_size": 3})
+    for mentor in body["mentors"]:
+        mentor.pop("capacity", None)
+    with pytest.raises(Cancelled):
+        match(MatchRequest.model_validate(body), SolveOptions(cancel=cancel))
+    assert steps == [1]

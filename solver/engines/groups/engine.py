@@ -10,8 +10,13 @@ and branch and bound (`search.py`).
    answer at once, then prices and the plans they open. The best plan found is then
    solved on every arc.
 3. **The proof**: an answer with the root's counts whose total reaches the prices' bound
-   (or the root's) is optimal. Otherwise branch and bound on every arc, in the time left:
-   done, it is the proof; stopped, the answer is `feasible` with the lowest bound known.
+   (or the root's) is optimal. Otherwise, on small instances or when few of the root's
+   groups break the minimum, branch and bound on every arc, in the time left: done, it is
+   the proof; stopped (or not run), the answer is `feasible` with the lowest bound known.
+
+An instance of candidates from a large pool comes with what holds over every pair
+(`Outside`): the relaxation's key, its answer (the first answer, less its small groups,
+needs no flow) and the prices' bound read from every pair; its tree proves nothing.
 """
 
 from __future__ import annotations
@@ -27,12 +32,11 @@ from solver.engines.groups.network import Key, Planned
 from solver.engines.groups.plan import loads, root_plan, sizes
 from solver.engines.groups.search import ExactBound, Search
 from solver.engines.large.arcs import candidates
+from solver.runtime import Cancel
 
 log = logging.getLogger(__name__)
 
 WORK_FROM = 50_000  # arcs from which the search runs on candidates
-
-
 BRANCH_ARCS = 5_000  # branch and bound runs on instances up to this many arcs, or
 BRANCH_SMALL = 12  # when the root has at most this many groups below the minimum
 
@@ -55,15 +59,18 @@ class Outside:
     bound: ExactBound  # the prices' bound over every pair
 
 
-def solve_groups(inst: Instance, deadline: float, outside: Outside | None = None) -> Solution:
+def solve_groups(
+    inst: Instance, deadline: float, outside: Outside | None = None, cancel: Cancel | None = None
+) -> Solution:
     """The best answer that keeps `group.min_size`, proven or with an honest bound. Every
-    arc of a pinned mentor must be in the instance (its minimum is then decided on it)."""
+    arc of a pinned mentor must be in the instance (its minimum is then decided on it);
+    `cancel` stops the search (raising `Cancelled`) between its steps."""
     nobody = np.full(inst.n_mentees, -1, dtype=np.int64)
     found = sizes(inst)
     if found.infeasible:
         return Solution(nobody, proven=True, feasible=False)
     plan = root_plan(inst, found)
-    full = Search(inst.subset(plan.upper[inst.cols] > 0), found, plan, deadline)
+    full = Search(inst.subset(plan.upper[inst.cols] > 0), found, plan, deadline, cancel)
     if outside is not None:
         full.dropped(outside.start)
         if full.best is not None and not full.can_flow():  # the first answer, and no time
@@ -92,7 +99,7 @@ def searched(full: Search, start: Planned, root: Key, exact: ExactBound | None) 
     if len(inst.rows) >= WORK_FROM and exact is None:
         keep = candidates(inst) | (start.assignment[inst.rows] == inst.cols)
         keep |= full.sizes.forced[inst.cols]
-        work = Search(inst.subset(keep), full.sizes, full.root, full.deadline)
+        work = Search(inst.subset(keep), full.sizes, full.root, full.deadline, full.cancel)
         exact = _every_arc(full, root)
         start = work.flows.root(work.root) or start  # the root's arcs are candidates
     work.rounded(work.root, start)
@@ -104,7 +111,8 @@ def searched(full: Search, start: Planned, root: Key, exact: ExactBound | None) 
             full.from_open(loads(work.inst, work.best.assignment) > 0)
     if priced is None:
         return Bounds(root[3], None)
-    return Bounds(min(priced, root[3]), None if dual.exact.any() else priced)
+    every = not dual.exact.any() and (exact is None or exact.every)
+    return Bounds(min(priced, root[3]), priced if every else None)
 
 
 def _dual(search: Search, root: Key) -> Dual:
@@ -126,7 +134,7 @@ def reachable(inst: Instance, upper: np.ndarray) -> np.ndarray:
 
 def _every_arc(full: Search, root: Key) -> ExactBound:
     dual = _dual(full, root)
-    return ExactBound(lambda prices: dual.priced(dual.project(prices)).bound, 0.0)
+    return ExactBound(lambda p: dual.priced(dual.project(p)).bound, 0.0, not dual.exact.any())
 
 
 def answer(best: Planned, root: Key, bounds: Bounds, tree: Key | None) -> Solution:

@@ -31,7 +31,7 @@ from solver.engines.large.candidates import candidates
 from solver.engines.large.pairs import arcs_instance
 from solver.engines.large.proof import Proof, prove
 from solver.rules.program import GroupSize
-from solver.runtime import BLOCK, in_blocks
+from solver.runtime import BLOCK, Cancel, in_blocks
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +47,7 @@ def matrix_sizes(usable: Usable, minimum: int) -> Sizes:
 
 
 def solve_groups_large(
-    problem: Problem, usable: Usable, deadline: float
+    problem: Problem, usable: Usable, deadline: float, cancel: Cancel | None = None
 ) -> tuple[Instance, Solution] | None:
     """The answer, on the arcs it was found on; None when the plain optimum was not proven."""
     rule = GroupSize(problem.request.program.group.min_size)
@@ -76,8 +76,9 @@ def solve_groups_large(
     bound = ExactBound(
         lambda prices: matrix_bound(problem, open_, found, exact, prices),
         MATRIX_SECONDS_PER_PAIR * problem.score.size,
+        every=exact is None,
     )
-    return inst, solve_groups(inst, deadline, Outside(key, start, bound))
+    return inst, solve_groups(inst, deadline, Outside(key, start, bound), cancel)
 
 
 def _held_keys(usable: Usable, found: Sizes) -> np.ndarray:

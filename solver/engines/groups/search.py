@@ -1,10 +1,10 @@
 """Answers for `group.min_size` from plans of open mentors, each plan a flow (`network.py`),
 and the bounds that prove them.
 
-1. **An answer at once** (`rounded`): from a flow whose groups break the minimum, close
-   those groups and solve again (when time allows); then, to end for sure, close them and
-   hold every other group open at its minimum (the last flow's answer shows that plan has
-   a flow).
+1. **An answer at once** (`dropped`, `rounded`): a flow's answer less its groups below
+   the minimum (no flow needed, unless one of them has pins); then, when time allows,
+   those groups closed and the flow solved again; then every group still open held at
+   its minimum (the last flow's answer shows that plan has a flow).
 2. **Prices** (`dual.py`): subgradient steps on the Lagrangian bound; every few steps,
    the mentors that open alone at the current prices are a plan, and its flow an answer.
 3. **Branch and bound on the plans**, where every arc is in the search: a node's flow
@@ -13,7 +13,7 @@ and the bounds that prove them.
    better than the answer. The tree done is the proof.
 
 Flows cannot be interrupted: one starts only when the longest so far still fits before
-the deadline, except the one that makes the first answer.
+the deadline, except one that makes the first answer when there is none yet.
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ from solver.encode.instance import Instance
 from solver.engines.groups.dual import Descent, Dual, start_prices
 from solver.engines.groups.network import Flows, Key, Plan, Planned, key_of
 from solver.engines.groups.plan import Sizes, closed, loads, opened, small
+from solver.runtime import Cancel
 
 log = logging.getLogger(__name__)
 
@@ -41,11 +42,13 @@ STEPS = 400  # subgradient steps at most
 
 @dataclass(frozen=True)
 class ExactBound:
-    """The prices' bound over every pair (the search's arcs may be fewer), and how long
-    reading every pair may take."""
+    """The prices' bound over every pair (the search's arcs may be fewer), how long reading
+    every pair may take, and whether it bounds every answer (no mentee priced as matched
+    exactly once) or only those with the root's counts."""
 
     bound: Callable[[np.ndarray], int]
     seconds: float
+    every: bool
 
 
 @dataclass(order=True)
@@ -59,8 +62,11 @@ class _Node:
 class Search:
     """The plans of one instance (its arcs all, or candidates): flows, the best answer."""
 
-    def __init__(self, inst: Instance, found: Sizes, root: Plan, deadline: float) -> None:
+    def __init__(
+        self, inst: Instance, found: Sizes, root: Plan, deadline: float, cancel: Cancel | None
+    ) -> None:
         self.inst, self.sizes, self.root, self.deadline = inst, found, root, deadline
+        self.cancel = cancel or Cancel()
         self.flows = Flows(inst)
         self.best: Planned | None = None
         self._count = itertools.count()
@@ -133,6 +139,7 @@ class Search:
         tried: set[bytes] = set()
         steps = 0
         while steps < STEPS and not (self.late or descent.spent):
+            self.cancel.check()
             found = descent.step()
             steps += 1
             if descent.best is not None and self._total() >= descent.best.bound:
@@ -167,6 +174,7 @@ class Search:
         open node may still reach)."""
         heap = [self.node(self.root, root)]
         while heap and self.can_flow(2):
+            self.cancel.check()
             top = heapq.heappop(heap)
             if self.best is not None and top.found.key <= self.best.key:
                 continue
