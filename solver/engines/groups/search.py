@@ -71,13 +71,10 @@ class Search:
         self.best: Planned | None = None
         self._count = itertools.count()
 
-    @property
-    def late(self) -> bool:
-        return time.monotonic() > self.deadline
-
-    def can_flow(self, flows: int = 1) -> bool:
-        """Whether that many flows, each as long as the longest so far, end in time."""
-        return time.monotonic() + flows * self.flows.seconds < self.deadline
+    def can_flow(self, flows: int = 1, reserve: float = 0.0) -> bool:
+        """Whether that many flows, each as long as the longest so far, end in time (with
+        `reserve` seconds left after them)."""
+        return time.monotonic() + flows * self.flows.seconds + reserve < self.deadline
 
     def small(self, found: Planned) -> np.ndarray:
         return small(self.inst, self.sizes, found.assignment)
@@ -137,8 +134,8 @@ class Search:
         not all) on the total of an answer matching whom the start matches."""
         descent = Descent(dual, start_prices(dual, start.assignment), self._total())
         tried: set[bytes] = set()
-        steps = 0
-        while steps < STEPS and not (self.late or descent.spent):
+        steps, reserve = 0, 0.0 if exact is None else exact.seconds  # time to read every pair
+        while steps < STEPS and not descent.spent and self.can_flow(0, reserve):
             self.cancel.check()
             found = descent.step()
             steps += 1
@@ -146,7 +143,7 @@ class Search:
                 break
             if (
                 steps % EVERY == 0
-                and self.can_flow()
+                and self.can_flow(1, reserve)
                 and (key := found.opened.tobytes()) not in tried
             ):
                 tried.add(key)
@@ -156,7 +153,7 @@ class Search:
             return None
         if exact is None:
             bound = descent.best.bound
-        elif time.monotonic() + exact.seconds < self.deadline:
+        elif time.monotonic() < self.deadline:  # the steps left it the time it takes
             bound = exact.bound(descent.best_prices)
         else:
             return None
