@@ -59,6 +59,11 @@ SHAPES: dict[str, Any] = {
     "cross+max_same-10000x3400": lambda: plain(
         10000, 3400, diversity={"cross": {"department": 0.8}, "max_same_per_mentor": {"site": 1}}
     ),
+    "group-2000x700": lambda: plain(2000, 700, format="group", group={"min_size": 3}),
+    "group-10000x3400": lambda: plain(10000, 3400, format="group", group={"min_size": 3}),
+    "group8-10000x3400": lambda: plain(
+        10000, 3400, format="group", group={"min_size": 3}, mentor_capacity=8, time_limit_s=30
+    ),
 }
 
 

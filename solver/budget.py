@@ -29,11 +29,13 @@ from solver.answer_size import REASON, UNMATCHED, answer_bytes, suggestions_of
 from solver.contract.request import Loc, MatchRequest, Participant
 from solver.dispatch import MATRIX_PATHS, THRESHOLDS, on_candidates
 from solver.encode.pool import FULL_VOCABULARY
+from solver.engines.groups import handles
 from solver.rules.items import Folding
 from solver.rules.program import Balance, CrossShare, Stable, asked
 
 MB = 2**20
-# bytes per pair; "levels": balance's flow, one level at a time (its bounds, costs, faces)
+# bytes per pair; "levels": a flow one level at a time (its bounds, costs, faces): balance's,
+# and the plans of `group.min_size`
 # "deferred": stable by deferred acceptance on the matrix, then the arcs between its ends;
 # "candidates": the engines on each person's best pairs, the bound priced on the matrix
 PER_PAIR = {
@@ -121,6 +123,8 @@ def path_of(request: MatchRequest) -> str:
     matrix = frozenset(rules) in MATRIX_PATHS and single and program.engine in engines
     if matrix and pairs >= least:
         return "matrix"
+    if handles(program) and program.engine == "auto":  # `engines/groups/`
+        return "matrix" if pairs >= THRESHOLDS.groups_matrix_from else "levels"
     if on_candidates(program, pairs, THRESHOLDS):
         return "candidates"
     if all(rule.flow_models(program) for rule in rules) and program.engine in ("auto", "flow"):

@@ -9,18 +9,21 @@ The table, in order: the first row that applies decides.
    `stable` (any other rules with it): deferred acceptance from both sides, then the
    general engine on the arcs between the ends (`engines/stable/`).
    Otherwise, from `candidates_from` usable pairs (`flow_candidates_from` when the flow
-   models every rule): rows 2-4 on candidate pairs only (`engines/large/on_candidates.py`),
+   models every rule): rows 3-5 on candidate pairs only (`engines/large/on_candidates.py`),
    `feasible`, bounded over every pair by prices on the mentors' places.
-2. Only rules the flow models (`ProgramRule.flow_models`: one max-same attribute,
+2. `group.min_size` alone (`engine: "auto"`): `groups` (`engines/groups/`), flows on
+   plans of open mentors with a proven bound; from `groups_matrix_from` usable pairs
+   read from the score matrix (`engines/groups/large.py`), never listed as arcs.
+3. Only rules the flow models (`ProgramRule.flow_models`: one max-same attribute,
    `fair`, one balance attribute): `flow` (`engines/flow.py`, `engines/balance_flow.py`;
    on candidates, proven for all, when plain with at least `sparse_from` arcs).
-3. Only rules the reduced LP proves (`ProgramRule.reducible`) and more than
+4. Only rules the reduced LP proves (`ProgramRule.reducible`) and more than
    `reduce_from` arcs: `mip`, HiGHS branch and bound on the pairs that survive the
    LP's reduced costs (`engines/large/reduced_share.py`).
-4. Anything else: `cpsat` (`engines/cpsat.py`), warm-started by the flow on the rules
+5. Anything else: `cpsat` (`engines/cpsat.py`), warm-started by the flow on the rules
    it models; `mip` (`engines/mip.py`) when asked, up to `mip_max_pairs` arcs.
 
-A request may name its engine (`program.engine`); rows 2-4 then follow it.
+A request may name its engine (`program.engine`); rows 3-5 then follow it.
 Every size at which the choice changes is a field of `Thresholds`.
 
 Long because the table and the entry of each of its paths are one decision, read in one
@@ -45,6 +48,9 @@ from solver.encode.problem import Problem
 from solver.encode.usable import Usable, usable_pairs
 from solver.engines.cpsat import solve_cpsat
 from solver.engines.flow import flow_relaxation, prepared
+from solver.engines.groups import handles
+from solver.engines.groups.engine import solve_groups
+from solver.engines.groups.large import solve_groups_large
 from solver.engines.large.arcs import flow_answer
 from solver.engines.large.fair import solve_fair
 from solver.engines.large.on_candidates import candidate_instance, unproven
@@ -72,6 +78,7 @@ class Thresholds:
     mip_max_pairs: int = 50_000  # the general HiGHS model; beyond, CP-SAT (not re-measured)
     candidates_from: int = 2_000_000  # usable pairs from which rules without a matrix path
     flow_candidates_from: int = 10_000_000  # (flow-modelled ones: this) run on candidates
+    groups_matrix_from: int = 2_000_000  # pairs from which groups are read from the matrix
 
 
 THRESHOLDS = Thresholds()  # what a solve uses unless its options name others
@@ -138,6 +145,8 @@ def engine_for(program: Program, inst: Instance | None, limits: Thresholds) -> s
     """`auto` picks the fastest engine that models every rule of the request."""
     if program.engine != "auto":
         return program.engine
+    if handles(program):
+        return "groups"
     if all(rule.flow_models(program) for rule in asked(program)):
         return "flow"
     return "mip" if inst is not None and reducible(inst, limits) else "cpsat"
@@ -157,6 +166,9 @@ def _run_engine(
     limits, workers = options.thresholds, options.num_workers
     if engine == "flow":
         return engine, flow_answer(inst, limits.sparse_from)
+    if engine == "groups":
+        deadline = time.monotonic() + options.remaining(program)
+        return engine, solve_groups(inst, deadline, cancel=options.cancel)
     if reducible(inst, limits):
         reduced = solve_reduced(
             inst,
@@ -208,7 +220,8 @@ def optimise(
     program = problem.request.program
     if Stable.asked(program):
         return _solve_stable(problem, options, bonus)
-    if (large := _solve_large(problem, options.thresholds, bonus)) is not None:
+    large = _solve_large(problem, options.thresholds, bonus)
+    if (large := large or _large_groups(problem, options, bonus)) is not None:
         engine, inst, solution, usable = large
         return engine, inst, solution, partial(blocking_pairs, problem, usable)
     if (found := _on_candidates(problem, options, bonus)) is not None:
@@ -253,9 +266,11 @@ def _solve_stable(
 
 
 def on_candidates(program: Program, pairs: int, limits: Thresholds) -> bool:
-    """Whether a request without a matrix path runs on candidate pairs (table row 0)."""
+    """Whether a request without a matrix path runs on candidate pairs (`auto` only: an
+    engine asked for by name sees every pair, and the budget weighs it so)."""
     flow = all(rule.flow_models(program) for rule in asked(program))
-    return pairs >= (limits.flow_candidates_from if flow else limits.candidates_from)
+    least = limits.flow_candidates_from if flow else limits.candidates_from
+    return program.engine == "auto" and pairs >= least
 
 
 def _on_candidates(
@@ -321,3 +336,18 @@ def _solve_large(
     else:
         found = solve_large(problem, usable, bonus_of(problem, usable, bonus) if bonus else None)
     return None if found is None else (engine, *found, usable)
+
+
+def _large_groups(
+    problem: Problem, options: SolveOptions, bonus: dict[tuple[str, str], float] | None
+) -> tuple[str, Instance, Solution, Usable] | None:
+    """`group.min_size` alone on a large pool, searched from the score matrix."""
+    program, (n, m) = problem.request.program, problem.score.shape
+    if bonus or engine_for(program, None, options.thresholds) != "groups":
+        return None
+    if n * m < options.thresholds.groups_matrix_from:
+        return None
+    usable = usable_pairs(problem)
+    deadline = time.monotonic() + options.remaining(program)
+    found = solve_groups_large(problem, usable, deadline, options.cancel)
+    return None if found is None else ("groups", *found, usable)

@@ -17,7 +17,7 @@ from bench.proportion import pinned_twice, scenarios
 from generator.pools import generate_pool
 from solver import Budget, MatchRequest, OverBudget, within_budget
 from solver.budget import estimate
-from solver.rules.program import GroupSize
+from solver.rules.program import Balance
 
 
 def client(**settings: Any) -> TestClient:
@@ -56,11 +56,32 @@ def test_fifty_suggestions_of_5000_by_1700_is_too_large_an_answer() -> None:
 
 
 def test_a_rule_whose_engine_holds_every_pair_is_refused_naming_the_rule() -> None:
-    """Groups go to CP-SAT, a boolean and its constraints per pair (about 2 KB each)."""
-    body = generate_pool(2000, 700, 1, program={"format": "group", "group": {"min_size": 2}})
+    """Two balance attributes go to CP-SAT, a boolean and its constraints per pair (about
+    2 KB each)."""
+    program = {"diversity": {"balance": {"department": True, "site": True}}}
+    body = generate_pool(2000, 700, 1, program=program)
     loc, msg = refusal(client().post("/v1/match", json=body))
-    assert loc == ["body", *GroupSize.loc]
+    assert loc == ["body", *Balance.loc]
     assert "MB to solve; at most 1,536 MB (BINOME_MAX_REQUEST_MEMORY_MB)" in msg
+
+
+@pytest.mark.parametrize(
+    ("mentees", "mentors", "path"), [(2000, 700, "levels"), (10000, 3400, "matrix")]
+)
+def test_groups_are_within_the_budget_on_their_own_engine(
+    mentees: int, mentors: int, path: str
+) -> None:
+    """`group.min_size` alone runs on flows (`engines/groups/`), read from the score matrix
+    on large pools; asked of CP-SAT, the same pool holds a boolean per pair and is refused."""
+    program = {"format": "group", "group": {"min_size": 3}}
+    request = MatchRequest.model_validate(generate_pool(mentees, mentors, 1, program=program))
+    assert within_budget(request, Budget()).path == path
+    by_cpsat = request.model_copy(
+        update={"program": request.program.model_copy(update={"engine": "cpsat"})}
+    )
+    with pytest.raises(OverBudget) as refused:
+        within_budget(by_cpsat, Budget())
+    assert refused.value.errors[0][0] == ("program", "engine")
 
 
 def test_a_large_shared_vocabulary_is_refused_naming_the_lists() -> None:

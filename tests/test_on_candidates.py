@@ -22,7 +22,11 @@ PROGRAMS: dict[str, dict[str, Any]] = {
     "balance+max_same": {
         "diversity": {"balance": {"department": True}, "max_same_per_mentor": {"site": 2}}
     },
-    "group": {"format": "group", "group": {"min_size": 2}},
+    "group+cross": {
+        "format": "group",
+        "group": {"min_size": 2},
+        "diversity": {"cross": {"department": 0.6}},
+    },
 }
 
 

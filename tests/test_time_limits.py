@@ -22,8 +22,8 @@ def request(mentees: int, mentors: int, **program: Any) -> MatchRequest:
 @pytest.mark.parametrize(
     "program",
     [
-        {"format": "group", "group": {"min_size": 2}},
-        {"format": "group", "group": {"min_size": 3}},
+        {"format": "group", "group": {"min_size": 2}, "engine": "cpsat"},  # auto: `groups`
+        {"format": "group", "group": {"min_size": 3}, "engine": "cpsat"},
         {"diversity": {"max_same_per_mentor": {"department": 1, "site": 1}}},
         {
             "diversity": {

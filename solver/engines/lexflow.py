@@ -29,6 +29,10 @@ class LexFlowError(RuntimeError):
     """A level did not reach an optimum (should never happen on a feasible network)."""
 
 
+class NoCirculation(LexFlowError):
+    """The network's bounds admit no circulation at all."""
+
+
 @dataclass(frozen=True)
 class Network:
     """Arcs `tail → head` carrying between `lower` and `upper` units, as a circulation."""
@@ -97,7 +101,7 @@ def lexicographic(net: Network, levels: list[np.ndarray]) -> np.ndarray:
     for k, cost in enumerate(levels):
         found = circulation(net, cost)
         if found is None:
-            raise LexFlowError("the network's bounds admit no circulation")
+            raise NoCirculation("the network's bounds admit no circulation")
         flows = found
         if k < len(levels) - 1:
             net = optimal_face(net, cost, flows)
