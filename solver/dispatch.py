@@ -43,16 +43,14 @@ from solver.encode.orders import mentee_keys, mentor_keys
 from solver.encode.problem import Problem
 from solver.encode.usable import Usable, usable_pairs
 from solver.engines.conflicts import CAPACITY, MATCH_ALL, clashing_rules, rule_families
-from solver.engines.cpsat import solve_cpsat
-from solver.engines.flow import flow_relaxation, prepared
+from solver.engines.flow import prepared
+from solver.engines.general import Search, solve_general
 from solver.engines.large.arcs import flow_answer
 from solver.engines.large.fair import solve_fair
 from solver.engines.large.pairs import arcs_instance, bonus_of
 from solver.engines.large.plain import solve_large
 from solver.engines.large.priced_share import share_row, solve_share
 from solver.engines.large.reduced_share import solve_reduced
-from solver.engines.mip import solve_mip
-from solver.engines.repair import fallback
 from solver.rules.program import CrossShare, Fair, ProgramRule, Stable, asked
 from solver.runtime import Cancel
 
@@ -73,7 +71,8 @@ class Thresholds:
 
 THRESHOLDS = Thresholds()  # what a solve uses unless its options name others
 MIN_SECONDS = 0.05  # what a stage gets once the request's time is spent
-BUILD_SECONDS_PER_TERM = 5e-6  # CP-SAT and PuLP build models at 1-6 µs a term (measured)
+ANSWER_SECONDS = 0.1  # the answer's own work (reasons, suggestions, metrics, blocking pairs):
+ANSWER_SECONDS_PER_PAIR = 3.5e-7  # 0.1 s and 0.35 µs per mentor × mentee pair (measured)
 
 
 @dataclass(frozen=True)
@@ -99,6 +98,13 @@ class SolveOptions:
         if self.deadline is not None:
             return self
         return replace(self, deadline=time.monotonic() + self.time_limit(program))
+
+    def reserving(self, seconds: float, program: Program) -> SolveOptions:
+        """These options with `seconds` of the request's time kept for the work after the
+        engines (at most half of what is left)."""
+        started = self.started(program)
+        kept = min(seconds, started.remaining(program) / 2)
+        return replace(started, deadline=(started.deadline or 0.0) - kept)
 
     def remaining(self, program: Program) -> float:
         """Seconds left of the request's time limit (a little, never none)."""
@@ -144,17 +150,11 @@ def engine_for(program: Program, inst: Instance | None, limits: Thresholds) -> s
     return "mip" if inst is not None and reducible(inst, limits) else "cpsat"
 
 
-def _build_seconds(inst: Instance) -> float:
-    """A generous estimate of how long building a general model takes."""
-    terms = 3 * len(inst.rows) + sum(rule.terms(inst) for rule in inst.rules)
-    return terms * BUILD_SECONDS_PER_TERM
-
-
 def _run_engine(
     engine: str, program: Program, inst: Instance, options: SolveOptions
 ) -> tuple[str, Solution]:
     """The engine that actually ran, and its solution: the flow, the reduced LP path, then a
-    general model within the time left, then (nothing found) an answer to fall back on."""
+    general model from a start that keeps every rule, within the time left."""
     limits, workers = options.thresholds, options.num_workers
     if engine == "flow":
         return engine, flow_answer(inst, limits.sparse_from)
@@ -169,34 +169,10 @@ def _run_engine(
         )
         if reduced is not None:
             return engine, reduced
-    hint = flow_answer(flow_relaxation(inst), limits.sparse_from).assignment
-    solution = _general(engine, program, inst, options, hint)
-    engine = "mip" if engine == "mip" and len(inst.rows) <= limits.mip_max_pairs else "cpsat"
-    found_nothing = not solution.feasible and not solution.proven
-    if found_nothing and (fallen := fallback(inst, [hint])) is not None:
-        return "fallback", fallen
-    return engine, solution
-
-
-def _general(
-    engine: str, program: Program, inst: Instance, options: SolveOptions, hint: np.ndarray
-) -> Solution:
-    """CP-SAT (or MIP when asked, up to its size) in the time left; nothing when the model
-    could not even be built in half of it."""
-    remaining = options.remaining(program)
-    if _build_seconds(inst) > remaining / 2:
-        log.info("general model too large for %.1f s: %d arcs", remaining, len(inst.rows))
-        return Solution(np.full(inst.n_mentees, -1, dtype=np.int64), proven=False, feasible=False)
-    if engine == "mip" and len(inst.rows) <= options.thresholds.mip_max_pairs:
-        return solve_mip(inst, time_limit_s=remaining, hint=hint, cancel=options.cancel)
-    return solve_cpsat(
-        inst,
-        time_limit_s=remaining,
-        seed=program.seed,
-        num_workers=options.num_workers,
-        hint=hint,
-        cancel=options.cancel,
-    )
+    deadline = time.monotonic() + options.remaining(program)
+    sizes = (limits.mip_max_pairs, limits.sparse_from, program.engine != "auto")
+    search = Search(engine, deadline, program.seed, workers, options.cancel, *sizes)
+    return solve_general(inst, search)
 
 
 Blocking = Callable[[np.ndarray], int]
@@ -216,7 +192,9 @@ def optimise(
     plain = inst  # scores alone: what blocking pairs are ranked by, re-match bonus or not
     inst = prepared(with_bonus(inst, problem, bonus or {}))
     engine = engine_for(program, inst, options.thresholds)
-    engine, solution = _run_engine(engine, program, inst, options)
+    n, m = problem.score.shape
+    answer = ANSWER_SECONDS + ANSWER_SECONDS_PER_PAIR * n * m  # kept for after the engines
+    engine, solution = _run_engine(engine, program, inst, options.reserving(answer, program))
     return engine, inst, solution, partial(_blocking_pairs, problem, replace(inst, gain=plain.gain))
 
 
