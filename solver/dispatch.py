@@ -44,7 +44,7 @@ from solver.encode.problem import Problem
 from solver.encode.usable import Usable, usable_pairs
 from solver.engines.conflicts import CAPACITY, MATCH_ALL, clashing_rules, rule_families
 from solver.engines.flow import prepared
-from solver.engines.general import Search, solve_general
+from solver.engines.general import Search, build_seconds, solve_general
 from solver.engines.large.arcs import flow_answer
 from solver.engines.large.fair import solve_fair
 from solver.engines.large.pairs import arcs_instance, bonus_of
@@ -71,8 +71,10 @@ class Thresholds:
 
 THRESHOLDS = Thresholds()  # what a solve uses unless its options name others
 MIN_SECONDS = 0.05  # what a stage gets once the request's time is spent
-ANSWER_SECONDS = 0.1  # the answer's own work (reasons, suggestions, metrics, blocking pairs):
-ANSWER_SECONDS_PER_PAIR = 3.5e-7  # 0.1 s and 0.35 µs per mentor × mentee pair (measured)
+# The answer's own work, kept from the engines' time (reasons, suggestions, metrics,
+# blocking pairs): 0.1 s, 0.4 ms per mentee, 0.2 µs per mentor × mentee pair (measured:
+# 0.2 s at 300 × 100, 0.5 s at 1,000 × 350, 1.5 s at 3,000 × 1,000, 3 s at 5,000 × 1,700)
+ANSWER_SECONDS, ANSWER_SECONDS_PER_MENTEE, ANSWER_SECONDS_PER_PAIR = 0.1, 4e-4, 2e-7
 
 
 @dataclass(frozen=True)
@@ -193,7 +195,7 @@ def optimise(
     inst = prepared(with_bonus(inst, problem, bonus or {}))
     engine = engine_for(program, inst, options.thresholds)
     n, m = problem.score.shape
-    answer = ANSWER_SECONDS + ANSWER_SECONDS_PER_PAIR * n * m  # kept for after the engines
+    answer = ANSWER_SECONDS + ANSWER_SECONDS_PER_MENTEE * n + ANSWER_SECONDS_PER_PAIR * n * m
     engine, solution = _run_engine(engine, program, inst, options.reserving(answer, program))
     return engine, inst, solution, partial(_blocking_pairs, problem, replace(inst, gain=plain.gain))
 
@@ -252,7 +254,8 @@ def diagnose(
     problem: Problem, inst: Instance, assignment: np.ndarray, options: SolveOptions
 ) -> list[Conflict]:
     """Why no pairing satisfies the request: Hall's condition, or a core of clashing rules
-    (searched in the time left; every family named when there is none)."""
+    (searched in the time left when its model builds in half of it; every family named
+    when there is none)."""
     program, language = problem.request.program, options.language
     match_all = program.rules.match_all_mentees
     if not any(rule.families(program) for rule in asked(program)):
@@ -260,7 +263,9 @@ def diagnose(
     free = np.ones(inst.n_mentees, dtype=bool)
     free[[i for i, _ in problem.pins]] = False
     time_left = options.remaining(program)
-    core = clashing_rules(inst, free, match_all, time_left) or rule_families(inst, match_all)
+    searched = build_seconds(inst) <= time_left / 2  # its model is as large as the engines'
+    core = searched and clashing_rules(inst, free, match_all, time_left)
+    core = core or rule_families(inst, match_all)
     if set(core) <= {CAPACITY, MATCH_ALL}:
         return coverage_conflicts(problem, assignment, language)
     return core_conflicts(program, core, language)

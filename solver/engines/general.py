@@ -9,7 +9,9 @@ from a start that keeps every rule, within the request's deadline, with an hones
 2. **the search**: the model is built only when that fits in half the time left (at
    `BUILD_SECONDS_PER_TERM`, measured); every stage is hinted with the best answer known
    and keeps the start unless it finds better (`start.py`). A model too large to build
-   in time is not built: the start is the answer (engine `fallback`);
+   in time is built on each mentee's best arcs (`candidates`), whose answers are the
+   request's; with stability (not the same on fewer arcs), or when even those do not
+   fit, the start is the answer (engine `fallback`);
 3. **the bound**: an answer without a proof is bounded by the best total of any
    assignment on the flow's rules (`flow.best_total`), when that flow fits in the time
    kept for it (`BOUND_SECONDS_PER_ARC`); else by each mentee's best pair (the answer's
@@ -32,8 +34,9 @@ from solver.engines.cpsat import solve_cpsat
 from solver.engines.flow import best_total, flow_relaxation
 from solver.engines.large.arcs import flow_answer
 from solver.engines.mip import solve_mip
-from solver.engines.repair import start_from
+from solver.engines.repair import Start, start_from
 from solver.engines.start import proven, rows_of_rules, start_values
+from solver.rules.program import Stable
 from solver.runtime import Cancel
 
 log = logging.getLogger(__name__)
@@ -41,6 +44,7 @@ log = logging.getLogger(__name__)
 BUILD_SECONDS_PER_TERM = 5e-6  # CP-SAT and HiGHS models build at 1-6 µs a term (measured)
 BOUND_SECONDS_PER_ARC = 1.2e-6  # the best-total flow: 0.35 µs an arc at 260k, 1 at 2.3 M
 BOUND_SHARE = 0.25  # the bound's flow is planned only if it takes at most this of the time
+CANDIDATES = (64, 32, 16, 8, 4)  # arcs per mentee tried, most first, for a model too large
 
 
 @dataclass(frozen=True)
@@ -78,18 +82,57 @@ def solve_general(inst: Instance, search: Search) -> tuple[str, Solution]:
     bound_seconds = len(inst.rows) * BOUND_SECONDS_PER_ARC
     with_bound = bound_seconds <= BOUND_SHARE * search.left()
     searching = replace(search, deadline=search.deadline - bound_seconds * with_bound)
-    nothing = Solution(np.full(inst.n_mentees, -1, dtype=np.int64), proven=False, feasible=False)
-    if build_seconds(inst) > searching.left() / 2:
-        log.info("general model too large for %.1f s: %d arcs", searching.left(), len(inst.rows))
-        engine, solution = "fallback", nothing
-    else:
-        engine = "mip" if _mip(inst, search) else "cpsat"
+    engine = "mip" if _mip(inst, search) else "cpsat"
+    if build_seconds(inst) <= searching.left() / 2:
         solution = _search(engine, inst, searching, start.assignment, relaxed)
+    else:
+        engine, solution = _on_candidates(engine, inst, searching, start, hint)
     if not solution.feasible and not solution.proven and start.holds:
         engine, solution = "fallback", Solution(start.assignment, proven=False)
     if with_bound and solution.feasible and not solution.proven:
         solution = _bounded(inst, solution)
     return engine, solution
+
+
+def candidates(inst: Instance, keep: list[np.ndarray], seconds: float) -> np.ndarray | None:
+    """The arcs of a model that builds in `seconds`: each mentee's best `k` arcs by gain
+    and the arcs of the assignments in `keep`, k the largest of CANDIDATES that fits;
+    None when none fits."""
+    order = np.lexsort((-inst.gain, inst.rows))
+    first = np.searchsorted(inst.rows[order], inst.rows[order])
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order)) - first
+    kept = np.zeros(len(inst.rows), dtype=bool)
+    for assignment in keep:
+        kept |= assignment[inst.rows] == inst.cols
+    for k in CANDIDATES:
+        mask = kept | (rank < k)
+        if build_seconds(inst.subset(mask)) <= seconds:
+            return mask
+    return None
+
+
+def _on_candidates(
+    engine: str, inst: Instance, search: Search, start: Start, relaxed: np.ndarray
+) -> tuple[str, Solution]:
+    """A model too large to build in time: the search on each mentee's best arcs (the
+    start's and the relaxation's kept), its answer one of the request's; never proven on
+    so few arcs (nor bounded by their search) unless it meets every level's ceiling.
+    Stability on fewer arcs is not the request's: then the start alone (`fallback`)."""
+    nothing = Solution(np.full(inst.n_mentees, -1, dtype=np.int64), proven=False, feasible=False)
+    keep = None
+    if not inst.has(Stable):
+        keep = candidates(inst, [start.assignment, relaxed], search.left() / 2)
+    if keep is None:
+        log.info("general model too large for %.1f s: %d arcs", search.left(), len(inst.rows))
+        return "fallback", nothing
+    log.info("general model on %d candidate arcs of %d", int(keep.sum()), len(inst.rows))
+    ceilings = None if search.asked else relaxed  # its arcs are kept: the same relaxation
+    found = _search(engine, inst.subset(keep), search, start.assignment, ceilings)
+    if not found.feasible:
+        return engine, nothing
+    optimal = not search.asked and _proven(inst, found.assignment, relaxed)
+    return engine, Solution(found.assignment, proven=optimal)
 
 
 def _proven(inst: Instance, start: np.ndarray, relaxed: np.ndarray) -> bool:
