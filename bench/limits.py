@@ -7,10 +7,10 @@ For each pair of program rules and a few larger combinations, on pools from the 
 generator: one `solver.match` per pool and limit, in this process after a warm-up, and
 its status, engine, gap, matched mentees, the whole request's seconds and their ratio to
 `time_limit_s` (the issue allows a second more). A refusal prints its 422 message.
-`--phases` adds where the time went, each step timed around its function: encoding,
-the instance, the flow's hint, the repair of the start, the model's building and its
-stages, the reduced LP, the bound, the diagnosis, blocking pairs and the answer (of
-which the explanations).
+The last line is the process's peak memory over every row. `--phases` adds where the
+time went, each step timed around its function: encoding, the instance, the flow's
+hint, the repair of the start, the model's building and its stages, the reduced LP, the
+bound, the diagnosis, blocking pairs and the answer (of which the explanations).
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from bench.memory import peak_mb
 from generator.pools import generate_pool
 from solver import InvalidRequest, MatchRequest, match
 
@@ -164,6 +165,7 @@ def main(argv: list[str] | None = None) -> int:
                 row = one(body, name, limit)
             row |= {"pool": f"{mentees} × {mentors}", "phases": dict(spent)}
             print(line(row, args.phases), flush=True)
+    print(f"\nPeak memory of the process over every row: {peak_mb():.0f} MB (VmHWM).")
     return 0
 
 

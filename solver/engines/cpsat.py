@@ -28,6 +28,7 @@ from solver.encode.instance import Instance, Solution
 from solver.encode.keys import arcs_by
 from solver.engines.start import (
     Outcome,
+    Relaxed,
     better,
     ceilings,
     levels,
@@ -199,11 +200,11 @@ def solve_cpsat(
     seed: int = 0,
     num_workers: int = 1,
     hint: np.ndarray | None = None,
-    relaxed: np.ndarray | None = None,
+    relaxed: Relaxed | None = None,
     cancel: Cancel | None = None,
 ) -> Solution:
     """The lexicographic optimum by CP-SAT, the best found when time runs out, or none
-    (the module's docstring says how); `relaxed` is the flow relaxation's optimum."""
+    (the module's docstring says how); `relaxed` is the flow relaxation and its optimum."""
     deadline = time.monotonic() + time_limit_s  # building the model counts too
     linears = rows_of_rules(inst)
     model, variables, stages = build(inst, linears)

@@ -217,13 +217,15 @@ def best_total(inst: Instance) -> int:
     return int(relaxed.gain @ flow.flows(pair_arcs))
 
 
-def flow_relaxation(inst: Instance) -> Instance:
+def flow_relaxation(inst: Instance, balance: bool = True) -> Instance:
     """The instance with only the rules a flow models (a warm start for other engines): the
-    first max-same attribute, and the first balance attribute or else the fair objective
-    (the balance flow keeps no fair threshold). Every answer to the instance is one of the
-    relaxation's, so its lexicographic optimum bounds each level given the ones before."""
-    kept: list[ProgramRule] = [*inst.all(MaxSamePerMentor)[:1], *inst.all(Balance)[:1]]
-    if not inst.has(Balance):
+    first max-same attribute, and the first balance attribute (unless `balance` is False:
+    its flow takes several) or else the fair objective (the balance flow keeps no fair
+    threshold). Every answer to the instance is one of the relaxation's, so its
+    lexicographic optimum bounds each level given the ones before."""
+    balanced = inst.all(Balance)[:1] if balance else []
+    kept: list[ProgramRule] = [*inst.all(MaxSamePerMentor)[:1], *balanced]
+    if not balanced:
         kept += inst.all(Fair)
     return replace(inst, rules=tuple(kept))
 

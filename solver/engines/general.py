@@ -35,7 +35,7 @@ from solver.engines.flow import best_total, flow_relaxation
 from solver.engines.large.arcs import flow_answer
 from solver.engines.mip import solve_mip
 from solver.engines.repair import Start, start_from
-from solver.engines.start import proven, rows_of_rules, start_values
+from solver.engines.start import Relaxed, proven, rows_of_rules, start_values
 from solver.rules.program import Stable
 from solver.runtime import Cancel
 
@@ -44,6 +44,7 @@ log = logging.getLogger(__name__)
 BUILD_SECONDS_PER_TERM = 5e-6  # CP-SAT and HiGHS models build at 1-6 µs a term (measured)
 BOUND_SECONDS_PER_ARC = 1.2e-6  # the best-total flow: 0.35 µs an arc at 260k, 1 at 2.3 M
 BOUND_SHARE = 0.25  # the bound's flow is planned only if it takes at most this of the time
+BALANCE_SECONDS_PER_ARC = 4e-6  # the balance flow, several levels: 0.6-0.8 s at 263,720 arcs
 CANDIDATES = (64, 32, 16, 8, 4)  # arcs per mentee tried, most first, for a model too large
 
 
@@ -74,9 +75,11 @@ def build_seconds(inst: Instance) -> float:
 def solve_general(inst: Instance, search: Search) -> tuple[str, Solution]:
     """The engine that ran and its answer: the search from the start, the start alone when
     the model cannot be built in time, or nothing found (no start keeps the rules)."""
-    hint = flow_answer(flow_relaxation(inst), search.sparse_from).assignment
+    balance = BALANCE_SECONDS_PER_ARC * len(inst.rows) <= search.left() / 2
+    relaxation = flow_relaxation(inst, balance)
+    hint = flow_answer(relaxation, search.sparse_from).assignment
     start = start_from(inst, [hint])
-    relaxed = None if search.asked else hint  # the levels the flow bounds, for `auto`
+    relaxed = None if search.asked else Relaxed(relaxation, hint)  # its levels bound `auto`'s
     if relaxed is not None and start.holds and _proven(inst, start.assignment, relaxed):
         return "flow", Solution(start.assignment, proven=True)
     bound_seconds = len(inst.rows) * BOUND_SECONDS_PER_ARC
@@ -86,7 +89,7 @@ def solve_general(inst: Instance, search: Search) -> tuple[str, Solution]:
     if build_seconds(inst) <= searching.left() / 2:
         solution = _search(engine, inst, searching, start.assignment, relaxed)
     else:
-        engine, solution = _on_candidates(engine, inst, searching, start, hint)
+        engine, solution = _on_candidates(engine, inst, searching, start, Relaxed(relaxation, hint))
     if not solution.feasible and not solution.proven and start.holds:
         engine, solution = "fallback", Solution(start.assignment, proven=False)
     if with_bound and solution.feasible and not solution.proven:
@@ -113,7 +116,7 @@ def candidates(inst: Instance, keep: list[np.ndarray], seconds: float) -> np.nda
 
 
 def _on_candidates(
-    engine: str, inst: Instance, search: Search, start: Start, relaxed: np.ndarray
+    engine: str, inst: Instance, search: Search, start: Start, relaxed: Relaxed
 ) -> tuple[str, Solution]:
     """A model too large to build in time: the search on each mentee's best arcs (the
     start's and the relaxation's kept), its answer one of the request's; never proven on
@@ -122,7 +125,7 @@ def _on_candidates(
     nothing = Solution(np.full(inst.n_mentees, -1, dtype=np.int64), proven=False, feasible=False)
     keep = None
     if not inst.has(Stable):
-        keep = candidates(inst, [start.assignment, relaxed], search.left() / 2)
+        keep = candidates(inst, [start.assignment, relaxed.assignment], search.left() / 2)
     if keep is None:
         log.info("general model too large for %.1f s: %d arcs", search.left(), len(inst.rows))
         return "fallback", nothing
@@ -135,7 +138,7 @@ def _on_candidates(
     return engine, Solution(found.assignment, proven=optimal)
 
 
-def _proven(inst: Instance, start: np.ndarray, relaxed: np.ndarray) -> bool:
+def _proven(inst: Instance, start: np.ndarray, relaxed: Relaxed) -> bool:
     """Whether the start meets every level's ceiling (`start.proven`): the optimum."""
     linears = rows_of_rules(inst)
     kept = start_values(inst, linears, start[inst.rows] == inst.cols)
@@ -147,10 +150,10 @@ def _mip(inst: Instance, search: Search) -> bool:
 
 
 def _search(
-    engine: str, inst: Instance, search: Search, start: np.ndarray, relaxed: np.ndarray | None
+    engine: str, inst: Instance, search: Search, start: np.ndarray, relaxed: Relaxed | None
 ) -> Solution:
     """CP-SAT, or HiGHS when asked (up to its size), from the start, in the time left;
-    `relaxed` is the flow relaxation's optimum, whose levels bound the request's."""
+    `relaxed` is the flow relaxation and its optimum, whose levels bound the request's."""
     seconds = max(search.left(), 0.01)
     if engine == "mip":
         return solve_mip(

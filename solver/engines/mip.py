@@ -23,6 +23,7 @@ from solver.encode.quantise import SCORE_SCALE
 from solver.engines.large.share_lp import highs_with, row_sides, run_highs
 from solver.engines.start import (
     Outcome,
+    Relaxed,
     better,
     ceilings,
     levels,
@@ -123,12 +124,12 @@ def solve_mip(
     *,
     time_limit_s: float,
     hint: np.ndarray | None = None,
-    relaxed: np.ndarray | None = None,
+    relaxed: Relaxed | None = None,
     cancel: Cancel | None = None,
 ) -> Solution:
     """The lexicographic optimum by MIP, the best found when time runs out, or none; a
     level the best known takes to its ceiling (`start.ceilings`; `relaxed` is the flow
-    relaxation's optimum) is proven without a search."""
+    relaxation and its optimum) is proven without a search."""
     deadline = time.monotonic() + time_limit_s  # building the model counts too
     linears = rows_of_rules(inst)
     highs = highs_with(_model(inst, linears), mip_rel_gap=0.0, mip_abs_gap=0.5, presolve="off")

@@ -22,7 +22,6 @@ from dataclasses import dataclass
 import numpy as np
 
 from solver.encode.instance import Instance
-from solver.engines.flow import flow_relaxation
 from solver.rules.program import Linear
 from solver.rules.program.base import row_values_hold
 
@@ -117,19 +116,29 @@ class Ceilings:
         self.chain = self.chain and (relaxed is None or value == relaxed)
 
 
-def ceilings(inst: Instance, linears: list[Linear], relaxed: np.ndarray | None) -> Ceilings:
-    """Each stage's ceiling: its weights on the variables' bounds, and the value at `relaxed`
-    (the lexicographic optimum of `flow_relaxation(inst)`, a mentee → mentor assignment) of
-    the relaxation's own levels."""
+@dataclass(frozen=True)
+class Relaxed:
+    """A relaxation of the request (the instance with only some of its rules, as
+    `flow.flow_relaxation` gives it) and its lexicographic optimum, a mentee → mentor
+    assignment: every answer to the request is one of the relaxation's."""
+
+    instance: Instance
+    assignment: np.ndarray
+
+
+def ceilings(inst: Instance, linears: list[Linear], relaxed: Relaxed | None) -> Ceilings:
+    """Each stage's ceiling: its weights on the variables' bounds, and the relaxation's
+    optimum of each of the relaxation's own levels (by name)."""
     stages = _stages(inst, linears)
     arcs = len(inst.rows)
     low = np.concatenate([np.zeros(arcs, dtype=np.int64), *(lin.own_lower for lin in linears)])
     high = np.concatenate([np.ones(arcs, dtype=np.int64), *(lin.own_upper for lin in linears)])
     values: dict[str, int] = {}
     if relaxed is not None:
-        relaxation = flow_relaxation(inst)
+        relaxation = relaxed.instance
         rows = rows_of_rules(relaxation)
-        kept = start_values(relaxation, rows, relaxed[inst.rows] == inst.cols)
+        chosen = relaxed.assignment[relaxation.rows] == relaxation.cols
+        kept = start_values(relaxation, rows, chosen)
         if kept is not None:
             values = {name: int(w @ kept) for name, w in _stages(relaxation, rows)}
     return Ceilings(
@@ -138,7 +147,7 @@ def ceilings(inst: Instance, linears: list[Linear], relaxed: np.ndarray | None) 
 
 
 def proven(
-    inst: Instance, linears: list[Linear], kept: np.ndarray, relaxed: np.ndarray | None
+    inst: Instance, linears: list[Linear], kept: np.ndarray, relaxed: Relaxed | None
 ) -> bool:
     """Whether an assignment that keeps every row (every variable's value) meets each
     level's ceiling in turn: then it is the lexicographic optimum, with no search. So is
