@@ -44,7 +44,8 @@ log = logging.getLogger(__name__)
 BUILD_SECONDS_PER_TERM = 5e-6  # CP-SAT and HiGHS models build at 1-6 µs a term (measured)
 BOUND_SECONDS_PER_ARC = 1.2e-6  # the best-total flow: 0.35 µs an arc at 260k, 1 at 2.3 M
 BOUND_SHARE = 0.25  # the bound's flow is planned only if it takes at most this of the time
-BALANCE_SECONDS_PER_ARC = 4e-6  # the balance flow, several levels: 0.6-0.8 s at 263,720 arcs
+BALANCE_SECONDS_PER_ARC = 3e-6  # the balance flow, several levels: 0.6-0.8 s at 263,720 arcs
+BALANCE_SHARE = 0.6  # the balance flow warm-starts when it takes at most this of the time
 CANDIDATES = (64, 32, 16, 8, 4)  # arcs per mentee tried, most first, for a model too large
 
 
@@ -75,7 +76,7 @@ def build_seconds(inst: Instance) -> float:
 def solve_general(inst: Instance, search: Search) -> tuple[str, Solution]:
     """The engine that ran and its answer: the search from the start, the start alone when
     the model cannot be built in time, or nothing found (no start keeps the rules)."""
-    balance = BALANCE_SECONDS_PER_ARC * len(inst.rows) <= search.left() / 2
+    balance = BALANCE_SECONDS_PER_ARC * len(inst.rows) <= BALANCE_SHARE * search.left()
     relaxation = flow_relaxation(inst, balance)
     hint = flow_answer(relaxation, search.sparse_from).assignment
     start = start_from(inst, [hint])
@@ -86,10 +87,12 @@ def solve_general(inst: Instance, search: Search) -> tuple[str, Solution]:
     with_bound = bound_seconds <= BOUND_SHARE * search.left()
     searching = replace(search, deadline=search.deadline - bound_seconds * with_bound)
     engine = "mip" if _mip(inst, search) else "cpsat"
-    if build_seconds(inst) <= searching.left() / 2:
+    build = build_seconds(inst)
+    if build <= searching.left() / 2:
         solution = _search(engine, inst, searching, start.assignment, relaxed)
     else:
-        engine, solution = _on_candidates(engine, inst, searching, start, Relaxed(relaxation, hint))
+        whole = (Relaxed(relaxation, hint), build)
+        engine, solution = _on_candidates(engine, inst, searching, start, whole)
     if not solution.feasible and not solution.proven and start.holds:
         engine, solution = "fallback", Solution(start.assignment, proven=False)
     if with_bound and solution.feasible and not solution.proven:
@@ -97,10 +100,13 @@ def solve_general(inst: Instance, search: Search) -> tuple[str, Solution]:
     return engine, solution
 
 
-def candidates(inst: Instance, keep: list[np.ndarray], seconds: float) -> np.ndarray | None:
+def candidates(
+    inst: Instance, keep: list[np.ndarray], seconds: float, build: float | None = None
+) -> np.ndarray | None:
     """The arcs of a model that builds in `seconds`: each mentee's best `k` arcs by gain
-    and the arcs of the assignments in `keep`, k the largest of CANDIDATES that fits;
-    None when none fits."""
+    and the arcs of the assignments in `keep`, k the largest of CANDIDATES that fits (the
+    rows of the rules that run here grow in proportion to the arcs; `build`: the whole
+    model's `build_seconds`, when known); None when none fits."""
     order = np.lexsort((-inst.gain, inst.rows))
     first = np.searchsorted(inst.rows[order], inst.rows[order])
     rank = np.empty(len(order), dtype=np.int64)
@@ -108,24 +114,28 @@ def candidates(inst: Instance, keep: list[np.ndarray], seconds: float) -> np.nda
     kept = np.zeros(len(inst.rows), dtype=bool)
     for assignment in keep:
         kept |= assignment[inst.rows] == inst.cols
+    per_arc = (build_seconds(inst) if build is None else build) / max(len(inst.rows), 1)
     for k in CANDIDATES:
         mask = kept | (rank < k)
-        if build_seconds(inst.subset(mask)) <= seconds:
+        if per_arc * int(mask.sum()) <= seconds:
             return mask
     return None
 
 
 def _on_candidates(
-    engine: str, inst: Instance, search: Search, start: Start, relaxed: Relaxed
+    engine: str, inst: Instance, search: Search, start: Start, whole: tuple[Relaxed, float]
 ) -> tuple[str, Solution]:
     """A model too large to build in time: the search on each mentee's best arcs (the
     start's and the relaxation's kept), its answer one of the request's; never proven on
     so few arcs (nor bounded by their search) unless it meets every level's ceiling.
-    Stability on fewer arcs is not the request's: then the start alone (`fallback`)."""
+    Stability on fewer arcs is not the request's: then the start alone (`fallback`).
+    `whole`: the relaxation solved and the whole model's `build_seconds`."""
+    relaxed, build = whole
     nothing = Solution(np.full(inst.n_mentees, -1, dtype=np.int64), proven=False, feasible=False)
     keep = None
     if not inst.has(Stable):
-        keep = candidates(inst, [start.assignment, relaxed.assignment], search.left() / 2)
+        kept = [start.assignment, relaxed.assignment]
+        keep = candidates(inst, kept, search.left() / 2, build)
     if keep is None:
         log.info("general model too large for %.1f s: %d arcs", search.left(), len(inst.rows))
         return "fallback", nothing
@@ -138,8 +148,17 @@ def _on_candidates(
     return engine, Solution(found.assignment, proven=optimal)
 
 
+def _counts(inst: Instance, assignment: np.ndarray) -> tuple[int, int, int]:
+    matched = assignment >= 0
+    return int(inst.volunteer[matched].sum()), int(matched.sum()), int(inst.waiting[matched].sum())
+
+
 def _proven(inst: Instance, start: np.ndarray, relaxed: Relaxed) -> bool:
-    """Whether the start meets every level's ceiling (`start.proven`): the optimum."""
+    """Whether the start meets every level's ceiling (`start.proven`): the optimum. It
+    cannot without the relaxation's volunteers, matched and waiting (a first test: no
+    feasible answer beats the relaxation on its own levels)."""
+    if _counts(inst, start) != _counts(inst, relaxed.assignment):
+        return False
     linears = rows_of_rules(inst)
     kept = start_values(inst, linears, start[inst.rows] == inst.cols)
     return kept is not None and proven(inst, linears, kept, relaxed)
