@@ -67,6 +67,7 @@ bench: $(VENV)/.installed-dev
 	$(BIN)/python -m bench.baselines --sizes 10000x3400 --methods binome,scipy --cap 120
 	$(BIN)/python -m bench.rematch --sizes 3000x1000,10000x3400 --repeats 3
 	$(BIN)/python -m bench.groups --capacities 3,8
+	$(BIN)/python -m bench.limits
 
 # Load test against a local server: latency, throughput, 503s under a burst, recovery.
 load: $(VENV)/.installed-dev

@@ -21,3 +21,25 @@ def test_the_re_match_benchmark_sends_a_valid_request_with_feedback_and_leavers(
     lines = table([row]).splitlines()
     assert len(lines) == 3 and lines[2].startswith("| 60 × 20 |")
     assert lines[2].endswith("| 0.500 s | 0.750 s |")
+
+
+def test_the_limits_benchmark_covers_every_pair_and_says_where_the_time_went() -> None:
+    import importlib
+
+    from bench.limits import COMBINATIONS, every_rules, line, one, phases, program_of
+    from generator import generate_pool
+
+    front = importlib.import_module("solver.match")  # the module, not the function
+
+    assert len(every_rules()) == 15 + len(COMBINATIONS)  # each pair of six rules, and more
+    program = program_of("cross+max_same+fair")
+    assert set(program["diversity"]) == {"cross", "max_same_per_mentor"}
+    assert program["objective"] == "fair"
+    encode = front.encode
+    with phases() as spent:
+        row = one(generate_pool(30, 10, 1), "cross+group", 2.0)
+    assert front.encode is encode  # every function given back
+    assert row["status"] in ("optimal", "feasible") and row["matched"] > 0
+    assert spent["encode"] > 0 and spent["answer"] > 0
+    cells = line({**row, "pool": "30 × 10", "phases": dict(spent)}, True).split(" | ")
+    assert cells[0] == "| cross+group" and cells[2] == "2 s" and len(cells) == 10
