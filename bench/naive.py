@@ -16,7 +16,7 @@ the floor, then the total score), each level's weight above everything the level
 it can add. Scores are integers at S = 10⁶ steps unless the weighted sum would not fit
 CP-SAT's 62 bits; then S is lowered by tens. The balance targets are the rule's own
 (`bench.judge.targets`), and the usable pairs, scores and orders are binome's, as every
-baseline gets them.
+baseline gets them. The benchmark pools have no pins, so the model has none.
 """
 
 from __future__ import annotations
