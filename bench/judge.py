@@ -191,7 +191,7 @@ def _broken(arcs: Arcs, asked: Asked, made: np.ndarray) -> list[str]:
 def compare(binome: Worth | None, baseline: Worth | None) -> str:
     """binome's answer against the baseline's, in words."""
     if binome is None or baseline is None:
-        return "—" if binome is None else "no baseline answer"
+        return "no binome answer" if binome is None else "no baseline answer"
     said = [f"binome breaks {', '.join(binome.broken)}"] if binome.broken else []
     said += [f"baseline breaks {', '.join(baseline.broken)}"] if baseline.broken else []
     close = (0.5, 0.5, 1e-9, TOLERANCE * max(binome.pairs, baseline.pairs, 1))

@@ -63,24 +63,26 @@ def weights(ranges: list[int]) -> tuple[list[int], int]:
     return found, span
 
 
-def _scale(arcs: Arcs, asked: Asked, gaps: int) -> int:
-    """The finest score steps (10⁶ at most) whose weighted objective fits CP-SAT."""
+def _levels(arcs: Arcs, asked: Asked, gaps: int, scale: int) -> list[int]:
+    """How far each level of the order can range, most important first: the balance
+    shortfall, the pairs, the floor (fair), the total at these score steps."""
     places = int(min(arcs.n_mentees, arcs.capacity.sum()))
+    best = np.zeros(arcs.n_mentees, dtype=np.int64)
+    np.maximum.at(best, arcs.rows, np.rint(arcs.score * scale).astype(np.int64))
+    levels = [gaps] if asked.balance else []
+    return levels + [places] + ([scale] if asked.fair else []) + [int(best.sum())]
+
+
+def _scale(arcs: Arcs, asked: Asked, gaps: int) -> int:
+    """The finest score steps (10⁶ at most) whose weighted objective fits CP-SAT, which
+    also bounds the sum of every term's largest value (the total's over every pair)."""
     scale = 10**6
     while scale > 1:
-        best = _best_per_mentee(arcs, scale)
-        levels = [gaps] if asked.balance else []
-        levels += [places] + ([scale] if asked.fair else []) + [best]
-        if weights(levels)[1] < LIMIT:
+        every_pair = int(np.rint(arcs.score * scale).sum())
+        if weights(_levels(arcs, asked, gaps, scale))[1] + every_pair < LIMIT:
             return scale
         scale //= 10
     return 1
-
-
-def _best_per_mentee(arcs: Arcs, scale: int) -> int:
-    best = np.zeros(arcs.n_mentees, dtype=np.int64)
-    np.maximum.at(best, arcs.rows, np.rint(arcs.score * scale).astype(np.int64))
-    return int(best.sum())
 
 
 def solve_naive(problem: Problem, cap: float, workers: int = 2) -> Naive:
@@ -198,15 +200,17 @@ def _objective(
     floor: Any,
     scale: int,
 ) -> None:
-    """One weighted sum: −shortfall, then pairs, then the floor, then the total score."""
-    places = int(min(arcs.n_mentees, arcs.capacity.sum()))
-    levels = [sum(gap for _, gap in shorts)] if asked.balance else []
-    levels += [places] + ([scale] if asked.fair else []) + [_best_per_mentee(arcs, scale)]
+    """One weighted sum: −shortfall, then pairs, then the floor, then the total score. The
+    pairs are one integer variable, so that no pair's coefficient carries a level's weight
+    (CP-SAT refuses a model whose terms could add up past 64 bits)."""
+    gaps = sum(gap for _, gap in shorts)
+    levels = _levels(arcs, asked, gaps, scale)
     weight, _ = weights(levels)
-    w_short = weight[0] if asked.balance else 0
-    w_pairs = weight[1 if asked.balance else 0]
-    w_floor = weight[-2] if asked.fair else 0
-    fair = [floor] if floor is not None else []
-    terms = list(x) + [short for short, _ in shorts] + fair
-    coef = (w_pairs + gain).tolist() + [-w_short] * len(shorts) + [w_floor] * len(fair)
+    pairs = model.new_int_var(0, levels[1 if asked.balance else 0], "")
+    model.add(pairs == cp_model.LinearExpr.sum(x))
+    terms, coef = list(x), gain.tolist()
+    terms += [short for short, _ in shorts] + [pairs]
+    coef += [-weight[0]] * len(shorts) + [weight[1 if asked.balance else 0]]
+    if floor is not None:
+        terms, coef = terms + [floor], coef + [weight[-2]]
     model.maximize(cp_model.LinearExpr.weighted_sum(terms, coef))

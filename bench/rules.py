@@ -34,6 +34,7 @@ import json
 import statistics
 import sys
 import tempfile
+import textwrap
 import time
 from pathlib import Path
 from typing import Any
@@ -73,6 +74,7 @@ ROWS: dict[str, tuple[str, dict[str, Any]]] = {  # name → (label, program)
 LIBRARY_ROWS = {"stable"}  # rows whose baseline is the matching library
 BASELINES = {"cpsat": "CP-SAT, a boolean per pair", "matching": "`matching`, deferred acceptance"}
 WARM = (20, 10)  # the warm-up pool: imports and first calls are not timed
+ANSWERED = {"optimal", "feasible", "stable"}  # baseline statuses that come with an answer
 
 
 def body_for(name: str, size: tuple[int, int], seed: int, cap: float) -> dict[str, Any]:
@@ -125,7 +127,7 @@ def child_engine(name: str, folder: Path, repeats: int, cap: float) -> dict[str,
         found.update(engine_s=statistics.median(times), peak_mb=peak_mb())
         answer = match(request, options)
     except InvalidRequest as error:
-        return {**found, "status": "422", "detail": str(error)}
+        return {"peak_mb": peak_mb(), **found, "status": "422", "detail": str(error)}
     np.save(folder / "binome.npy", assignment_of(body, answer))
     said = {"status": answer.status, "engine": answer.engine, "gap": answer.gap}
     return {**found, **said, "objective": answer.objective}
@@ -157,7 +159,8 @@ def child_baseline(name: str, folder: Path, cap: float) -> dict[str, Any]:
     started = time.perf_counter()
     status, solve_s, assignment = run_baseline(kind, encode(MatchRequest.model_validate(body)), cap)
     seconds = time.perf_counter() - started
-    np.save(folder / "baseline.npy", assignment)
+    if status in ANSWERED:  # not "unknown" (nothing found in time) nor "model_invalid"
+        np.save(folder / "baseline.npy", assignment)
     return {"status": status, "seconds": seconds, "solve_s": solve_s, "peak_mb": peak_mb()}
 
 
@@ -178,7 +181,8 @@ def end_to_end(
         peak = process_mb(live.pid)
     last = answers[-1]
     if last.stopped is not None or last.http != 200:
-        return {"said": last.stopped or f"HTTP {last.http}", "peak_mb": peak}
+        said = last.stopped or f"HTTP {last.http}: {_short(str(last.status))}"
+        return {"said": said, "peak_mb": peak}
     seconds = statistics.median(a.seconds for a in answers)
     return {"said": f"{seconds:.2f} s", "status": last.status, "peak_mb": peak}
 
@@ -225,6 +229,10 @@ def measure(
     }
 
 
+def _short(text: str) -> str:
+    return textwrap.shorten(text, 72, placeholder=" …")
+
+
 def _mib(value: float | None) -> str:
     return f"{value:.0f}" if value else "—"  # 0: the process was gone before it was read
 
@@ -239,7 +247,7 @@ def _binome(engine: Outcome) -> tuple[str, str]:
     if r is None:
         return engine.stopped or "no answer", "—"
     if r["status"] == "422":
-        return f"422: {r['detail'][:70]}", "—"
+        return f"422: {_short(r['detail'])}", "—"
     return f"{r['status']} ({r['engine']})", f"{r['gap']:.2g}"
 
 

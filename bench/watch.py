@@ -64,7 +64,8 @@ def run_watched(command: list[str], seconds: float, memory_mb: float) -> Outcome
 
 @dataclass(frozen=True)
 class Answered:
-    """One request over HTTP: its seconds, HTTP status and answer status, or why none."""
+    """One request over HTTP: its seconds, HTTP status and the answer's status (on an error,
+    its problem's detail), or why there is none."""
 
     seconds: float
     http: int
@@ -97,5 +98,14 @@ def post_watched(live: Live, body: bytes, seconds: float, memory_mb: float) -> A
     if stopped is not None or "error" in done:
         return Answered(done.get("seconds", seconds), 0, None, stopped or done["error"])
     code, _, payload = done["reply"]
-    status = json.loads(payload).get("status") if code == 200 else None
-    return Answered(done["seconds"], code, status)
+    said = _said(payload)
+    return Answered(done["seconds"], code, said.get("status" if code == 200 else "detail"))
+
+
+def _said(payload: bytes) -> dict[str, Any]:
+    """The answer's JSON object (a problem+json on errors), {} when it is none."""
+    try:
+        found = json.loads(payload)
+    except ValueError:
+        return {}
+    return found if isinstance(found, dict) else {}
