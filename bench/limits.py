@@ -55,7 +55,7 @@ PHASES = [  # (module, function looked up there, label)
     ("solver.engines.mip", "_run_stage", "stages"),
     ("solver.engines.general", "_bounded", "bound"),
     ("solver.match", "diagnose", "diagnosis"),
-    ("solver.dispatch", "_blocking_pairs", "blocking"),
+    ("solver.dispatch", "blocking_on_arcs", "blocking"),
     ("solver.dispatch", "blocking_pairs", "blocking"),
     ("solver.match", "respond", "answer"),
     ("solver.answer.respond", "pairings", "explanations"),
