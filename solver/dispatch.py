@@ -2,10 +2,9 @@
 
 The table, in order: the first row that applies decides.
 
-1. No program rule, `fair` alone, or one cross share, and at least `large_from`
-   usable pairs (a cross share: `priced_share_from`): the matrix path
-   (`engines/large/`), the flow on candidates read from the score matrix and proven
-   for every pair; engine `flow`, or `lagrangian` for the share.
+1. No program rule, `fair` alone, one balance attribute or one cross share, and at least
+   `large_from` usable pairs (a share: `priced_share_from`): the matrix path (`engines/large/`),
+   proven for every pair from the score matrix; engine `flow`, or `lagrangian` for the share.
 2. Only rules the flow models (`ProgramRule.flow_models`: one max-same attribute,
    `fair`, one balance attribute): `flow` (`engines/flow.py`, `engines/balance_flow.py`;
    on candidates, proven for all, when plain with at least `sparse_from` arcs).
@@ -46,6 +45,7 @@ from solver.engines.conflicts import CAPACITY, MATCH_ALL, clashing_rules, rule_f
 from solver.engines.cpsat import solve_cpsat
 from solver.engines.flow import flow_relaxation, prepared
 from solver.engines.large.arcs import flow_answer
+from solver.engines.large.balance import solve_balance_large
 from solver.engines.large.fair import solve_fair
 from solver.engines.large.pairs import arcs_instance, bonus_of
 from solver.engines.large.plain import solve_large
@@ -53,7 +53,7 @@ from solver.engines.large.priced_share import share_row, solve_share
 from solver.engines.large.reduced_share import solve_reduced
 from solver.engines.mip import solve_mip
 from solver.engines.repair import fallback
-from solver.rules.program import CrossShare, Fair, ProgramRule, Stable, asked
+from solver.rules.program import Balance, CrossShare, Fair, ProgramRule, Stable, asked
 from solver.runtime import Cancel
 
 log = logging.getLogger(__name__)
@@ -224,6 +224,7 @@ MATRIX_PATHS: dict[frozenset[type[ProgramRule]], str] = {
     frozenset(): "flow",
     frozenset({Fair}): "flow",
     frozenset({CrossShare}): "lagrangian",
+    frozenset({Balance}): "flow",  # one attribute (`Balance.flow_models`): its levels
 }
 
 
@@ -231,8 +232,8 @@ def matrix_path(problem: Problem, limits: Thresholds, bonus: bool) -> str | None
     """The engine of the matrix path when it applies (the table's first row), else None."""
     program = problem.request.program
     rules = frozenset(asked(program))
-    engine = MATRIX_PATHS.get(rules)
-    share = CrossShare in rules
+    share, one = CrossShare in rules, Balance not in rules or Balance.flow_models(program)
+    engine = MATRIX_PATHS.get(rules) if one else None
     if engine is None or (bonus and rules) or (share and len(program.diversity.cross) != 1):
         return None
     if program.engine not in ("auto", "flow") or (share and program.engine != "auto"):
@@ -244,17 +245,14 @@ def matrix_path(problem: Problem, limits: Thresholds, bonus: bool) -> str | None
 def _solve_large(
     problem: Problem, limits: Thresholds, bonus: dict[tuple[str, str], float] | None
 ) -> tuple[str, Instance, Solution, Usable] | None:
-    """Large requests solved from the score matrix, no arc list: plain and fair ones proven
-    optimal (engine `flow`), one cross share with a proven bound (engine `lagrangian`)."""
+    """Large requests solved from the score matrix, no arc list: plain, fair and balanced ones
+    proven optimal (engine `flow`), one cross share with a proven bound (`lagrangian`)."""
     engine = matrix_path(problem, limits, bool(bonus))
     if engine is None:
         return None
     usable = usable_pairs(problem)
     pairs = int(np.count_nonzero(usable.mask))
-    least = limits.large_from
-    if engine == "lagrangian":
-        least = max(least, limits.priced_share_from)
-    if pairs < least:
+    if pairs < max(limits.large_from, limits.priced_share_from if engine == "lagrangian" else 0):
         return None
     if engine == "lagrangian":
         [attribute] = problem.request.program.diversity.cross
@@ -263,7 +261,9 @@ def _solve_large(
             return None
         solution, keys = priced
         return engine, arcs_instance(problem, usable, keys), solution, usable
-    if Fair.asked(problem.request.program):
+    if Balance.asked(problem.request.program):
+        found = solve_balance_large(problem, usable)
+    elif Fair.asked(problem.request.program):
         found = solve_fair(problem, usable)
     else:
         found = solve_large(problem, usable, bonus_of(problem, usable, bonus) if bonus else None)

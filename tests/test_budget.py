@@ -4,6 +4,7 @@ that bound what a fresh process measures."""
 
 from __future__ import annotations
 
+import functools
 import json
 from typing import Any
 
@@ -138,3 +139,44 @@ def test_the_budget_settings_are_checked_at_start_up() -> None:
     with pytest.raises(ValueError):
         Settings(max_answer_mb=0)
     assert json.loads(Settings().model_dump_json())["max_answer_mb"] == 64
+
+
+@functools.cache
+def _company(mentees: int, mentors: int) -> str:
+    return json.dumps(generate_pool(mentees, mentors, 1))
+
+
+def _with_program(size: tuple[int, int], program: dict[str, Any]) -> MatchRequest:
+    body = json.loads(_company(*size))
+    return MatchRequest.model_validate({**body, "program": program})
+
+
+BALANCED = {"diversity": {"balance": {"department": True}}}
+
+
+def test_one_balance_attribute_at_10000_by_3400_is_weighed_as_the_matrix_path() -> None:
+    """Balance alone is proven from the score matrix: it peaks where a plain request does
+    (692 MB above resident against 679, `python -m bench.budget`)."""
+    for engine in ("auto", "flow"):
+        cost = within_budget(_with_program((10000, 3400), BALANCED | {"engine": engine}), Budget())
+        plain = estimate(_with_program((10000, 3400), {}))
+        assert cost.path == "matrix" and cost.memory_mb == pytest.approx(plain.memory_mb)
+
+
+@pytest.mark.parametrize(
+    ("program", "path"),
+    [
+        ({"diversity": {"balance": {"department": True, "site": True}}}, "cpsat"),
+        (BALANCED | {"objective": "fair"}, "cpsat"),
+        ({"diversity": BALANCED["diversity"] | {"max_same_per_mentor": {"site": 2}}}, "levels"),
+        (BALANCED | {"engine": "cpsat"}, "cpsat"),
+    ],
+)
+def test_balance_the_matrix_path_does_not_take_is_still_refused_at_10000_by_3400(
+    program: dict[str, Any], path: str
+) -> None:
+    """Several attributes, `fair`, max-same beside it or a general engine list every pair."""
+    request = _with_program((10000, 3400), program)
+    assert estimate(request).path == path
+    with pytest.raises(OverBudget):
+        within_budget(request, Budget())

@@ -57,22 +57,38 @@ def circulation(net: Network, cost: np.ndarray) -> np.ndarray | None:
     return np.asarray(flow.flows(arcs), dtype=np.int64) + net.lower
 
 
-def optimal_face(net: Network, cost: np.ndarray, flows: np.ndarray) -> Network:
-    """The network of every circulation as cheap as `flows` (an optimal one): bounds fixed
-    where the reduced costs of potentials proving `flows` optimal are not zero."""
+def level_potentials(
+    net: Network, cost: np.ndarray, flows: np.ndarray, start: np.ndarray | None = None
+) -> np.ndarray:
+    """Node potentials proving `flows` an optimal circulation of `net` at this cost: a
+    Bellman–Ford fixpoint on its residual graph (from `start`, a nearby level's, if given:
+    any fixpoint is a proof, wherever it started)."""
     forward, backward = flows < net.upper, flows > net.lower
     tail = np.concatenate([net.tail[forward], net.head[backward]])
     head = np.concatenate([net.head[forward], net.tail[backward]])
     residual = np.concatenate([cost[forward], -cost[backward]])
-    floor = -(net.nodes + 1) * (int(np.abs(cost).max(initial=0)) + 1)
-    start = np.zeros(net.nodes, dtype=np.int64)
-    potential = fixpoint(tail, head, residual, start, floor)
+    lowest = 0 if start is None else int(start.min(initial=0))
+    floor = lowest - (net.nodes + 1) * (int(np.abs(cost).max(initial=0)) + 1)
+    begin = np.zeros(net.nodes, dtype=np.int64) if start is None else start.copy()
+    potential = fixpoint(tail, head, residual, begin, floor)
     if potential is None:
         raise LexFlowError("no potentials: a negative cycle, or Bellman–Ford ran out of sweeps")
+    return potential
+
+
+def on_face(net: Network, cost: np.ndarray, potential: np.ndarray) -> Network:
+    """The network of every circulation that satisfies complementary slackness with these
+    (optimal) potentials: bounds fixed where the reduced costs are not zero."""
     reduced = cost + potential[net.tail] - potential[net.head]
     lower = np.where(reduced < 0, net.upper, net.lower)
     upper = np.where(reduced > 0, net.lower, net.upper)
     return replace(net, lower=lower, upper=upper)
+
+
+def optimal_face(net: Network, cost: np.ndarray, flows: np.ndarray) -> Network:
+    """The network of every circulation as cheap as `flows` (an optimal one): bounds fixed
+    where the reduced costs of potentials proving `flows` optimal are not zero."""
+    return on_face(net, cost, level_potentials(net, cost, flows))
 
 
 def merged(net: Network, levels: list[np.ndarray]) -> list[np.ndarray]:
@@ -88,6 +104,28 @@ def merged(net: Network, levels: list[np.ndarray]) -> list[np.ndarray]:
         else:
             found.append(cost)
     return found
+
+
+def with_duals(
+    net: Network, levels: list[np.ndarray], known: list[np.ndarray], start: list[np.ndarray]
+) -> tuple[np.ndarray, list[np.ndarray]]:
+    """The circulation minimising each level in turn (levels as given, not folded) and each
+    level's optimal potentials. The `known` potentials of the first levels are kept: they
+    must still be optimal duals of those levels on this network (arcs added since at zero
+    flow with reduced costs that keep complementary slackness), and only the levels after
+    them are solved, Bellman–Ford started from `start` where given."""
+    if len(known) >= len(levels):
+        raise ValueError("at least the last level is solved")
+    found, flows = list(known), net.lower
+    for k, cost in enumerate(levels):
+        if k >= len(known):
+            solved = circulation(net, cost)
+            if solved is None:
+                raise LexFlowError("the network's bounds admit no circulation")
+            flows = solved
+            found.append(level_potentials(net, cost, flows, start[k] if k < len(start) else None))
+        net = on_face(net, cost, found[k]) if k < len(levels) - 1 else net
+    return flows, found
 
 
 def lexicographic(net: Network, levels: list[np.ndarray]) -> np.ndarray:
