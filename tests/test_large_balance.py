@@ -7,6 +7,7 @@ rounds, levels solved again from the one a pair failed at, and block edges are e
 from __future__ import annotations
 
 import importlib
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -17,9 +18,12 @@ from solver import MatchRequest, match, validate
 from solver.dispatch import SolveOptions, Thresholds
 from solver.encode.instance import Instance, instance, lexicographic_key
 from solver.encode.problem import encode
+from solver.encode.quantise import SCORE_SCALE
 from solver.encode.usable import usable_pairs
-from solver.engines.balance_flow import solve_balance
+from solver.engines.balance_flow import balance_network, level_costs, solve_balance
 from solver.engines.flow import max_matched, prepared
+from solver.engines.large.pairs import arcs_instance
+from solver.engines.lexflow import merged, with_duals
 from solver.rules.program import Balance
 from tests.pools import random_pool
 from tests.test_balance_flow import BALANCE, best_key, key_of, same_key, scarce
@@ -252,3 +256,56 @@ def test_a_cpsat_request_with_balance_is_not_taken_by_the_matrix_path(
     request = scarce(2, engine="cpsat")
     assert match(request).engine == "cpsat"
     assert on_the_matrix == []
+
+
+def test_match_all_beyond_capacity_is_infeasible_on_the_matrix_path(
+    on_the_matrix: list[Any],
+) -> None:
+    request = scarce(1, rules={"match_all_mentees": True})
+    response = match(request)
+    assert on_the_matrix and on_the_matrix[-1] is not None
+    assert response.status == "infeasible" and response.conflicts
+    assert validate(request, response) == []
+
+
+def test_the_pass_reads_every_pair_level_by_level(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The pass against the reduced costs of every pair, level by level, on the whole
+    matrix: the pairs listed, which fail, how many, and the first level one fails at."""
+    monkeypatch.setattr(candidates, "PER_MENTEE", 2)
+    monkeypatch.setattr(candidates, "PER_MENTOR", 1)
+    monkeypatch.setattr(balance_proof, "PROOF_BLOCK", 5)
+    failed_early = 0
+    for seed in range(6):
+        problem = encode(generated(seed))
+        usable = usable_pairs(problem)
+        targets = balance._targets(problem, usable, candidates.candidates(problem, usable))
+        assert targets is not None
+        rule, keys = targets
+        inst = replace(arcs_instance(problem, usable, keys), rules=(rule,))
+        net, where = balance_network(inst, rule)
+        levels = level_costs(inst, rule, net, where)
+        _, potentials = with_duals(net, merged(net, levels[:-1]) + levels[-1:], [], [])
+        n, m = problem.score.shape
+        undecided = usable.mask.copy()
+        undecided.flat[keys] = False
+        fails, first = np.zeros((n, m), dtype=bool), len(potentials)
+        for k, p in enumerate(potentials[:-1]):
+            reduced = p[:n, None] - p[None, n : n + m]
+            failing = undecided & (reduced < 0)
+            first = k if failing.any() and first == len(potentials) else first
+            fails |= failing
+            undecided &= reduced == 0
+        p = potentials[-1]
+        reduced = -np.rint(problem.score * SCORE_SCALE) + p[:n, None] - p[None, n : n + m]
+        if (undecided & (reduced < 0)).any():
+            first = min(first, len(potentials) - 1)
+        failed_early += first < len(potentials) - 1
+        for near in (0, balance.NEAR, SCORE_SCALE // 10):
+            checked = balance_proof.balance_pass(problem, usable, potentials, keys, near)
+            expected = fails | (undecided & (reduced < near))
+            assert checked.found.complete
+            assert checked.found.keys.tolist() == np.nonzero(expected.ravel())[0].tolist()
+            failing = (fails | (undecided & (reduced < 0))).ravel()[checked.found.keys]
+            assert checked.found.negative.tolist() == failing.tolist()
+            assert checked.found.failing == int(failing.sum()) and checked.level == first
+    assert failed_early > 0, "some pool should fail a level before the score's"

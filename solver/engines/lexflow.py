@@ -41,10 +41,13 @@ class Network:
 
 
 def circulation(net: Network, cost: np.ndarray) -> np.ndarray | None:
-    """A min-cost circulation within the bounds (the flow on each arc), None if none."""
+    """A min-cost circulation within the bounds (the flow on each arc), None if none. Arcs
+    whose bounds are fixed (an earlier level's face) are node supplies only: the solver
+    never sees them (a sixth of the arcs at 10,000 × 3,400, 15-20 % of the time)."""
+    free = net.upper > net.lower
     flow = min_cost_flow.SimpleMinCostFlow()
     arcs = flow.add_arcs_with_capacity_and_unit_cost(
-        net.tail, net.head, net.upper - net.lower, cost
+        net.tail[free], net.head[free], (net.upper - net.lower)[free], cost[free]
     )
     supply = np.bincount(net.head, weights=net.lower, minlength=net.nodes)
     supply -= np.bincount(net.tail, weights=net.lower, minlength=net.nodes)
@@ -54,7 +57,9 @@ def circulation(net: Network, cost: np.ndarray) -> np.ndarray | None:
         return None
     if status != flow.OPTIMAL:
         raise LexFlowError(f"min-cost circulation ended with status {status}")
-    return np.asarray(flow.flows(arcs), dtype=np.int64) + net.lower
+    flows = net.lower.copy()
+    flows[free] += np.asarray(flow.flows(arcs), dtype=np.int64)
+    return flows
 
 
 def level_potentials(

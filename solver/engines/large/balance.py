@@ -50,18 +50,21 @@ def _targets(
     arcs they were proven on; None when one of them has no proof."""
     inst = arcs_instance(problem, usable, keys)
     [rule] = Balance.bind(problem, inst.rows, inst.cols, inst.gain)
-    arcs, unproven = [keys], []
+    arcs, unproven = [keys], []  # the arcs so far; the subsets without a proof
 
     def most(mentees: np.ndarray) -> int:
         found = most_matched(problem, usable, arcs[-1], mentees)
         if found is None:
-            unproven.append(int(mentees.sum()))
+            unproven.append(mentees)
             return 0
         arcs.append(found[1])
         return found[0]
 
     rule = rule.prepare(inst, most)
-    return None if unproven else (rule, arcs[-1])
+    if unproven:
+        log.info("large balance: %d targets without a proof", len(unproven))
+        return None
+    return rule, arcs[-1]
 
 
 def solve_balance_large(problem: Problem, usable: Usable) -> tuple[Instance, Solution] | None:

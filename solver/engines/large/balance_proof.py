@@ -58,21 +58,33 @@ def _open(usable: Usable, rows: np.ndarray, arcs: np.ndarray) -> np.ndarray:
 
 @dataclass(frozen=True)
 class Levels:
-    """Each level's potentials of the mentees and of the mentors; the last level's in
-    float64 when its differences are exact there."""
+    """The potentials as the pass reads them. The levels before the last decide a pair
+    lexicographically: by the first level at which its mentee's and mentor's potentials
+    differ, so by the order of the two nodes' tuples (π_0, π_1, …), one dense rank per
+    node (`rank`, mentees then mentors). The last level's potentials in float64 when their
+    differences are exact there."""
 
-    mentee: list[np.ndarray]
-    mentor: list[np.ndarray]
+    early: list[np.ndarray]
+    rank: np.ndarray
+    mentee: np.ndarray
+    mentor: np.ndarray
     exact: bool
 
     @classmethod
     def of(cls, potentials: list[np.ndarray], n: int, m: int) -> Levels:
-        exact = bool(np.abs(potentials[-1]).max(initial=0) < 2**52)
-        mentee = [p[:n] for p in potentials]
-        mentor = [p[n : n + m] for p in potentials]
+        early = [p[: n + m] for p in potentials[:-1]]
+        tuples = np.stack(early, axis=1) if early else np.zeros((n + m, 1), dtype=np.int64)
+        rank = np.unique(tuples, axis=0, return_inverse=True)[1].reshape(-1).astype(np.int32)
+        last = potentials[-1]
+        exact = bool(np.abs(last).max(initial=0) < 2**52)
+        mentee, mentor = last[:n], last[n : n + m]
         if exact:
-            mentee[-1], mentor[-1] = mentee[-1].astype(np.float64), mentor[-1].astype(np.float64)
-        return cls(mentee, mentor, exact)
+            mentee, mentor = mentee.astype(np.float64), mentor.astype(np.float64)
+        return cls(early, rank, mentee, mentor, exact)
+
+    def first_differing(self, rows: np.ndarray, cols: np.ndarray, n: int) -> int:
+        """The earliest level at which some of these pairs' mentee and mentor differ."""
+        return next(k for k, p in enumerate(self.early) if (p[rows] != p[n + cols]).any())
 
 
 def _block(
@@ -81,20 +93,19 @@ def _block(
     """The pairs of these rows (running on, every column) that fail a level or come within
     `near` of failing the last, at most `NEAR_PER_MENTEE` a mentee (those that fail
     earliest, then the lowest reduced costs), and the first level one fails at."""
-    m = problem.score.shape[1]
+    n, m = problem.score.shape
     undecided = _open(usable, rows, arcs)
     slack = np.full(undecided.shape, -np.inf)  # −reduced cost of the pairs listed
-    last = len(levels.mentee) - 1
-    level = last + 1
-    for k in range(last):
-        reduced = levels.mentee[k][rows][:, None] - levels.mentor[k][None, :]
-        failing = undecided & (reduced < 0)
-        if failing.any():
-            slack[failing], level = EARLY, min(level, k)
-        undecided &= reduced == 0
+    last, level = len(levels.early), len(levels.early) + 1
+    order = levels.rank[rows][:, None] - levels.rank[n : n + m][None, :]
+    early = undecided & (order < 0)  # the first level at which they differ fails them
+    if early.any():
+        r, c = np.nonzero(early)
+        slack[early], level = EARLY, levels.first_differing(rows[r], c, n)
+    undecided &= order == 0
     gain = _block_gain(problem, rows, np.arange(m), None, levels.exact)
-    gain += levels.mentor[last][None, :]
-    gain -= levels.mentee[last][rows][:, None]
+    gain += levels.mentor[None, :]
+    gain -= levels.mentee[rows][:, None]
     below = undecided & (gain > -near)  # reduced cost −gain + π(i) − π(j) < near
     slack[below] = gain[below]
     if (below & (gain > 0)).any():
