@@ -120,6 +120,8 @@ def path_of(request: MatchRequest) -> str:
     least = max(THRESHOLDS.large_from, THRESHOLDS.priced_share_from if share else 0)
     engines = ("auto",) if share else ("auto", "flow")
     single = not share or len(program.diversity.cross) == 1
+    if Balance in rules:  # one attribute, as on the flow (`dispatch.matrix_path`)
+        single = Balance.flow_models(program)
     matrix = frozenset(rules) in MATRIX_PATHS and single and program.engine in engines
     if matrix and pairs >= least:
         return "matrix"

@@ -2,10 +2,9 @@
 
 The table, in order: the first row that applies decides.
 
-1. No program rule, `fair` alone, or one cross share, and at least `large_from`
-   usable pairs (a cross share: `priced_share_from`): the matrix path
-   (`engines/large/`), the flow on candidates read from the score matrix and proven
-   for every pair; engine `flow`, or `lagrangian` for the share.
+1. No program rule, `fair` alone, one balance attribute or one cross share, and at least
+   `large_from` usable pairs (a share: `priced_share_from`): the matrix path (`engines/large/`),
+   proven for every pair from the score matrix; engine `flow`, or `lagrangian` for the share.
    `stable` (any other rules with it): deferred acceptance from both sides, then the
    general engine on the arcs between the ends (`engines/stable/`).
    Otherwise, from `candidates_from` usable pairs (`flow_candidates_from` when the flow
@@ -53,6 +52,7 @@ from solver.engines.groups import handles
 from solver.engines.groups.engine import solve_groups
 from solver.engines.groups.large import solve_groups_large
 from solver.engines.large.arcs import flow_answer
+from solver.engines.large.balance import solve_balance_large
 from solver.engines.large.fair import solve_fair
 from solver.engines.large.on_candidates import candidate_instance, unproven
 from solver.engines.large.pairs import arcs_instance, bonus_of
@@ -62,7 +62,7 @@ from solver.engines.large.reduced_share import solve_reduced
 from solver.engines.mip import solve_mip
 from solver.engines.repair import fallback
 from solver.engines.stable.best import solve_stable
-from solver.rules.program import CrossShare, Fair, ProgramRule, Stable, asked
+from solver.rules.program import Balance, CrossShare, Fair, ProgramRule, Stable, asked
 from solver.runtime import Cancel
 
 log = logging.getLogger(__name__)
@@ -294,6 +294,7 @@ MATRIX_PATHS: dict[frozenset[type[ProgramRule]], str] = {
     frozenset(): "flow",
     frozenset({Fair}): "flow",
     frozenset({CrossShare}): "lagrangian",
+    frozenset({Balance}): "flow",  # one attribute (`Balance.flow_models`): its levels
 }
 
 
@@ -301,8 +302,8 @@ def matrix_path(problem: Problem, limits: Thresholds, bonus: bool) -> str | None
     """The engine of the matrix path when it applies (the table's first row), else None."""
     program = problem.request.program
     rules = frozenset(asked(program))
-    engine = MATRIX_PATHS.get(rules)
-    share = CrossShare in rules
+    share, one = CrossShare in rules, Balance not in rules or Balance.flow_models(program)
+    engine = MATRIX_PATHS.get(rules) if one else None
     if engine is None or (bonus and rules) or (share and len(program.diversity.cross) != 1):
         return None
     if program.engine not in ("auto", "flow") or (share and program.engine != "auto"):
@@ -314,17 +315,14 @@ def matrix_path(problem: Problem, limits: Thresholds, bonus: bool) -> str | None
 def _solve_large(
     problem: Problem, limits: Thresholds, bonus: dict[tuple[str, str], float] | None
 ) -> tuple[str, Instance, Solution, Usable] | None:
-    """Large requests solved from the score matrix, no arc list: plain and fair ones proven
-    optimal (engine `flow`), one cross share with a proven bound (engine `lagrangian`)."""
+    """Large requests solved from the score matrix, no arc list: plain, fair and balanced ones
+    proven optimal (engine `flow`), one cross share with a proven bound (`lagrangian`)."""
     engine = matrix_path(problem, limits, bool(bonus))
     if engine is None:
         return None
     usable = usable_pairs(problem)
     pairs = int(np.count_nonzero(usable.mask))
-    least = limits.large_from
-    if engine == "lagrangian":
-        least = max(least, limits.priced_share_from)
-    if pairs < least:
+    if pairs < max(limits.large_from, limits.priced_share_from if engine == "lagrangian" else 0):
         return None
     if engine == "lagrangian":
         [attribute] = problem.request.program.diversity.cross
@@ -333,7 +331,9 @@ def _solve_large(
             return None
         solution, keys = priced
         return engine, arcs_instance(problem, usable, keys), solution, usable
-    if Fair.asked(problem.request.program):
+    if Balance.asked(problem.request.program):
+        found = solve_balance_large(problem, usable)
+    elif Fair.asked(problem.request.program):
         found = solve_fair(problem, usable)
     else:
         found = solve_large(problem, usable, bonus_of(problem, usable, bonus) if bonus else None)
