@@ -256,7 +256,9 @@ def test_a_search_stopped_before_any_solution_answers_the_start_that_keeps_the_r
     Interrupted.patch(monkeypatch)
     request = small_pool(seed, rule, "cpsat")
     answer = match(request)
-    assert (answer.engine, answer.status) in (("cpsat", "feasible"), ("flow", "optimal"))
+    stopped = (("cpsat", "feasible"), ("fallback", "feasible"))
+    proven = (("flow", "optimal"), ("deferred_acceptance", "optimal"))  # no search needed
+    assert (answer.engine, answer.status) in stopped + proven
     assert answer.pairings and validate(request, answer) == []
 
 
@@ -280,11 +282,13 @@ def stable_pair(**program: Any) -> MatchRequest:
 def test_a_stable_search_stopped_before_any_solution_answers_deferred_acceptance(
     monkeypatch: Any,
 ) -> None:
-    """Pairing nobody blocks: the start is the mentee-proposing deferred acceptance."""
+    """Pairing nobody blocks: the start is the better end of deferred acceptance, one of
+    the two stable matchings."""
     Interrupted.patch(monkeypatch)
     request = stable_pair()
     answer = match(request)
-    assert {(p.mentor, p.mentee) for p in answer.pairings} == {("m1", "e1"), ("m2", "e2")}
+    made = {(p.mentor, p.mentee) for p in answer.pairings}
+    assert made in ({("m1", "e1"), ("m2", "e2")}, {("m1", "e2"), ("m2", "e1")})
     assert answer.status == "feasible" and answer.metrics.blocking_pairs == 0
     assert validate(request, answer) == []
 
