@@ -40,7 +40,8 @@ def test_a_model_too_large_to_build_in_time_falls_back_on_an_answer_that_keeps_t
     inst = prepared(instance(encode(body)))
     assert build_seconds(inst) > 0.1  # half the limit: no general model is built
     answer = match(body)
-    assert answer.status == "feasible" and answer.engine == "fallback"
+    # the start, or a model on each mentee's best arcs (`engines/general.py`): never proven
+    assert answer.status == "feasible" and answer.engine in ("fallback", "cpsat")
     assert answer.pairings and answer.bound >= answer.objective
     assert validate(body, answer) == []
 
@@ -54,7 +55,7 @@ def test_the_time_limit_runs_from_the_request_not_from_each_stage() -> None:
     assert 0 < options.remaining(request(3, 2).program) <= 10.0
 
 
-@pytest.mark.parametrize("engine", ["cpsat", "auto"])
+@pytest.mark.parametrize("engine", ["cpsat"])  # `auto` may prove the start with no search
 def test_a_cancelled_solve_stops_at_the_next_stage_and_says_so(
     engine: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
