@@ -12,7 +12,7 @@ objective:
 - answer: `solver.match`, binome's whole answer (the engine plus reasons,
   explanations, suggestions and metrics), for reference;
 - scipy: `linear_sum_assignment` on the dense matrix, mentor places replicated;
-- cpsat: one boolean per eligible pair, OR-Tools CP-SAT (2 workers);
+- cpsat: one boolean per eligible pair, OR-Tools CP-SAT (2 workers; `bench/naive.py`);
 - cbc: the same model in PuLP, solved by CBC.
 
 Baselines get binome's own scores and eligibility (so only the solve is compared)
@@ -37,7 +37,6 @@ from generator.pools import generate_pool
 
 SOLVE_SECONDS: list[float] = []  # a baseline's solver call alone, once its model is built
 BIG = 10**6  # per pair: more pairs always beats a better total (scores are at most 1)
-SCALE = 10**6  # score resolution for the integer models
 
 
 def pool(mentees: int, mentors: int, seed: int) -> dict[str, Any]:
@@ -86,28 +85,17 @@ def run_scipy(body: dict[str, Any], cap: float) -> tuple[int, float]:
 
 
 def run_cpsat(body: dict[str, Any], cap: float) -> tuple[int, float]:
-    from ortools.sat.python import cp_model
+    """One boolean per eligible pair in CP-SAT (2 workers): `bench/naive.py`'s model, which
+    also takes the program rules (the rules table, `bench/rules.py`); here there are none."""
+    from bench.naive import solve_naive
+    from solver import MatchRequest
+    from solver.encode.problem import encode
 
-    score, eligible, capacity = arrays(body)
-    rows, cols = np.nonzero(eligible)
-    model = cp_model.CpModel()
-    x = [model.new_bool_var(f"x{k}") for k in range(len(rows))]
-    for i in range(score.shape[0]):
-        model.add_at_most_one(x[k] for k in np.nonzero(rows == i)[0])
-    for j in range(score.shape[1]):
-        model.add(sum(x[k] for k in np.nonzero(cols == j)[0]) <= int(capacity[j]))
-    gain = (BIG * SCALE // 1000 + np.rint(score[rows, cols] * SCALE)).astype(int).tolist()
-    model.maximize(cp_model.LinearExpr.weighted_sum(x, gain))
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = cap
-    solver.parameters.num_workers = 2
-    started = time.perf_counter()
-    status = solver.solve(model)
-    SOLVE_SECONDS.append(time.perf_counter() - started)
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return 0, 0.0
-    chosen = np.array([solver.boolean_value(v) for v in x], dtype=bool)
-    return int(chosen.sum()), float(score[rows[chosen], cols[chosen]].sum())
+    problem = encode(MatchRequest.model_validate(body))
+    naive = solve_naive(problem, cap)
+    SOLVE_SECONDS.append(naive.solve_seconds)
+    matched = np.flatnonzero(naive.assignment >= 0)
+    return len(matched), float(problem.score[matched, naive.assignment[matched]].sum())
 
 
 def run_cbc(body: dict[str, Any], cap: float) -> tuple[int, float]:

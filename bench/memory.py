@@ -22,3 +22,16 @@ def peak_mb() -> float:
     except OSError:
         pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def process_mb(pid: int, field: str = "VmHWM") -> float:
+    """Another process's resident memory in MB: its peak (`VmHWM`) or now (`VmRSS`); 0 once
+    it is gone."""
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith(f"{field}:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0

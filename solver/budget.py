@@ -27,16 +27,38 @@ from dataclasses import dataclass
 
 from solver.answer_size import REASON, UNMATCHED, answer_bytes, suggestions_of
 from solver.contract.request import Loc, MatchRequest, Participant
-from solver.dispatch import MATRIX_PATHS, SIDE_RULES, THRESHOLDS
+from solver.dispatch import MATRIX_PATHS, SIDE_RULES, THRESHOLDS, on_candidates
 from solver.encode.pool import FULL_VOCABULARY
+from solver.engines.groups import handles
 from solver.rules.items import Folding
-from solver.rules.program import Balance, CrossShare, asked
+from solver.rules.program import Balance, CrossShare, Stable, asked
 
 MB = 2**20
-# bytes per pair; "levels": balance's flow, one level at a time (its bounds, costs, faces);
-# "rules": the side rules on the matrix (`engines/large/side_rules.py`), a floor's mask beside
-PER_PAIR = {"matrix": 18, "rules": 20, "flow": 120, "levels": 200, "reduced": 700, "cpsat": 2500}
-ARC_SLOWER = {"matrix": 1, "rules": 4, "flow": 20, "levels": 30, "reduced": 20, "cpsat": 20}
+# bytes per pair; "levels": a flow one level at a time (its bounds, costs, faces): balance's,
+# and the plans of `group.min_size`
+# "deferred": stable by deferred acceptance on the matrix, then the arcs between its ends;
+# "candidates": the engines on each person's best pairs, the bound priced on the matrix;
+# "rules": max-same, a share and fair on the matrix (`engines/large/side_rules.py`)
+PER_PAIR = {
+    "matrix": 18,
+    "rules": 20,
+    "deferred": 22,
+    "candidates": 30,
+    "flow": 120,
+    "levels": 200,
+    "reduced": 700,
+    "cpsat": 2500,
+}
+ARC_SLOWER = {
+    "matrix": 1,
+    "rules": 4,
+    "deferred": 2,
+    "candidates": 4,
+    "flow": 20,
+    "levels": 30,
+    "reduced": 20,
+    "cpsat": 20,
+}
 RULE_TEMPORARY = 16  # min_seniority_gap, max_timezone_gap_hours: float64 gaps, n × m
 TABLE_CELL = 6  # float32 table cell, with the copies np.unique and hstack make
 FACTOR_CELL = 24  # float64 factor cell, its weighted copy, the stacked matrix
@@ -95,15 +117,22 @@ def path_of(request: MatchRequest) -> str:
     """Which engine path the dispatch takes, as far as sizes tell (`solver/dispatch.py`)."""
     program, pairs = request.program, len(request.mentees) * len(request.mentors)
     rules = asked(program)
-    share = CrossShare in rules
-    side = frozenset(rules) in SIDE_RULES
+    if Stable in rules:
+        return "deferred"
+    share, side = CrossShare in rules, frozenset(rules) in SIDE_RULES
     least = max(THRESHOLDS.large_from, THRESHOLDS.priced_share_from if share else 0)
     least = max(THRESHOLDS.large_from, THRESHOLDS.side_rules_from) if side else least
     engines = ("auto",) if share else ("auto", "flow")
     single = len(program.diversity.cross) <= 1 and len(program.diversity.max_same_per_mentor) <= 1
+    if Balance in rules:  # one attribute, as on the flow (`dispatch.matrix_path`)
+        single = Balance.flow_models(program)
     matrix = frozenset(rules) in MATRIX_PATHS and single and program.engine in engines
     if matrix and pairs >= least:
         return "rules" if side else "matrix"
+    if handles(program) and program.engine == "auto":  # `engines/groups/`
+        return "matrix" if pairs >= THRESHOLDS.groups_matrix_from else "levels"
+    if on_candidates(program, pairs, THRESHOLDS):
+        return "candidates"
     if all(rule.flow_models(program) for rule in rules) and program.engine in ("auto", "flow"):
         return "levels" if Balance in rules else "flow"
     if pairs > THRESHOLDS.reduce_from and all(rule.reducible for rule in rules):

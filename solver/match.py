@@ -62,7 +62,8 @@ def _match(
     cancel.check()
     assignment = _with_pins(problem, solution)
     everyone = not (assignment < 0).any()
-    if not solution.feasible and not solution.proven:
+    unproven = not solution.proven and (program.rules.match_all_mentees and not everyone)
+    if (not solution.feasible and not solution.proven) or unproven:  # no proof there is none
         message = (
             f"no pairing that keeps every rule was found within {options.time_limit(program)} s"
         )

@@ -3,8 +3,18 @@ timing here: speed is measured by `make bench`, never by unit tests)."""
 
 from __future__ import annotations
 
+import numpy as np
+import pytest
+
+from bench.deferred import Orders, blocking_pairs, deferred_acceptance, orders
+from bench.judge import Judge, compare
+from bench.naive import solve_naive
 from bench.rematch import rematch_body, summary, table
+from bench.rules import HEADER, ROWS, assignment_of, body_for
+from bench.rules import main as rules_main
+from solver import MatchRequest, match
 from solver.contract.rematch import RematchRequest
+from solver.encode.problem import encode
 from solver.rematch import rematch
 
 
@@ -21,3 +31,92 @@ def test_the_re_match_benchmark_sends_a_valid_request_with_feedback_and_leavers(
     lines = table([row]).splitlines()
     assert len(lines) == 3 and lines[2].startswith("| 60 × 20 |")
     assert lines[2].endswith("| 0.500 s | 0.750 s |")
+
+
+def test_the_limits_benchmark_covers_every_pair_and_says_where_the_time_went() -> None:
+    import importlib
+
+    from bench.limits import COMBINATIONS, every_rules, line, one, phases, program_of
+    from generator import generate_pool
+
+    front = importlib.import_module("solver.match")  # the module, not the function
+
+    assert len(every_rules()) == 15 + len(COMBINATIONS)  # each pair of six rules, and more
+    program = program_of("cross+max_same+fair")
+    assert set(program["diversity"]) == {"cross", "max_same_per_mentor"}
+    assert program["objective"] == "fair"
+    encode = front.encode
+    with phases() as spent:
+        row = one(generate_pool(30, 10, 1), "cross+group", 2.0)
+    assert front.encode is encode  # every function given back
+    assert row["status"] in ("optimal", "feasible") and row["matched"] > 0
+    assert spent["encode"] > 0 and spent["answer"] > 0
+    cells = line({**row, "pool": "30 × 10", "phases": dict(spent)}, True).split(" | ")
+    assert cells[0] == "| cross+group" and cells[2] == "2 s" and len(cells) == 10
+
+
+def _orders(mentee_rank: list[int], mentor_rank: list[int]) -> Orders:
+    """Two mentees, two mentors of one place each, every pair usable (arcs e0-m0, e0-m1,
+    e1-m0, e1-m1)."""
+    rows, cols = np.array([0, 0, 1, 1]), np.array([0, 1, 0, 1])
+    return Orders(rows, cols, np.array(mentee_rank), np.array(mentor_rank), np.array([1, 1]))
+
+
+def test_the_blocking_pair_count_finds_a_planted_blocking_pair() -> None:
+    both_want_m0 = _orders([0, 1, 0, 1], [0, 0, 1, 1])  # every mentor ranks e0 first
+    assert blocking_pairs(both_want_m0, np.array([0, 1])) == 0  # e1 envies m0, who has e0
+    assert blocking_pairs(both_want_m0, np.array([1, 0])) == 1  # planted: e0 and m0
+    assert blocking_pairs(both_want_m0, np.array([0, -1])) == 1  # e1 free, m1 has room
+    assert blocking_pairs(both_want_m0, np.array([-1, -1])) == 4  # nobody paired: every pair
+
+
+def test_the_blocking_pair_count_agrees_with_binome_s_and_with_deferred_acceptance() -> None:
+    """Two counts written apart agree on the plain optimum (which has blocking pairs), the
+    library's answer has none, and binome's stable optimum is worth at least as much."""
+    body = body_for("stable", (60, 20), 1, 10)
+    problem = encode(MatchRequest.model_validate(body))
+    found = orders(problem)
+    plain = {**body, "program": {}}
+    answer = match(MatchRequest.model_validate(plain))
+    counted = blocking_pairs(found, assignment_of(body, answer))
+    assert counted == answer.metrics.blocking_pairs > 0
+    library = deferred_acceptance(found, len(body["mentees"]))
+    judge = Judge.of(problem)
+    assert judge.worth(library).blocking == 0 and judge.worth(library).broken == []
+    stable = judge.worth(assignment_of(body, match(MatchRequest.model_validate(body))))
+    assert stable.blocking == 0 and stable.total >= judge.worth(library).total - 1e-9
+
+
+@pytest.mark.parametrize("name", list(ROWS))
+def test_the_naive_model_and_binome_reach_the_same_optimum(name: str) -> None:
+    """On a pool small enough for both to prove it, the one-boolean CP-SAT model of each
+    row's rules and binome are worth the same, and neither breaks a rule: the baseline and
+    the judge read the rules as binome does."""
+    body = body_for(name, (30, 10), 1, 20)
+    request = MatchRequest.model_validate(body)
+    problem = encode(request)
+    answer, naive = match(request), solve_naive(problem, 20)
+    assert (answer.status, naive.status) == ("optimal", "optimal")
+    judge = Judge.of(problem)
+    binome, baseline = judge.worth(assignment_of(body, answer)), judge.worth(naive.assignment)
+    assert binome.broken == baseline.broken == []
+    assert compare(binome, baseline).startswith("same ("), compare(binome, baseline)
+
+
+def test_the_rules_table_has_a_row_per_rule_and_size(capsys: pytest.CaptureFixture[str]) -> None:
+    assert (
+        rules_main(
+            ["--sizes", "60x20", "--rules", "stable,balance", "--repeats", "1", "--cap", "2"]
+        )
+        == 0
+    )
+    lines = [line for line in capsys.readouterr().out.splitlines() if line.startswith("|")]
+    assert len(lines) == 4 and lines[0] == HEADER
+    assert lines[1] == "|---" * 13 + "|"
+    cells = [line.removeprefix("| ").removesuffix(" |").split(" | ") for line in lines]
+    assert len(cells[0]) == len(cells[2]) == len(cells[3]) == 13
+    stable, balance = cells[2], cells[3]
+    assert stable[:2] == ["`stable`", "60 × 20"] and balance[:2] == [ROWS["balance"][0], "60 × 20"]
+    assert stable[2].startswith("optimal") and "blocking 0 vs 0" in stable[12]
+    assert not stable[12].startswith("baseline ahead")
+    assert stable[8].startswith("`matching`") and balance[8].startswith("CP-SAT")

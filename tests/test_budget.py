@@ -4,6 +4,7 @@ that bound what a fresh process measures."""
 
 from __future__ import annotations
 
+import functools
 import json
 from typing import Any
 
@@ -17,7 +18,7 @@ from bench.proportion import pinned_twice, scenarios
 from generator.pools import generate_pool
 from solver import Budget, MatchRequest, OverBudget, within_budget
 from solver.budget import estimate
-from solver.rules.program import GroupSize
+from solver.rules.program import Balance
 
 
 def client(**settings: Any) -> TestClient:
@@ -56,11 +57,32 @@ def test_fifty_suggestions_of_5000_by_1700_is_too_large_an_answer() -> None:
 
 
 def test_a_rule_whose_engine_holds_every_pair_is_refused_naming_the_rule() -> None:
-    """Groups go to CP-SAT, a boolean and its constraints per pair (about 2 KB each)."""
-    body = generate_pool(2000, 700, 1, program={"format": "group", "group": {"min_size": 2}})
+    """Two balance attributes go to CP-SAT, a boolean and its constraints per pair (about
+    2 KB each)."""
+    program = {"diversity": {"balance": {"department": True, "site": True}}}
+    body = generate_pool(2000, 700, 1, program=program)
     loc, msg = refusal(client().post("/v1/match", json=body))
-    assert loc == ["body", *GroupSize.loc]
+    assert loc == ["body", *Balance.loc]
     assert "MB to solve; at most 1,536 MB (BINOME_MAX_REQUEST_MEMORY_MB)" in msg
+
+
+@pytest.mark.parametrize(
+    ("mentees", "mentors", "path"), [(2000, 700, "levels"), (10000, 3400, "matrix")]
+)
+def test_groups_are_within_the_budget_on_their_own_engine(
+    mentees: int, mentors: int, path: str
+) -> None:
+    """`group.min_size` alone runs on flows (`engines/groups/`), read from the score matrix
+    on large pools; asked of CP-SAT, the same pool holds a boolean per pair and is refused."""
+    program = {"format": "group", "group": {"min_size": 3}}
+    request = MatchRequest.model_validate(generate_pool(mentees, mentors, 1, program=program))
+    assert within_budget(request, Budget()).path == path
+    by_cpsat = request.model_copy(
+        update={"program": request.program.model_copy(update={"engine": "cpsat"})}
+    )
+    with pytest.raises(OverBudget) as refused:
+        within_budget(by_cpsat, Budget())
+    assert refused.value.errors[0][0] == ("program", "engine")
 
 
 def test_a_large_shared_vocabulary_is_refused_naming_the_lists() -> None:
@@ -120,7 +142,8 @@ def test_a_what_if_runs_as_many_solves_at_once_as_memory_allows(
 
 
 @pytest.mark.parametrize(
-    "name", ["plain-3000x1000", "suggestions50-3000x1000", "shared-300x300x100"]
+    "name",
+    ["plain-3000x1000", "balance-3000x1000", "suggestions50-3000x1000", "shared-300x300x100"],
 )
 def test_the_estimates_bound_what_a_fresh_process_measures(name: str) -> None:
     """Memory above the process once the request is read, and the answer's bytes, measured
@@ -138,6 +161,51 @@ def test_the_budget_settings_are_checked_at_start_up() -> None:
     with pytest.raises(ValueError):
         Settings(max_answer_mb=0)
     assert json.loads(Settings().model_dump_json())["max_answer_mb"] == 64
+
+
+@functools.cache
+def _company(mentees: int, mentors: int) -> str:
+    return json.dumps(generate_pool(mentees, mentors, 1))
+
+
+def _with_program(size: tuple[int, int], program: dict[str, Any]) -> MatchRequest:
+    body = json.loads(_company(*size))
+    return MatchRequest.model_validate({**body, "program": program})
+
+
+BALANCED = {"diversity": {"balance": {"department": True}}}
+
+
+def test_one_balance_attribute_at_10000_by_3400_is_weighed_as_the_matrix_path() -> None:
+    """Balance alone is proven from the score matrix: it peaks where a plain request does
+    (689 to 698 MB above resident against 667 to 689, `python -m bench.budget`)."""
+    for engine in ("auto", "flow"):
+        cost = within_budget(_with_program((10000, 3400), BALANCED | {"engine": engine}), Budget())
+        plain = estimate(_with_program((10000, 3400), {}))
+        assert cost.path == "matrix" and cost.memory_mb == pytest.approx(plain.memory_mb)
+
+
+@pytest.mark.parametrize(
+    ("program", "path"),
+    [
+        ({"diversity": {"balance": {"department": True, "site": True}}}, "candidates"),
+        (BALANCED | {"objective": "fair"}, "candidates"),
+        ({"diversity": BALANCED["diversity"] | {"max_same_per_mentor": {"site": 2}}}, "candidates"),
+        (BALANCED | {"engine": "cpsat"}, "cpsat"),
+    ],
+)
+def test_balance_the_matrix_path_does_not_take_runs_on_candidates_at_10000_by_3400(
+    program: dict[str, Any], path: str
+) -> None:
+    """Several attributes, `fair` or max-same beside it run on candidate pairs (admitted);
+    a general engine asked by name lists every pair and is refused."""
+    request = _with_program((10000, 3400), program)
+    assert estimate(request).path == path
+    if path == "cpsat":
+        with pytest.raises(OverBudget):
+            within_budget(request, Budget())
+    else:
+        assert within_budget(request, Budget()).path == "candidates"
 
 
 def _ids_only(mentees: int, mentors: int, program: dict[str, Any]) -> MatchRequest:
@@ -172,15 +240,19 @@ def test_a_share_max_same_and_fair_at_10000_by_3400_is_estimated_on_the_matrix()
         {"cross": {"department": 0.8}, "max_same_per_mentor": {"department": 1, "site": 1}},
     ],
 )
-def test_side_rules_beyond_the_matrix_path_at_10000_by_3400_are_refused(
+def test_side_rules_beyond_the_matrix_path_at_10000_by_3400_are_routed_or_refused(
     diversity: dict[str, Any],
 ) -> None:
-    """Two attributes of a share or of max-same: every pair listed for the LP-reduced
-    search (about 24 GB at this size), refused before anything is solved."""
+    """Two attributes of a share or of max-same: `auto` runs them on candidate pairs; the
+    LP-reduced search on every pair (about 24 GB at this size), asked by name, is refused
+    before anything is solved."""
     request = _ids_only(10000, 3400, {"diversity": diversity, "objective": "fair"})
-    assert estimate(request).path == "reduced"
+    assert within_budget(request, Budget()).path == "candidates"
+    program = request.program.model_copy(update={"engine": "mip"})
+    asked_mip = request.model_copy(update={"program": program})
+    assert estimate(asked_mip).path == "reduced"
     with pytest.raises(OverBudget) as refused:
-        within_budget(request, Budget())
+        within_budget(asked_mip, Budget())
     [(loc, message)] = refused.value.errors
-    assert loc == ("program", "diversity", "cross")
-    assert "fewer mentees or mentors, or without diversity" in message
+    assert loc == ("program", "engine")
+    assert "fewer mentees or mentors, or engine 'auto'" in message

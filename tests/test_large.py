@@ -89,14 +89,14 @@ def test_blocking_pairs_from_the_matrix_equal_the_count_on_every_arc(
     usable = usable_module.usable_pairs(problem)
     assignment = solve_flow(instance(problem)).assignment
     assignment[5] = 0
-    expected = match_module._blocking_pairs(problem, instance(problem), assignment)
+    expected = match_module.blocking_on_arcs(problem, instance(problem), assignment)
     for block in (1, 7, 1024):
         monkeypatch.setattr(blocking, "BLOCK", block)
         assert blocking.blocking_pairs(problem, usable, assignment) == expected
     rng = np.random.default_rng(seed)  # any assignment, not only optimal ones
     shuffled = assignment.copy()
     shuffled[rng.choice(90, 20, replace=False)] = -1
-    expected = match_module._blocking_pairs(problem, instance(problem), shuffled)
+    expected = match_module.blocking_on_arcs(problem, instance(problem), shuffled)
     assert blocking.blocking_pairs(problem, usable, shuffled) == expected
 
 

@@ -246,16 +246,50 @@ class Interrupted:
 
 
 @pytest.mark.parametrize("seed", range(4))
-@pytest.mark.parametrize("rule", ["cross", "max_same", "group"])
-def test_a_search_stopped_before_any_solution_falls_back_on_an_answer_that_keeps_the_rule(
+@pytest.mark.parametrize("rule", ["cross", "max_same", "group", "stable"])
+def test_a_search_stopped_before_any_solution_answers_the_start_that_keeps_the_rule(
     monkeypatch: Any, rule: str, seed: int
 ) -> None:
-    """Never the flow's hint passed off as an answer when it breaks the rule: a start
-    repaired to keep every rule, feasible, validated."""
+    """Never the flow's hint passed off as an answer when it breaks the rule: the start,
+    repaired to keep every rule (stable: deferred acceptance), kept by CP-SAT, feasible,
+    validated; or the flow's answer itself, proven, when it keeps the rule."""
     Interrupted.patch(monkeypatch)
     request = small_pool(seed, rule, "cpsat")
     answer = match(request)
-    assert answer.status == "feasible" and answer.engine == "fallback"
+    stopped = (("cpsat", "feasible"), ("fallback", "feasible"))
+    proven = (("flow", "optimal"), ("deferred_acceptance", "optimal"))  # no search needed
+    assert (answer.engine, answer.status) in stopped + proven
+    assert answer.pairings and validate(request, answer) == []
+
+
+def stable_pair(**program: Any) -> MatchRequest:
+    """Two stable matchings: each mentee gets their first choice (m1-e1 and m2-e2, the
+    deferred acceptance of mentees, within departments) or each mentor does (across)."""
+    body = {
+        "mentors": [
+            {"id": "m1", "preferences": ["e2", "e1"], "department": "A"},
+            {"id": "m2", "preferences": ["e1", "e2"], "department": "B"},
+        ],
+        "mentees": [
+            {"id": "e1", "preferences": ["m1", "m2"], "department": "A"},
+            {"id": "e2", "preferences": ["m2", "m1"], "department": "B"},
+        ],
+        "program": {"stable": True, "engine": "cpsat", "mentor_capacity": 1, **program},
+    }
+    return MatchRequest.model_validate(body)
+
+
+def test_a_stable_search_stopped_before_any_solution_answers_deferred_acceptance(
+    monkeypatch: Any,
+) -> None:
+    """Pairing nobody blocks: the start is the better end of deferred acceptance, one of
+    the two stable matchings."""
+    Interrupted.patch(monkeypatch)
+    request = stable_pair()
+    answer = match(request)
+    made = {(p.mentor, p.mentee) for p in answer.pairings}
+    assert made in ({("m1", "e1"), ("m2", "e2")}, {("m1", "e2"), ("m2", "e1")})
+    assert answer.status == "feasible" and answer.metrics.blocking_pairs == 0
     assert validate(request, answer) == []
 
 

@@ -9,10 +9,10 @@ import pytest
 
 from generator import generate_pool
 from solver import MatchRequest, SolveOptions, match, validate
-from solver.dispatch import _build_seconds
 from solver.encode.instance import instance
 from solver.encode.problem import encode
 from solver.engines.flow import prepared
+from solver.engines.general import build_seconds
 
 
 def request(mentees: int, mentors: int, **program: Any) -> MatchRequest:
@@ -22,8 +22,8 @@ def request(mentees: int, mentors: int, **program: Any) -> MatchRequest:
 @pytest.mark.parametrize(
     "program",
     [
-        {"format": "group", "group": {"min_size": 2}},
-        {"format": "group", "group": {"min_size": 3}},
+        {"format": "group", "group": {"min_size": 2}, "engine": "cpsat"},  # auto: `groups`
+        {"format": "group", "group": {"min_size": 3}, "engine": "cpsat"},
         {"diversity": {"max_same_per_mentor": {"department": 1, "site": 1}}},
         {
             "diversity": {
@@ -38,9 +38,10 @@ def test_a_model_too_large_to_build_in_time_falls_back_on_an_answer_that_keeps_t
 ) -> None:
     body = request(300, 100, time_limit_s=0.2, **program)
     inst = prepared(instance(encode(body)))
-    assert _build_seconds(inst) > 0.1  # half the limit: no general model is built
+    assert build_seconds(inst) > 0.1  # half the limit: no general model is built
     answer = match(body)
-    assert answer.status == "feasible" and answer.engine == "fallback"
+    # the start, or a model on each mentee's best arcs (`engines/general.py`): never proven
+    assert answer.status == "feasible" and answer.engine in ("fallback", "cpsat")
     assert answer.pairings and answer.bound >= answer.objective
     assert validate(body, answer) == []
 
@@ -54,7 +55,7 @@ def test_the_time_limit_runs_from_the_request_not_from_each_stage() -> None:
     assert 0 < options.remaining(request(3, 2).program) <= 10.0
 
 
-@pytest.mark.parametrize("engine", ["cpsat", "auto"])
+@pytest.mark.parametrize("engine", ["cpsat"])  # `auto` may prove the start with no search
 def test_a_cancelled_solve_stops_at_the_next_stage_and_says_so(
     engine: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -28,7 +28,7 @@ from solver.engines.lexflow import Network, lexicographic
 from solver.rules.program import Balance
 
 
-def _arcs(inst: Instance, rule: Balance) -> tuple[Network, dict[str, slice]]:
+def balance_network(inst: Instance, rule: Balance) -> tuple[Network, dict[str, slice]]:
     """The network, and where each kind of arc lies in its arrays."""
     n, m = inst.n_mentees, inst.n_mentors
     source, sink, hub = n + m, n + m + 1, n + m + 2  # class nodes' place in `flow.network`
@@ -58,24 +58,35 @@ def _arcs(inst: Instance, rule: Balance) -> tuple[Network, dict[str, slice]]:
     return net, where
 
 
-def solve_balance(inst: Instance) -> Solution:
-    """The lexicographic optimum under one balance attribute (and the flow's other rules)."""
-    [rule] = inst.all(Balance)
-    net, where = _arcs(inst, rule)
-    n = inst.n_mentees
+def level_costs(
+    inst: Instance, rule: Balance, net: Network, where: dict[str, slice]
+) -> list[np.ndarray]:
+    """The levels of the contract's order as costs on the network's arcs, not folded."""
     levels = []
     for part, gain in [
         ("credit", np.ones(len(rule.target), dtype=np.int64)),
         ("entry", inst.volunteer.astype(np.int64)),
-        ("entry", np.ones(n, dtype=np.int64)),
+        ("entry", np.ones(inst.n_mentees, dtype=np.int64)),
         ("entry", inst.waiting.astype(np.int64)),
         ("pairs", inst.gain),
     ]:
         cost = np.zeros(len(net.tail), dtype=np.int64)
         cost[where[part]] = -gain
         levels.append(cost)
-    flows = lexicographic(net, levels)
+    return levels
+
+
+def assignment_of(inst: Instance, flows: np.ndarray, where: dict[str, slice]) -> np.ndarray:
+    """Each mentee's mentor in a circulation of the network (-1 for none)."""
     used = flows[where["pairs"]] > 0
     assignment = np.full(inst.n_mentees, -1, dtype=np.int64)
     assignment[inst.rows[used]] = inst.cols[used]
-    return Solution(assignment, proven=True)
+    return assignment
+
+
+def solve_balance(inst: Instance) -> Solution:
+    """The lexicographic optimum under one balance attribute (and the flow's other rules)."""
+    [rule] = inst.all(Balance)
+    net, where = balance_network(inst, rule)
+    flows = lexicographic(net, level_costs(inst, rule, net, where))
+    return Solution(assignment_of(inst, flows, where), proven=True)

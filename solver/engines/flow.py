@@ -28,7 +28,7 @@ import numpy as np
 from ortools.graph.python import max_flow, min_cost_flow
 
 from solver.encode.instance import Instance, Solution, priority_class
-from solver.rules.program import Balance, Fair, MaxSamePerMentor
+from solver.rules.program import Balance, Fair, MaxSamePerMentor, ProgramRule
 
 
 class FlowError(RuntimeError):
@@ -200,10 +200,33 @@ def solve_flow(inst: Instance) -> Solution:
     return Solution(assignment, proven=True)
 
 
-def flow_relaxation(inst: Instance) -> Instance:
+def best_total(inst: Instance) -> int:
+    """The highest total gain of any assignment on the rules a flow models, whatever it
+    matches: every answer keeping all the rules scores at most this (an honest bound when
+    a search stops before its proof)."""
+    relaxed = flow_relaxation(inst)
+    n, m = relaxed.n_mentees, relaxed.n_mentors
+    source, sink = n + m, n + m + 1
+    flow = min_cost_flow.SimpleMinCostFlow()
+    flow.add_arcs_with_capacity_and_unit_cost(np.full(n, source), np.arange(n), _ones(n), _zeros(n))
+    flow.add_arc_with_capacity_and_unit_cost(source, sink, n, 0)  # a mentee may stay free
+    pair_arcs = _add_pairs(flow, relaxed, -relaxed.gain, np.ones(len(relaxed.rows), dtype=bool))
+    flow.set_nodes_supplies(np.array([source, sink]), np.array([n, -n]))
+    if flow.solve() != flow.OPTIMAL:
+        raise FlowError("the best-total flow did not reach its optimum")
+    return int(relaxed.gain @ flow.flows(pair_arcs))
+
+
+def flow_relaxation(inst: Instance, balance: bool = True) -> Instance:
     """The instance with only the rules a flow models (a warm start for other engines): the
-    first max-same attribute and the fair objective."""
-    kept = inst.all(MaxSamePerMentor)[:1] + inst.all(Fair)
+    first max-same attribute, and the first balance attribute (unless `balance` is False:
+    its flow takes several) or else the fair objective (the balance flow keeps no fair
+    threshold). Every answer to the instance is one of the relaxation's, so its
+    lexicographic optimum bounds each level given the ones before."""
+    balanced = inst.all(Balance)[:1] if balance else []
+    kept: list[ProgramRule] = [*inst.all(MaxSamePerMentor)[:1], *balanced]
+    if not balanced:
+        kept += inst.all(Fair)
     return replace(inst, rules=tuple(kept))
 
 

@@ -137,12 +137,11 @@ def _exact(
     lp = share_model(inst, Counts(priority_class(inst), counts), np.ones(len(keys), dtype=bool))
     lp.integrality_ = [highspy.HighsVarType.kInteger] * lp.num_col_
     left = UNTIMED if rules.deadline is None else max(rules.deadline - time.monotonic(), 0.01)
-    highs = highs_with(
-        lp, mip_rel_gap=0.0, mip_abs_gap=MIP_ABS_GAP, time_limit=left if last else left / 2
-    )
+    seconds = left if last else left / 2
+    highs = highs_with(lp, mip_rel_gap=0.0, mip_abs_gap=MIP_ABS_GAP, time_limit=seconds)
     start = (best[inst.rows] == inst.cols).astype(float)
     highs.setSolution(lp.num_col_, np.arange(lp.num_col_, dtype=np.int32), start)
-    run_highs(highs, rules.cancel or Cancel())
+    run_highs(highs, rules.cancel or Cancel(), seconds)
     status = highs.getModelStatus()
     log.info("closure arcs=%d status=%s", len(keys), highs.modelStatusToString(status))
     info = highs.getInfo()

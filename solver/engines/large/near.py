@@ -48,6 +48,26 @@ def within_cap(
     return kept
 
 
+def best_per_row(value: np.ndarray, rows: np.ndarray, cap: int) -> tuple[np.ndarray, np.ndarray]:
+    """The cells (r, c) of the `cap` highest values of each row of a block (rows[r] is the
+    row's mentee; -inf: not a candidate), ties spread as `within_cap` spreads them. Values
+    are whole numbers (gain units), so the spread, a fraction, reorders no distinct ones;
+    a partition per row, no sort: the block may hold every pair of its rows."""
+    width = value.shape[1]
+    finite = np.isfinite(value)
+    if np.count_nonzero(finite, axis=1).max(initial=0) <= cap:
+        r, c = np.nonzero(finite)
+        return r, c
+    k = min(cap, width)
+    spread = (np.arange(width)[None, :] - rows[:, None] * cap) % width
+    key = value - spread / width
+    top = np.argpartition(key, width - k, axis=1)[:, width - k :]
+    r = np.repeat(np.arange(len(rows)), k)
+    c = top.ravel()
+    good = np.isfinite(value[r, c])
+    return r[good], c[good]
+
+
 @dataclass(frozen=True)
 class Left:
     """What a proof pass leaves out: pairs made, the round's arcs, and whether it caps."""

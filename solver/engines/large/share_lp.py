@@ -5,6 +5,7 @@ branch and bound), which a cancel interrupts."""
 from __future__ import annotations
 
 import logging
+import threading
 from dataclasses import dataclass
 
 import highspy
@@ -88,9 +89,20 @@ def highs_with(lp: highspy.HighsLp, **options: float | int | bool | str) -> high
     return highs
 
 
-def run_highs(highs: highspy.Highs, cancel: Cancel) -> None:
-    """HiGHS's search, which `cancel` interrupts (then `Cancelled` is raised)."""
+def run_highs(highs: highspy.Highs, cancel: Cancel, seconds: float | None = None) -> None:
+    """HiGHS's search, which `cancel` interrupts (then `Cancelled` is raised) and, when
+    `seconds` are given, a timer stops after them: HiGHS checks its own time limit too
+    seldom (an LP on 260,000 columns ran 0.7 s past it)."""
     highs.HandleUserInterrupt = True
-    with cancel.stopping(highs.cancelSolve):
-        highs.run()
+    timer = None
+    if seconds is not None:
+        highs.setOptionValue("time_limit", max(seconds, 0.01))
+        timer = threading.Timer(max(seconds, 0.01), highs.cancelSolve)
+        timer.start()
+    try:
+        with cancel.stopping(highs.cancelSolve):
+            highs.run()
+    finally:
+        if timer is not None:
+            timer.cancel()
     cancel.check()

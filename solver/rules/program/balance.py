@@ -91,6 +91,14 @@ class Balance(ProgramRule):
     def holds(self, inst: Instance, chosen: np.ndarray) -> bool:
         return True  # a shortfall is allowed: it is a level of the objective
 
+    def own_values(self, inst: Instance, chosen: np.ndarray) -> list[np.ndarray]:
+        """Each value's shortfall for these arcs (the values short of their target only)."""
+        value = self.value[inst.rows][chosen]
+        made = np.bincount(value[value >= 0], minlength=len(self.target))
+        gap = self.target - self.pinned
+        wanted = gap > 0
+        return [np.maximum(gap[wanted] - made[wanted], 0).astype(np.int64)]
+
     def linear(self, inst: Instance) -> list[Linear]:
         """Per value short of its target, an own variable `short` ∈ [0, missing] with
         short + Σ x over the value's arcs ≥ missing; the level maximises −Σ short."""

@@ -109,12 +109,18 @@ def rows_of(
     )
 
 
-def row_values_hold(linear: Linear, chosen: np.ndarray) -> bool:
-    """Whether rows without variables of their own hold for these chosen arcs."""
-    if len(linear.own_lower):
-        raise ValueError("rows with variables of their own need the rule's own check")
+def row_values_hold(linear: Linear, chosen: np.ndarray, own: np.ndarray | None = None) -> bool:
+    """Whether a rule's rows hold for these chosen arcs and, when it has variables of its
+    own, these values of them (within their bounds)."""
+    if own is None:
+        if len(linear.own_lower):
+            raise ValueError("rows with variables of their own need the rule's own check")
+        own = np.zeros(0, dtype=np.int64)
+    if ((own < linear.own_lower) | (own > linear.own_upper)).any():
+        return False
+    values = np.concatenate([chosen.astype(np.int64), own.astype(np.int64)])
     value = np.bincount(
-        linear.row, weights=linear.coef * chosen[linear.var], minlength=linear.rows
+        linear.row, weights=linear.coef * values[linear.var], minlength=linear.rows
     ).astype(np.int64)
     lower_ok = (linear.lower <= -NO_BOUND) | (value >= linear.lower)
     upper_ok = (linear.upper >= NO_BOUND) | (value <= linear.upper)
@@ -200,6 +206,11 @@ class ProgramRule:
         """Whether the arcs chosen (a boolean mask, pins as constants) keep the rule: its
         rows hold. Rules with variables of their own say it themselves."""
         return all(row_values_hold(linear, chosen) for linear in self.linear(inst))
+
+    def own_values(self, inst: Instance, chosen: np.ndarray) -> list[np.ndarray]:
+        """The values of its own variables that go with these chosen arcs, one array per
+        `Linear` of `linear(inst)`, the best for its levels (none: it has no variables)."""
+        return [np.zeros(0, dtype=np.int64) for _ in self.linear(inst)]
 
     def repair(self, inst: Instance, chosen: np.ndarray) -> np.ndarray:
         """A cheap way to make chosen arcs keep the rule by leaving some out (an answer to

@@ -54,13 +54,21 @@ class Fair(ProgramRule):
     def holds(self, inst: Instance, chosen: np.ndarray) -> bool:
         return True  # the floor is a level of the objective
 
+    def _top(self, inst: Instance) -> int:
+        """The highest floor: a whole score, or the lowest pinned pair's."""
+        pinned = inst.pinned_min_gain
+        return SCORE_SCALE if pinned is None else min(SCORE_SCALE, pinned)
+
+    def own_values(self, inst: Instance, chosen: np.ndarray) -> list[np.ndarray]:
+        """The floor of these arcs: their lowest gain (the highest floor when none)."""
+        floor = min(self._top(inst), int(inst.gain[chosen].min(initial=SCORE_SCALE)))
+        return [np.array([floor], dtype=np.int64)]
+
     def linear(self, inst: Instance) -> list[Linear]:
         """An own variable `floor` ∈ [0, lowest pinned gain] with floor + S · x_k ≤ gain_k + S
         on every arc k (S the score scale): the floor is at most every pair made."""
         arcs = len(inst.rows)
-        top = (
-            SCORE_SCALE if inst.pinned_min_gain is None else min(SCORE_SCALE, inst.pinned_min_gain)
-        )
+        top = self._top(inst)
         every = np.arange(arcs, dtype=np.int64)
         stage = Stage("lowest score", "total", np.array([arcs]), np.array([1]))
         return [

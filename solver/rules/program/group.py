@@ -70,6 +70,13 @@ class GroupSize(ProgramRule):
         small = (load > 0) & (load < self.minimum) & (inst.pinned_per_mentor() == 0)
         return chosen & ~small[inst.cols]
 
+    def own_values(self, inst: Instance, chosen: np.ndarray) -> list[np.ndarray]:
+        """`open` of each mentor without pins that has arcs: whether they get anyone."""
+        reached = np.unique(inst.cols)
+        load = np.bincount(inst.cols[chosen], minlength=inst.n_mentors)
+        free = reached[inst.pinned_per_mentor()[reached] == 0]
+        return [(load[free] > 0).astype(np.int64)]
+
     def linear(self, inst: Instance) -> list[Linear]:
         """Per mentor: with pins, its load reaches the minimum (a row that cannot hold when
         it has no arc left to fill it); without, an own 0/1 variable `open` and

@@ -8,6 +8,7 @@ never block and cannot be displaced, but they fill their mentor's places.
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, ClassVar
@@ -100,6 +101,33 @@ class Stable(ProgramRule):
         (arcs per mentee + arcs per mentor) / 2, known without building them."""
         arcs = len(inst.rows)
         return int(arcs * (arcs / max(inst.n_mentees, 1) + arcs / max(inst.n_mentors, 1)) / 2)
+
+    def own_values(self, inst: Instance, chosen: np.ndarray) -> list[np.ndarray]:
+        return [np.zeros(0, dtype=np.int64)]  # no variables of its own (rows not built)
+
+    def repair(self, inst: Instance, chosen: np.ndarray) -> np.ndarray:
+        """The mentee-proposing deferred acceptance on the arcs (whatever was chosen): a
+        stable matching, the start of a search when other rules are asked too."""
+        by_mentee = {
+            int(inst.rows[arcs[0]]): arcs[np.argsort(self.mentee_rank[arcs], kind="stable")]
+            for arcs in arcs_by(inst.rows)
+        }
+        turn = dict.fromkeys(by_mentee, 0)
+        held: list[list[tuple[int, int]]] = [[] for _ in range(inst.n_mentors)]
+        free = list(by_mentee)
+        while free:
+            i = free.pop()
+            if turn[i] == len(by_mentee[i]):
+                continue  # refused by every mentor they could have
+            a = int(by_mentee[i][turn[i]])
+            turn[i] += 1
+            j = int(inst.cols[a])
+            heapq.heappush(held[j], (-int(self.mentor_rank[a]), a))  # the worst on top
+            if len(held[j]) > inst.capacity[j]:
+                free.append(int(inst.rows[heapq.heappop(held[j])[1]]))
+        kept = np.zeros(len(inst.rows), dtype=bool)
+        kept[[a for offers in held for _, a in offers]] = True
+        return kept
 
     def linear(self, inst: Instance) -> list[Linear]:
         """Per arc a = (i, j), with r the places j has left: r · (x_a + Σ x over the mentors
