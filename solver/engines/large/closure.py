@@ -50,7 +50,7 @@ log = logging.getLogger(__name__)
 MOST_ARCS = 200_000  # arcs of the exact model at most: beyond, the gap stays as it is
 
 
-TRIES = 2  # models built at most: on the pairs listed, then again from the smaller gap
+TRIES = 3  # models built at most: within a quarter of the gap, then within the gap left
 
 
 UNTIMED = 60.0  # seconds the model gets when the request has no deadline
@@ -65,34 +65,36 @@ def close(
     bound: int,
 ) -> Solution | None:
     """The exact answer on the pairs that can still matter, or as far as the time goes
-    (`bound`: the best upper bound known); None when nothing was built (too many such
-    pairs, no proof to read them from). When a mentee or a mentor has too many pairs
-    within the gap to list, the model on those listed gives a better answer first, and a
-    smaller gap to list from again."""
-    best = priced.best
+    (`bound`: the best bound known); None when nothing was built. The first model sees the
+    pairs within a quarter of the gap (a better answer, fast), the next ones those within
+    the gap left: a model proves the optimum once every pair within it was in it."""
+    lagrangian, best = priced.bound, priced.best
+    if lagrangian is None:
+        return None
+    margin = (lagrangian - total(problem, best)) // 4 + 1
     for attempt in range(TRIES):
-        near = _near(problem, usable, rules, priced, bound - total(problem, best))
+        near = _near(problem, usable, rules, priced, margin)
         if near is None or len(near.keys) > MOST_ARCS:
             log.info("closure: too many pairs within the gap, or no proof to list them")
             return None if attempt == 0 else Solution(best, proven=False, gain_bound=bound)
-        keys = distinct(
-            [near.keys, *(_made(a, problem.score.shape[1]) for a in _answers(priced, best))]
+        keys = distinct([near.keys, *(_made(a, problem) for a in _answers(priced, best))])
+        covers = near.complete and margin >= lagrangian - total(problem, best)
+        found, proven, dual = _exact(
+            problem, usable, rules, counts, keys, best, covers or attempt == TRIES - 1
         )
-        last = near.complete or attempt == TRIES - 1
-        found, proven, dual = _exact(problem, usable, rules, counts, keys, best, last)
         if found is not None and total(problem, found) > total(problem, best):
             best = found
-        if near.complete and proven and found is not None:
-            return Solution(found, proven=True)
-        if near.complete:
+        needed = lagrangian - total(problem, best)  # a better answer's pairs: below this
+        if near.complete and margin >= needed:  # every pair a better answer may use
+            if proven:
+                return Solution(best, proven=True)
             if dual is not None:
                 bound = min(bound, max(dual, total(problem, best)))
             break
-        if rules.late():
-            break
-    if bound - total(problem, best) <= MIP_ABS_GAP * SCORE_SCALE:
-        return Solution(best, proven=True)
-    return Solution(best, proven=False, gain_bound=bound)
+        if rules.late() or (margin == needed and not near.complete):
+            break  # out of time, or the same pairs would be listed again
+        margin = needed
+    return Solution(best, bound - total(problem, best) <= MIP_ABS_GAP * SCORE_SCALE, bound)
 
 
 def _answers(priced: Priced, best: np.ndarray) -> list[np.ndarray]:
@@ -101,9 +103,9 @@ def _answers(priced: Priced, best: np.ndarray) -> list[np.ndarray]:
 
 
 def _near(
-    problem: Problem, usable: Usable, rules: SideRules, priced: Priced, gap: int
+    problem: Problem, usable: Usable, rules: SideRules, priced: Priced, margin: int
 ) -> Pass | None:
-    """The pairs with a Lagrangian reduced cost below the gap (at most the pass's caps)."""
+    """The pairs with a Lagrangian reduced cost below the margin (at most the pass's caps)."""
     proof, row = priced.proof, rules.row
     if proof is None or proof.distance is None or proof.assignment is None or row is None:
         return None
@@ -111,13 +113,13 @@ def _near(
         return None
     penalty, rooms = row.penalty(priced.steps), rooms_of(proof.inst)
     return failing_pairs(
-        problem, usable, proof.distance, proof.assignment, None, penalty, gap + 1, None, True, rooms
+        problem, usable, proof.distance, proof.assignment, None, penalty, margin, None, True, rooms
     )
 
 
-def _made(assignment: np.ndarray, m: int) -> np.ndarray:
+def _made(assignment: np.ndarray, problem: Problem) -> np.ndarray:
     matched = np.nonzero(assignment >= 0)[0]
-    return matched * m + assignment[matched]
+    return matched * problem.score.shape[1] + assignment[matched]
 
 
 def _exact(
