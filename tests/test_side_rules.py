@@ -107,11 +107,11 @@ def test_the_share_is_priced_and_its_gap_closed_by_the_exact_model(
     assert answer.metrics.cross_share["department"] >= 0.9 - 1e-9
     assert closed and closed[0] is not None
     if listed is None:  # every pair within the gap listed: the model's optimum is the optimum
-        assert 1 <= len(models) <= closure.TRIES and closed[0].proven
+        assert 1 <= len(models) <= closure.TRIES + 1 and closed[0].proven  # + the answers' pairs
         assert answer.status == "optimal"
         assert answer.objective == pytest.approx(reference.objective, abs=1e-6)
     else:  # models on the pairs listed, never all of them: no proof, an honest bound
-        assert len(models) == 2 and not closed[0].proven
+        assert len(models) >= 2 and not closed[0].proven
         assert answer.status == "feasible"
         assert answer.objective <= reference.objective + 1e-6 <= answer.bound + 2e-6
 

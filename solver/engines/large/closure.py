@@ -65,10 +65,10 @@ def close(
     bound: int,
 ) -> Solution | None:
     """The exact answer on the pairs that can still matter, or as far as the time goes
-    (`bound`: the best bound known); None when nothing was built. The first model sees the
+    (`bound`: the best bound known); None without a proven L(λ). The first model sees the
     pairs within a quarter of the gap (a better answer, fast), the next ones those within
     the gap left: a model proves the optimum once every pair within it was in it."""
-    lagrangian, best = priced.bound, priced.best
+    lagrangian, best = priced.bound, _between(problem, usable, rules, counts, priced)
     if lagrangian is None:
         return None
     margin = (lagrangian - total(problem, best)) // 4 + 1
@@ -76,7 +76,7 @@ def close(
         near = _near(problem, usable, rules, priced, margin)
         if near is None or len(near.keys) > MOST_ARCS:
             log.info("closure: too many pairs within the gap, or no proof to list them")
-            return None if attempt == 0 else Solution(best, proven=False, gain_bound=bound)
+            break
         keys = distinct([near.keys, *(_made(a, problem) for a in _answers(priced, best))])
         covers = near.complete and margin >= lagrangian - total(problem, best)
         found, proven, dual = _exact(
@@ -95,6 +95,21 @@ def close(
             break  # out of time, or the same pairs would be listed again
         margin = needed
     return Solution(best, bound - total(problem, best) <= MIP_ABS_GAP * SCORE_SCALE, bound)
+
+
+def _between(
+    problem: Problem, usable: Usable, rules: SideRules, counts: np.ndarray, priced: Priced
+) -> np.ndarray:
+    """The best answer on the pairs of the answers pricing found, each mentee choosing among
+    its partners there: the share met and missed on either side of λ differ by cycles, and
+    the model picks the cycles to flip (most of the Lagrangian gap is that choice)."""
+    if priced.missed is None:
+        return priced.best
+    keys = distinct([_made(a, problem) for a in [priced.missed, *_answers(priced, priced.best)]])
+    found, _, _ = _exact(problem, usable, rules, counts, keys, priced.best, False)
+    if found is None or total(problem, found) <= total(problem, priced.best):
+        return priced.best
+    return found
 
 
 def _answers(priced: Priced, best: np.ndarray) -> list[np.ndarray]:

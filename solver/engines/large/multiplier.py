@@ -75,6 +75,7 @@ class Search:
         self.keys, self.low, self.limit = keys, low, row.steps_bound()
         self.same, self.deadline = same, deadline
         self.took = 0.0  # seconds of the last flow
+        self.missed: tuple[int, np.ndarray] | None = None  # the closest miss: excess, answer
 
     def late(self) -> bool:
         """Whether the deadline leaves no time for two more flows (one more flow and the
@@ -92,6 +93,8 @@ class Search:
             return MISSED, None
         excess = self.row.value(found) - self.row.rhs
         log.info("share steps=%d arcs=%d excess=%d", steps, len(self.keys), excess)
+        if excess < 0 and (self.missed is None or excess > self.missed[0]):
+            self.missed = excess, found
         return excess, found
 
     def bracket(self, low_excess: int | None = None) -> tuple[int, int, int, np.ndarray] | None:

@@ -127,6 +127,7 @@ class Priced:
     keys: np.ndarray
     proof: Proof | None = None
     steps: int = 0
+    missed: np.ndarray | None = None  # the answer closest to the share that misses it
 
 
 def price(
@@ -137,15 +138,18 @@ def price(
     same: MaxSamePerMentor | None = None,
     target: float = GAP_TARGET,
     deadline: float | None = None,
+    lower: bool = True,
 ) -> Priced | None:
     """Steps 2 and 3 above from the proven plain optimum (`plain`, which misses the share):
     the best answer found that meets the share and the lowest L(λ) proven; with `same`,
     max-same on one attribute holds throughout; `target`: the gap aimed at, relative to the
-    plain total. None when no λ tried meets the share (on these flows, in the time)."""
+    plain total; `lower`: a gap still wide is narrowed by flows at lower λs on the proof's
+    arcs. None when no λ tried meets the share (on these flows, in the time)."""
     if plain.assignment is None or plain.counts is None:
         return None
     tolerance = target * max(total(problem, plain.assignment), SCORE_SCALE)
     pricing = _Pricing(problem, usable, row, plain.counts, same, deadline, tolerance)
+    pricing.lower = lower
     search = Search(problem, usable, row, plain.counts, plain.keys, 0, same, deadline)
     found = search.bracket(row.value(plain.assignment) - row.rhs)
     pricing.keys = plain.keys
@@ -177,7 +181,8 @@ class _Pricing:
         self.best: np.ndarray | None = None  # the best answer meeting the share, so far
         self.lowest: Priced | None = None  # the lowest proven L(λ), so far, with its proof
         self.keys = np.zeros(0, dtype=np.int64)
-        self.done = False
+        self.missed: tuple[int, np.ndarray] | None = None  # the closest miss of the last search
+        self.done, self.lower = False, True
 
     def step(
         self, search: Search, found: tuple[int, int, int, np.ndarray]
@@ -187,6 +192,7 @@ class _Pricing:
         problem, row = self.problem, self.row
         low, high, met = search.narrow(*found, self.tolerance)
         self.best = _better(problem, self.best, met)
+        self.missed = search.missed if search.missed is not None else self.missed
         if self.deadline is not None and time.monotonic() > self.deadline:
             self.done = True  # no time for the proof: the caller's bound stands
             return search, None
@@ -209,7 +215,7 @@ class _Pricing:
         if excess < 0:  # the proof moved the answer below the share: λ goes on up
             return search, search.bracket(excess)
         self.best, self.done = _better(problem, self.best, proven), True
-        if bound - total(problem, self.best) > self.tolerance and not search.late():
+        if self.lower and bound - total(problem, self.best) > self.tolerance and not search.late():
             # a better answer on the proof's arcs (the bound holds for every pair already)
             lower = search.lower(low, found[0], high, proven, self.tolerance)
             self.best = _better(problem, self.best, lower)
@@ -232,10 +238,11 @@ class _Pricing:
     def result(self) -> Priced | None:
         if self.best is None:
             return None
+        missed = None if self.missed is None else self.missed[1]
         if self.lowest is None:
-            return Priced(self.best, None, self.keys)
+            return Priced(self.best, None, self.keys, missed=missed)
         lowest = self.lowest
-        return Priced(self.best, lowest.bound, self.keys, lowest.proof, lowest.steps)
+        return Priced(self.best, lowest.bound, self.keys, lowest.proof, lowest.steps, missed)
 
 
 def _better(problem: Problem, best: np.ndarray | None, other: np.ndarray) -> np.ndarray:

@@ -53,7 +53,8 @@ from solver.runtime import Cancel
 log = logging.getLogger(__name__)
 
 
-GAP_TARGET = 1e-5  # the gap the pricing aims at, relative to the plain total
+GAP_TARGET = 1e-4  # the gap λ · excess the pricing aims at, relative to the plain total (the
+# exact models of `closure.py` close most of it: the answers on either side of λ, then more)
 
 
 @dataclass(frozen=True)
@@ -209,7 +210,7 @@ def _priced(
     """The share priced above the floor, its gap closed by the exact model if time allows.
     Bounded by L(λ) and by the best total above the floor without the share (`best`)."""
     assert rules.row is not None and best.counts is not None and best.assignment is not None
-    priced = price(problem, kept, rules.row, best, rules.same, GAP_TARGET, rules.deadline)
+    priced = price(problem, kept, rules.row, best, rules.same, GAP_TARGET, rules.deadline, False)
     if priced is None:
         return None
     bound = total(problem, best.assignment)
