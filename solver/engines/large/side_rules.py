@@ -145,6 +145,10 @@ def solve_side_rules(
         kept, keys = floored(problem, usable, ceiling, keys)
     if rules.late():
         return known.answer(keys, counts)
+    first = flow(arcs_instance(problem, kept, keys, same=rules.same), counts)
+    if first is not None and not rules.meets(first):  # the share binds: priced, λ = 0 unproven
+        unproven = Proof(keys, counts, None, first)
+        return _share(problem, (usable, kept), rules, unproven, ceiling, known)
     best = prove(problem, kept, Proof(keys, counts), same=rules.same, deadline=rules.deadline)
     if best.assignment is None:
         return known.unproven(best, counts) or known.answer(best.keys, counts)
@@ -208,16 +212,16 @@ def _priced(
     problem: Problem, kept: Usable, rules: SideRules, best: Proof
 ) -> tuple[Solution, np.ndarray] | None:
     """The share priced above the floor, its gap closed by the exact model if time allows.
-    Bounded by L(λ) and by the best total above the floor without the share (`best`)."""
+    Bounded by L(λ) and, when `best` is proven (it has its instance), by the best total
+    above the floor without the share."""
     assert rules.row is not None and best.counts is not None and best.assignment is not None
     priced = price(problem, kept, rules.row, best, rules.same, GAP_TARGET, rules.deadline, False)
     if priced is None:
         return None
-    bound = total(problem, best.assignment)
-    if priced.bound is not None and priced.bound < bound:
-        bound = priced.bound
+    bounds = [priced.bound] + ([total(problem, best.assignment)] if best.inst is not None else [])
+    bound = min((b for b in bounds if b is not None), default=None)
     solution = answer(problem, kept, priced.best, bound)
-    if not solution.proven and not rules.late():
+    if not solution.proven and not rules.late() and bound is not None:
         solution = close(problem, kept, rules, best.counts, priced, bound) or solution
     return solution, priced.keys
 
