@@ -3,15 +3,16 @@
 
 λ is counted in steps of 1/g (g: the gcd of the share's two coefficients), so that every
 penalty is an integer. `bracket` finds a λ whose answer meets the share above one whose
-answer misses it, each try extrapolated from the last two; `narrow` closes the bracket by
-regula falsi until the gap the answer leaves, λ × its excess, is within a tolerance or no
-λ splits the jump. A deadline (`time.monotonic()`) stops both between flows, early enough
+answer misses it, each try extrapolated from the last two; `narrow` closes the bracket where
+the lines of its two ends' answers meet (regula falsi where a line is unknown) until the
+gap the answer leaves, λ × its excess, is within a tolerance or no λ splits the jump. A deadline (`time.monotonic()`) stops both between flows, early enough
 for one more proof.
 """
 
 from __future__ import annotations
 
 import logging
+import math
 import time
 from typing import TYPE_CHECKING
 
@@ -76,6 +77,7 @@ class Search:
         self.same, self.deadline = same, deadline
         self.took = 0.0  # seconds of the last flow
         self.missed: tuple[int, np.ndarray] | None = None  # the closest miss: excess, answer
+        self.lines: dict[int, tuple[int, int]] = {}  # steps tried → its answer's (gain, excess)
 
     def late(self) -> bool:
         """Whether the deadline leaves no time for two more flows (one more flow and the
@@ -92,6 +94,7 @@ class Search:
         if found is None:
             return MISSED, None
         excess = self.row.value(found) - self.row.rhs
+        self.lines[steps] = (gain_of(self.problem, found), excess)
         log.info("share steps=%d arcs=%d excess=%d", steps, len(self.keys), excess)
         if excess < 0 and (self.missed is None or excess > self.missed[0]):
             self.missed = excess, found
@@ -129,20 +132,55 @@ class Search:
     ) -> tuple[int, int, np.ndarray]:
         """(low, high, high's answer): the share met at `high` with λ · excess (the gap it
         leaves) within tolerance, or as close as the steps allow, and still missed at
-        `low`: regula falsi, kept from stalling by a floor on the step. λ · excess is in
-        gain units: steps × excess / g."""
-        unit = self.row.unit
-        high_excess = self.row.value(answer) - self.row.rhs
+        `low`. Each answer x is a line in λ, gain(x) + λ · excess(x), and the flow at λ
+        finds the highest: the next λ tried is where the lines of the two ends meet (the
+        cutting planes of L(λ)); when the answer there is one of the ends, no λ between
+        them gives another line, and `high` is the smallest λ at which its answer is best.
+        Regula falsi, kept from stalling by a floor on the step, where a line is unknown.
+        λ · excess is in gain units: steps × excess / g."""
+        high_line = (gain_of(self.problem, answer), self.row.value(answer) - self.row.rhs)
         for _ in range(NARROWINGS):
-            if high - low <= max(1, high // 4096) or high * high_excess / unit <= tolerance:
-                break  # close enough, or at a jump of the share that no λ splits
-            if self.late():
+            if self._narrow_enough(low, high, high_line[1], tolerance) or self.late():
                 break
-            share = -low_excess / max(high_excess - low_excess, 1)
-            middle = low + int((high - low) * min(max(share, 1 / 8), 7 / 8))
+            low_line = self.lines.get(low)
+            middle = self._middle(low, low_excess, low_line, high, high_line)
             excess, found = self.excess(middle)
+            line = self.lines.get(middle) if found is not None else None
+            if line is not None and line in (low_line, high_line):
+                return low, middle, answer  # the two ends' lines meet here: no λ splits them
             if found is not None and excess >= 0:
-                high, high_excess, answer = middle, excess, found
+                high, high_line, answer = middle, self.lines[middle], found
             else:
                 low, low_excess = middle, excess
         return low, high, answer
+
+    def _narrow_enough(self, low: int, high: int, high_excess: int, tolerance: float) -> bool:
+        """Close enough, or at a jump of the share that no λ splits."""
+        unit = self.row.unit
+        return high - low <= max(1, high // 4096) or high * high_excess / unit <= tolerance
+
+    def _middle(
+        self,
+        low: int,
+        low_excess: int,
+        low_line: tuple[int, int] | None,
+        high: int,
+        high_line: tuple[int, int],
+    ) -> int:
+        """Where the two ends' lines meet (rounded up: the met end's side), or by regula
+        falsi; strictly between low and high."""
+        high_excess = high_line[1]
+        if low_line is not None and high_excess > low_line[1]:
+            meets = (low_line[0] - high_line[0]) * self.row.unit / (high_excess - low_line[1])
+            middle = math.ceil(meets)
+        else:
+            share = -low_excess / max(high_excess - low_excess, 1)
+            middle = low + int((high - low) * min(max(share, 1 / 8), 7 / 8))
+        return min(max(middle, low + 1), high - 1)
+
+
+def gain_of(problem: Problem, assignment: np.ndarray) -> int:
+    """Σ gain of an assignment's pairs, in gain units (the flow's, without penalties)."""
+    matched = np.nonzero(assignment >= 0)[0]
+    gains = np.rint(problem.score[matched, assignment[matched]] * SCORE_SCALE)
+    return int(gains.astype(np.int64).sum())
