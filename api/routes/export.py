@@ -40,6 +40,7 @@ FILES: dict[int | str, dict[str, Any]] = {
     response_class=Response,
     responses={**FILES, **REFUSALS},
     summary="Write a match answer as a workbook or a CSV file",
+    operation_id="export",
     openapi_extra=request_body(ExportRequest, EXPORT),
 )
 async def post_export(

@@ -3,16 +3,23 @@ worker thread to wait for), so they answer whatever the load."""
 
 from __future__ import annotations
 
+from typing import Literal
+
 from fastapi import APIRouter, Request
 from fastapi.responses import PlainTextResponse
+from pydantic import BaseModel, Field
 
 router = APIRouter(tags=["health"])
 
 
+class Health(BaseModel):
+    status: Literal["ok"] = Field(description="Always `ok`: the process answers.", examples=["ok"])
+
+
 @router.get("/healthz")
-async def healthz() -> dict[str, str]:
+async def healthz() -> Health:
     """Liveness: the process answers (no API key needed); HEAD too, for load balancers."""
-    return {"status": "ok"}
+    return Health(status="ok")
 
 
 # HEAD, as GET without the body (a route of its own: one route with two methods would give
