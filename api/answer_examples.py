@@ -139,7 +139,7 @@ REMATCH_ANSWER: dict[str, Any] = {
             _pairing(3, "m2", "e3", 0.090909, [ENGLISH]),
         ],
         "groups": [{"mentor": "m1", "mentees": ["e1", "e2"]}, {"mentor": "m2", "mentees": ["e3"]}],
-        "metrics": METRICS | {"mean_score": 0.212121, "min_score": 0.090909},
+        "metrics": METRICS | {"mean_score": 0.212121, "min_score": 0.090909, "blocking_pairs": 1},
     },
     "kept": [
         {"mentor": "m1", "mentee": "e1", "reason": "rated_well", "detail": "kept: well rated"}
@@ -196,3 +196,13 @@ INTAKE_REMATCH_ANSWER: dict[str, Any] = {
     ],
     "leaving": [],
 }
+EXPORT_CSV = (
+    "Row,Rank,Mentor,Mentor id,Mentor department,Mentee,Mentee id,Mentee department,Score,"
+    "Goals,Explanation,Reason\r\npair,1,Claire,m1,,Léa,e1,,0.3333,covers 1 of 1 goal: public "
+    "speaking,Claire (m1) mentors Léa (e1) (score 0.33) — covers 1 of 1 goal: public speaking.,"
+    "\r\n"
+)
+METRICS_TEXT = """# HELP binome_requests_total HTTP requests by route and status code.
+# TYPE binome_requests_total counter
+binome_requests_total{method="POST",route="/v1/match",code="200"} 1
+"""

@@ -117,5 +117,9 @@ EXPORT = {
     "workbook": {
         "summary": "One pair, as a workbook",
         "value": {"format": "xlsx", "request": ONE_PAIR, "answer": ONE_PAIR_ANSWER},
-    }
+    },
+    "csv": {
+        "summary": "The same pair, as a CSV table",
+        "value": {"format": "csv", "request": ONE_PAIR, "answer": ONE_PAIR_ANSWER},
+    },
 }

@@ -9,14 +9,17 @@ from fastapi import APIRouter, Request
 from fastapi.responses import PlainTextResponse
 from pydantic import BaseModel, Field
 
+from api.answer_examples import METRICS_TEXT
+
 router = APIRouter(tags=["health"])
+OK = {"status": "ok"}
 
 
 class Health(BaseModel):
     status: Literal["ok"] = Field(description="Always `ok`: the process answers.", examples=["ok"])
 
 
-@router.get("/healthz")
+@router.get("/healthz", responses={200: {"content": {"application/json": {"example": OK}}}})
 async def healthz() -> Health:
     """Liveness: the process answers (no API key needed); HEAD too, for load balancers."""
     return Health(status="ok")
@@ -27,7 +30,11 @@ async def healthz() -> Health:
 router.head("/healthz", include_in_schema=False)(healthz)
 
 
-@router.get("/metrics", response_class=PlainTextResponse)
+@router.get(
+    "/metrics",
+    response_class=PlainTextResponse,
+    responses={200: {"content": {"text/plain": {"example": METRICS_TEXT}}}},
+)
 async def metrics(request: Request) -> str:
     """Prometheus text format: requests by route and code, latency, solves, pool sizes, and
     gauges of what the service holds now."""

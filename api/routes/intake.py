@@ -41,9 +41,18 @@ FORM: dict[str, Any] = {
             "type": "string",
             "description": 'JSON object, field → header, overriding the guesses: {"seniority": '
             '"Ancienneté"}',
+            "examples": ['{"seniority": "Ancienneté"}'],
         },
-        "mentors_sheet": {"type": "string", "description": "The mentors' sheet of a workbook."},
-        "mentees_sheet": {"type": "string", "description": "The mentees' sheet of a workbook."},
+        "mentors_sheet": {
+            "type": "string",
+            "description": "The mentors' sheet of a workbook.",
+            "examples": ["Mentors"],
+        },
+        "mentees_sheet": {
+            "type": "string",
+            "description": "The mentees' sheet of a workbook.",
+            "examples": ["Mentorés"],
+        },
     },
 }
 REMATCH_FORM: dict[str, Any] = {
@@ -56,6 +65,7 @@ REMATCH_FORM: dict[str, Any] = {
         "pool": {
             "type": "string",
             "description": 'The pool as JSON: {"mentors": [...], "mentees": [...]}',
+            "examples": ['{"mentors": [{"id": "m1"}], "mentees": [{"id": "e1"}]}'],
         },
     },
 }
