@@ -19,7 +19,7 @@ from api.exporting import ExportRequest
 from api.guards import SolveSlots
 from api.limits import BodyLimit
 from api.observe import Metrics, Observe, configure_logging
-from api.openapi import with_request_bodies
+from api.openapi import for_clients, operation_id, with_request_bodies
 from api.reading import BodyBuffers, ClientGone, gone
 from api.routes import docs, export, health, intake, match, page, rematch, scenarios
 from api.running import solve_threads
@@ -40,7 +40,9 @@ class Service(FastAPI):
     def openapi(self) -> dict[str, Any]:
         if self.openapi_schema is None:
             bodies = (MatchRequest, ScenarioRequest, RematchRequest, ExportRequest)
-            self.openapi_schema = with_request_bodies(super().openapi(), bodies)
+            secured = bool(self.state.settings.keys)
+            schema = with_request_bodies(super().openapi(), bodies)
+            self.openapi_schema = for_clients(schema, secured)
         return self.openapi_schema
 
 
@@ -72,6 +74,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description="Optimisation-based mentor–mentee matching: provably optimal, fast, explained.",
         docs_url=None,  # served by api.routes.docs, from this host alone
         redoc_url=None,
+        generate_unique_id_function=operation_id,
     )
     app.state.settings = settings
     app.state.slots = SolveSlots(

@@ -1,9 +1,11 @@
-"""The example request of each solving endpoint, shown on the OpenAPI page (each is tested
-to get a 200 from its endpoint)."""
+"""The example request of each endpoint, and its answer (`api.answer_examples`), shown on the
+OpenAPI page (each request is tested to get a 200 from its endpoint, and that answer)."""
 
 from __future__ import annotations
 
 from typing import Any
+
+from api import answer_examples as answers
 
 POOL: dict[str, Any] = {
     "mentors": [
@@ -19,6 +21,7 @@ POOL: dict[str, Any] = {
 }
 
 MATCH = {"pool": {"summary": "Two mentors, three mentees", "value": POOL}}
+MATCHED = {"pool": {"summary": "Each mentee paired (abridged)", "value": answers.MATCH_ANSWER}}
 
 SCENARIOS = {
     "capacity": {
@@ -30,6 +33,13 @@ SCENARIOS = {
                 {"name": "m2 leaves", "remove": ["m2"]},
             ],
         },
+    }
+}
+
+COMPARED = {
+    "capacity": {
+        "summary": "capacity 1 leaves e3 out (abridged)",
+        "value": answers.SCENARIOS_ANSWER,
     }
 }
 
@@ -45,6 +55,22 @@ REMATCH = {
             ],
         },
     }
+}
+
+REMATCHED = {
+    "feedback": {
+        "summary": "e1's pair kept, e2's ended and re-paired (abridged)",
+        "value": answers.REMATCH_ANSWER,
+    }
+}
+INTAKE_READ = {
+    "pool": {
+        "summary": "One mentor, one mentee, an e-mail column ignored",
+        "value": answers.INTAKE_ANSWER,
+    }
+}
+INTAKE_REMATCH_READ = {
+    "feedback": {"summary": "Two pairs rated", "value": answers.INTAKE_REMATCH_ANSWER}
 }
 
 ONE_PAIR: dict[str, Any] = {
@@ -91,5 +117,9 @@ EXPORT = {
     "workbook": {
         "summary": "One pair, as a workbook",
         "value": {"format": "xlsx", "request": ONE_PAIR, "answer": ONE_PAIR_ANSWER},
-    }
+    },
+    "csv": {
+        "summary": "The same pair, as a CSV table",
+        "value": {"format": "csv", "request": ONE_PAIR, "answer": ONE_PAIR_ANSWER},
+    },
 }

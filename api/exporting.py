@@ -36,7 +36,8 @@ class ExportRequest(BaseModel):
 
     format: Literal["xlsx", "csv"] = Field(
         description="`xlsx`: the workbook (Pairs, Unmatched, Summary); `csv`: one table for "
-        "Excel (UTF-8 with a byte-order mark; `;` and decimal commas in French)."
+        "Excel (UTF-8 with a byte-order mark; `;` and decimal commas in French).",
+        examples=["xlsx"],
     )
     request: MatchRequest = Field(description="The request that was matched.")
     answer: Answer = Field(description="The answer POST /v1/match gave that request.")

@@ -7,16 +7,33 @@ import hmac
 import threading
 from typing import Annotated, Any
 
-from fastapi import Depends, Header, Request
+from fastapi import Depends, Request
+from fastapi.security import HTTPBearer
 
 from api.problems import ProblemError
 from api.settings import Settings, get_settings
 from solver import Budget, MatchRequest, OverBudget, within_budget
 
 
+class BearerKey(HTTPBearer):
+    """`Authorization: Bearer <key>`, shown in the OpenAPI as its `bearer` security scheme;
+    the header is handed on as sent, for `authorised` to judge."""
+
+    async def __call__(self, request: Request) -> str | None:  # type: ignore[override]
+        return request.headers.get("authorization")
+
+
+bearer_key = BearerKey(
+    scheme_name="bearer",
+    description="An API key of BINOME_API_KEYS, as `Authorization: Bearer <key>`; needed on "
+    "/v1/* when the service is started with keys, the API is open otherwise.",
+    auto_error=False,
+)
+
+
 def authorised(
     settings: Annotated[Settings, Depends(get_settings)],
-    authorization: Annotated[str | None, Header()] = None,
+    authorization: Annotated[str | None, Depends(bearer_key)],
 ) -> None:
     """With BINOME_API_KEYS set, `Authorization: Bearer <key>` must carry one of them
     (compared in constant time); without it the API is open."""

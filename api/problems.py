@@ -9,11 +9,62 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException
 
 log = logging.getLogger(__name__)
 
 PROBLEM_JSON = "application/problem+json"
+
+
+class FieldError(BaseModel):
+    """One located problem of a refused request. Intake's errors (`POST /v1/intake`,
+    `/v1/intake/rematch`) also say where in which file, as a spreadsheet shows it."""
+
+    loc: list[str | int] = Field(
+        description="Where the problem is: `body`, then the keys and list indices down to the "
+        "field (for a form, the form field).",
+        examples=[["body", "mentees", 1, "id"]],
+    )
+    msg: str = Field(
+        description="The problem, in the caller's language (`Accept-Language`).",
+        examples=["duplicate id 'e1' in mentees"],
+    )
+    file: str | None = Field(
+        None, description="Intake: the file (as uploaded) the problem is in.", examples=["x.csv"]
+    )
+    row: int | None = Field(
+        None,
+        description="Intake: the row as a spreadsheet shows it (the header is row 1); "
+        "null for the whole file.",
+        examples=[2],
+    )
+    column: str | None = Field(
+        None,
+        description="Intake: the column's header; null for a whole row.",
+        examples=["Ancienneté"],
+    )
+    value: Any = Field(None, description="Intake: the cell as written.", examples=["dix"])
+
+
+class Problem(BaseModel):
+    """An error answer, RFC 9457 problem details (`application/problem+json`). Never a
+    stack trace."""
+
+    type: str = Field(
+        "about:blank",
+        description="A URI naming the kind of problem; `about:blank`: the status says it.",
+        examples=["about:blank"],
+    )
+    title: str = Field(description="The status in words.", examples=["Invalid request"])
+    status: int = Field(description="The HTTP status code, repeated.", examples=[422])
+    detail: str = Field(
+        description="This occurrence in one line: the first three problems and how many more.",
+        examples=["duplicate id 'e1' in mentees"],
+    )
+    errors: list[FieldError] | None = Field(
+        None, description="Each problem at its field (400, 413 and 422; at most 100 listed)."
+    )
 
 
 class ProblemError(Exception):

@@ -35,11 +35,15 @@ class RematchFiles(BaseModel):
     """What the files say, ready to be the `current`, `feedback` and `leaving` of a
     `POST /v1/rematch` request with the same pool."""
 
-    current: list[dict[str, str]] = Field(description="The pairs running now (mentor, mentee).")
-    feedback: list[dict[str, Any]] = Field(
-        description="Feedback per pair: mentor, mentee, rating, end, by (comments left out)."
+    current: list[dict[str, str]] = Field(
+        description="The pairs running now (mentor, mentee).",
+        examples=[[{"mentor": "m1", "mentee": "e1"}]],
     )
-    leaving: list[str] = Field(description="The ids of the people leaving.")
+    feedback: list[dict[str, Any]] = Field(
+        description="Feedback per pair: mentor, mentee, rating, end, by (comments left out).",
+        examples=[[{"mentor": "m1", "mentee": "e1", "rating": 5, "end": False}]],
+    )
+    leaving: list[str] = Field(description="The ids of the people leaving.", examples=[["m2"]])
 
 
 def _pool(part: Part, settings: Settings) -> dict[str, Any]:

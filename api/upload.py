@@ -33,28 +33,43 @@ class Located(BaseModel):
     """Where a problem is, as a spreadsheet shows it (the header is row 1): `row` is null
     for the whole file, `column` (the header) null for a whole row; `value` the cell."""
 
-    file: str
-    row: int | None = None
-    column: str | None = None
-    value: Any = None
-    msg: str
+    file: str = Field(description="The file, as uploaded.", examples=["mentees.csv"])
+    row: int | None = Field(None, description="The row (the header is 1).", examples=[2])
+    column: str | None = Field(None, description="The column's header.", examples=["Courriel"])
+    value: Any = Field(None, description="The cell, as written.", examples=["n/a"])
+    msg: str = Field(
+        description="What was done or is wrong, in the caller's language.",
+        examples=["not a participant field: ignored"],
+    )
 
 
 class Pool(BaseModel):
     """Participants as the match request takes them (the `Participant` of its schema), with
     the fields the files gave."""
 
-    mentors: list[dict[str, Any]]
-    mentees: list[dict[str, Any]]
+    mentors: list[dict[str, Any]] = Field(
+        description="The mentors, each a `Participant` with the fields its row gave.",
+        examples=[[{"id": "m1", "name": "Claire Martin", "skills": ["python"]}]],
+    )
+    mentees: list[dict[str, Any]] = Field(
+        description="The mentees, each a `Participant` with the fields its row gave.",
+        examples=[[{"id": "e1", "name": "Léa Bernard", "goals": ["python"]}]],
+    )
 
 
 class IntakeResponse(BaseModel):
     """The pool read from the files, ready to be the `mentors` and `mentees` of a match
     request; what was ignored or kept as written; per file, the header of each field."""
 
-    pool: Pool
-    warnings: list[Located] = Field(default_factory=list)
-    columns: dict[str, dict[str, str]] = Field(default_factory=dict)
+    pool: Pool = Field(description="The `mentors` and `mentees` of a match request.")
+    warnings: list[Located] = Field(
+        default_factory=list, description="Columns ignored and values kept as written."
+    )
+    columns: dict[str, dict[str, str]] = Field(
+        default_factory=dict,
+        description="Per file: the header each field was read from.",
+        examples=[{"mentees.csv": {"id": "Identifiant", "seniority": "Ancienneté (années)"}}],
+    )
 
 
 def invalid(errors: list[dict[str, Any]], detail: str) -> ProblemError:

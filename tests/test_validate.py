@@ -175,7 +175,7 @@ def drop(pid: str) -> Callable[[list[Body]], None]:
 
 
 def add(pid: str, role: str) -> Callable[[list[Body]], None]:
-    entry = {"id": pid, "role": role, "reason": "no_capacity", "detail": "edited in"}
+    entry = {"id": pid, "role": role, "reason": "capacity", "detail": "edited in"}
     return lambda unmatched: unmatched.append(entry)
 
 

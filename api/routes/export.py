@@ -9,6 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Header, Request, Response
 from starlette.concurrency import run_in_threadpool
 
+from api.answer_examples import EXPORT_CSV
 from api.examples import EXPORT
 from api.exporting import (
     MEDIA_TYPES,
@@ -30,7 +31,10 @@ BINARY = {"schema": {"type": "string", "format": "binary"}}
 FILES: dict[int | str, dict[str, Any]] = {
     200: {
         "description": "The file, as an attachment named binome-pairs.xlsx or binome-pairs.csv.",
-        "content": {media: BINARY for media in MEDIA_TYPES.values()},
+        "content": {
+            MEDIA_TYPES["xlsx"]: BINARY,
+            MEDIA_TYPES["csv"]: {**BINARY, "example": EXPORT_CSV},  # the example, as csv
+        },
     }
 }
 
@@ -40,6 +44,7 @@ FILES: dict[int | str, dict[str, Any]] = {
     response_class=Response,
     responses={**FILES, **REFUSALS},
     summary="Write a match answer as a workbook or a CSV file",
+    operation_id="export",
     openapi_extra=request_body(ExportRequest, EXPORT),
 )
 async def post_export(

@@ -17,8 +17,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Header, Request, Response
 
 from api import running
+from api.examples import INTAKE_READ, INTAKE_REMATCH_READ
 from api.guards import SolveSlots, authorised, busy, get_slots, take_slots
-from api.problems import PROBLEM_JSON
+from api.openapi import answered
 from api.reading import received
 from api.rematch_upload import RematchFiles, read_rematch_form
 from api.settings import Settings, get_settings
@@ -40,9 +41,18 @@ FORM: dict[str, Any] = {
             "type": "string",
             "description": 'JSON object, field → header, overriding the guesses: {"seniority": '
             '"Ancienneté"}',
+            "examples": ['{"seniority": "Ancienneté"}'],
         },
-        "mentors_sheet": {"type": "string", "description": "The mentors' sheet of a workbook."},
-        "mentees_sheet": {"type": "string", "description": "The mentees' sheet of a workbook."},
+        "mentors_sheet": {
+            "type": "string",
+            "description": "The mentors' sheet of a workbook.",
+            "examples": ["Mentors"],
+        },
+        "mentees_sheet": {
+            "type": "string",
+            "description": "The mentees' sheet of a workbook.",
+            "examples": ["Mentorés"],
+        },
     },
 }
 REMATCH_FORM: dict[str, Any] = {
@@ -55,6 +65,7 @@ REMATCH_FORM: dict[str, Any] = {
         "pool": {
             "type": "string",
             "description": 'The pool as JSON: {"mentors": [...], "mentees": [...]}',
+            "examples": ['{"mentors": [{"id": "m1"}], "mentees": [{"id": "e1"}]}'],
         },
     },
 }
@@ -88,8 +99,9 @@ async def _read(
 @router.post(
     "/intake",
     response_model=IntakeResponse,
-    responses={**REFUSALS, 415: {"content": {PROBLEM_JSON: {}}}},
+    responses={**answered(INTAKE_READ), **REFUSALS, 415: {}},
     summary="Read a pool from survey files",
+    operation_id="intake",
     openapi_extra=_form(FORM),
 )
 async def post_intake(
@@ -109,8 +121,9 @@ async def post_intake(
 @router.post(
     "/intake/rematch",
     response_model=RematchFiles,
-    responses={**REFUSALS, 415: {"content": {PROBLEM_JSON: {}}}},
+    responses={**answered(INTAKE_REMATCH_READ), **REFUSALS, 415: {}},
     summary="Read a re-match's files: current pairs, feedback, leavers",
+    operation_id="intake_rematch",
     openapi_extra=_form(REMATCH_FORM),
 )
 async def post_intake_rematch(

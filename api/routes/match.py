@@ -6,9 +6,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Request, Response
 
-from api.examples import MATCH
+from api.examples import MATCH, MATCHED
 from api.guards import SolveSlots, authorised, check_budget, check_size, get_slots
-from api.openapi import request_body
+from api.openapi import answered, request_body
 from api.settings import Settings, get_settings
 from api.solving import REFUSALS, as_json, note, read_request, refused, solve, solve_options
 from solver import InvalidRequest, MatchRequest, MatchResponse, match
@@ -19,8 +19,9 @@ router = APIRouter(prefix="/v1", tags=["match"], dependencies=[Depends(authorise
 @router.post(
     "/match",
     response_model=MatchResponse,
-    responses=REFUSALS,
+    responses={**answered(MATCHED), **REFUSALS},
     summary="Match a participant pool",
+    operation_id="match",
     openapi_extra=request_body(MatchRequest, MATCH),
 )
 async def post_match(

@@ -6,9 +6,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Request, Response
 
-from api.examples import REMATCH
+from api.examples import REMATCH, REMATCHED
 from api.guards import SolveSlots, authorised, check_budget, check_size, get_slots
-from api.openapi import request_body
+from api.openapi import answered, request_body
 from api.settings import Settings, get_settings
 from api.solving import REFUSALS, as_json, note, read_request, refused, solve, solve_options
 from solver import InvalidRequest, RematchRequest, RematchResponse, rematch
@@ -19,8 +19,9 @@ router = APIRouter(prefix="/v1", tags=["rematch"], dependencies=[Depends(authori
 @router.post(
     "/rematch",
     response_model=RematchResponse,
-    responses=REFUSALS,
+    responses={**answered(REMATCHED), **REFUSALS},
     summary="Re-match after feedback, moving as few people as possible",
+    operation_id="rematch",
     openapi_extra=request_body(RematchRequest, REMATCH),
 )
 async def post_rematch(

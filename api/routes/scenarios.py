@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Request, Response
 
-from api.examples import SCENARIOS
+from api.examples import COMPARED, SCENARIOS
 from api.guards import (
     SolveSlots,
     authorised,
@@ -16,7 +16,7 @@ from api.guards import (
     get_slots,
     too_costly,
 )
-from api.openapi import request_body
+from api.openapi import answered, request_body
 from api.settings import Settings, get_settings
 from api.solving import REFUSALS, as_json, read_request, refused, solve, solve_options
 from solver import (
@@ -35,8 +35,9 @@ router = APIRouter(prefix="/v1", tags=["scenarios"], dependencies=[Depends(autho
 @router.post(
     "/scenarios",
     response_model=ScenarioResponse,
-    responses=REFUSALS,
+    responses={**answered(COMPARED), **REFUSALS},
     summary="Compare what-if variants of a pool",
+    operation_id="compare_scenarios",
     openapi_extra=request_body(ScenarioRequest, SCENARIOS),
 )
 async def post_scenarios(

@@ -5,6 +5,9 @@ solver's input alike; the API adds nothing to them. Field-level checks live in
 the models; checks that need the whole request (unique ids, references that
 exist) are in `reference_errors`, which names the exact location of each
 problem so the API can answer 422 pointing at the field.
+
+Long because every field says what it is, in which unit or format, with an example: the
+OpenAPI page and the clients generated from it show no more than this.
 """
 
 from __future__ import annotations
@@ -58,25 +61,111 @@ class Strict(BaseModel):
 
 
 class Participant(Strict):
-    id: Id = Field(description="Unique within its list; the same id in both lists is one person.")
-    name: Text | None = Field(None, description="Display only, never logged.")
-    department: Text | None = None
-    site: Text | None = None
-    job_family: Text | None = None
-    seniority: float | None = Field(None, ge=0, le=100, description="Years (or level).")
-    languages: list[Text] = Field(default_factory=list, max_length=50)
-    timezone: Text | None = Field(None, description="IANA name, e.g. Europe/Paris.")
-    availability: list[Text] = Field(default_factory=list, max_length=200)
-    skills: list[Text] = Field(default_factory=list, max_length=200, description="Mentor: teaches.")
-    goals: list[Text] = Field(default_factory=list, max_length=200, description="Mentee: wants.")
-    interests: list[Text] = Field(default_factory=list, max_length=200)
-    attributes: dict[Text, Text] = Field(default_factory=dict, description="For diversity rules.")
-    volunteer: bool = Field(True, description="Volunteer mentees are matched first.")
-    waiting_rounds: int = Field(0, ge=0, le=1000, description="Rounds already spent unmatched.")
-    capacity: int | None = Field(None, ge=0, le=1000, description="Mentor only; 0 = not now.")
-    manager_id: Id | None = Field(None, description="This person's manager (reporting line).")
-    preferences: list[Id] = Field(default_factory=list, max_length=200, description="Best first.")
-    avoid: list[Id] = Field(default_factory=list, max_length=1000)
+    """A mentor or a mentee: the two lists share one shape. List items are compared whole,
+    case, accents' forms, hyphens and spacing folded ("Public-Speaking" is "public
+    speaking"); a missing field never excludes a pair, it only earns no points."""
+
+    id: Id = Field(
+        description="Unique within its list; the same id in both lists is one person.",
+        examples=["m1"],
+    )
+    name: Text | None = Field(None, description="Display only, never logged.", examples=["Claire"])
+    department: Text | None = Field(
+        None,
+        description="The `department` criterion rewards pairs across departments; read by "
+        "`rules.different_department` and diversity rules.",
+        examples=["Finance"],
+    )
+    site: Text | None = Field(None, description="For diversity rules.", examples=["Lyon"])
+    job_family: Text | None = Field(None, description="For diversity rules.", examples=["sales"])
+    seniority: float | None = Field(
+        None,
+        ge=0,
+        le=100,
+        description="Years of experience (or a level), 0 to 100: a mentor ahead earns the "
+        "`seniority` criterion, fully from 5 more; `rules.min_seniority_gap`.",
+        examples=[7.5],
+    )
+    languages: list[Text] = Field(
+        default_factory=list,
+        max_length=50,
+        description="Languages spoken, as ISO 639-1 codes (`fr`, `en`: intake writes them so, "
+        "explanations name them in words; another label is compared as written). A pair "
+        "shares one for `rules.shared_language` and the `languages` criterion.",
+        examples=[["fr", "en"]],
+    )
+    timezone: Text | None = Field(
+        None,
+        description="IANA name, e.g. Europe/Paris: full `timezone` points in one zone, none "
+        "12 hours apart (offsets averaged over January and July); "
+        "`rules.max_timezone_gap_hours`.",
+        examples=["Europe/Paris"],
+    )
+    availability: list[Text] = Field(
+        default_factory=list,
+        max_length=200,
+        description="Weekly slots free, `day-half`: `mon` to `sun`, `am` or `pm` (`wed-am`, "
+        "said 'Wed morning'); any other label is compared as written. The `availability` "
+        "criterion: common slots over the shorter list's.",
+        examples=[["mon-am", "thu-pm"]],
+    )
+    skills: list[Text] = Field(
+        default_factory=list,
+        max_length=200,
+        description="Mentor: what they can teach, matched against mentees' goals.",
+        examples=[["public speaking", "negotiation"]],
+    )
+    goals: list[Text] = Field(
+        default_factory=list,
+        max_length=200,
+        description="Mentee: what they want to develop; the `goals` criterion is the share of "
+        "them the mentor's skills cover.",
+        examples=[["public speaking"]],
+    )
+    interests: list[Text] = Field(
+        default_factory=list,
+        max_length=200,
+        description="The `interests` criterion: shared over all of the two's (Jaccard).",
+        examples=[["running", "chess"]],
+    )
+    attributes: dict[Text, Text] = Field(
+        default_factory=dict,
+        description="Attribute name → value, for diversity rules.",
+        examples=[{"generation": "gen_x"}],
+    )
+    volunteer: bool = Field(
+        True, description="Volunteer mentees are matched first.", examples=[True]
+    )
+    waiting_rounds: int = Field(
+        0,
+        ge=0,
+        le=1000,
+        description="Rounds already spent unmatched: who waited longest is served first.",
+        examples=[1],
+    )
+    capacity: int | None = Field(
+        None,
+        ge=0,
+        le=1000,
+        description="Mentor only: mentees this round (default `program.mentor_capacity`); "
+        "0 = not now.",
+        examples=[2],
+    )
+    manager_id: Id | None = Field(
+        None, description="This person's manager (reporting line).", examples=["m7"]
+    )
+    preferences: list[Id] = Field(
+        default_factory=list,
+        max_length=200,
+        description="Ids on the other side, best first: the `preferences` criterion.",
+        examples=[["m1", "m2"]],
+    )
+    avoid: list[Id] = Field(
+        default_factory=list,
+        max_length=1000,
+        description="Ids on the other side never to be paired with.",
+        examples=[["m3"]],
+    )
 
     @field_validator("timezone")
     @classmethod
@@ -99,22 +188,44 @@ def iana_zones() -> frozenset[str]:
 
 
 class Rules(Strict):
-    shared_language: bool = Field(True, description="Pairs share at least one language.")
-    different_department: bool = Field(False, description="Pairs come from two departments.")
-    no_reporting_line: bool = Field(True, description="Nobody is paired along a reporting line.")
-    min_seniority_gap: float | None = Field(None, description="Mentor at least this much senior.")
-    max_timezone_gap_hours: float | None = Field(None, ge=0, le=24)
-    min_score: float | None = Field(None, ge=0, le=1, description="No pair below this score.")
-    match_all_mentees: bool = Field(False, description="Every mentee must be matched.")
+    """Hard rules: a pair that breaks one is never made. A rule applies only where both
+    people have the field it reads."""
+
+    shared_language: bool = Field(
+        True, description="Pairs share at least one language.", examples=[True]
+    )
+    different_department: bool = Field(
+        False, description="Pairs come from two departments.", examples=[False]
+    )
+    no_reporting_line: bool = Field(
+        True, description="Nobody is paired along a reporting line.", examples=[True]
+    )
+    min_seniority_gap: float | None = Field(
+        None, description="Mentor at least this many years more senior.", examples=[2.0]
+    )
+    max_timezone_gap_hours: float | None = Field(
+        None, ge=0, le=24, description="Hours apart at most, 0 to 24.", examples=[3.0]
+    )
+    min_score: float | None = Field(
+        None, ge=0, le=1, description="No pair below this score, in [0, 1].", examples=[0.2]
+    )
+    match_all_mentees: bool = Field(
+        False, description="Every mentee must be matched (else infeasible).", examples=[False]
+    )
 
 
 class PairRef(Strict):
-    mentor: Id
-    mentee: Id
+    mentor: Id = Field(description="A mentor's id.", examples=["m1"])
+    mentee: Id = Field(description="A mentee's id.", examples=["e1"])
 
 
 class ScoredPair(PairRef):
-    score: float = Field(ge=0, le=1)
+    score: float = Field(
+        ge=0,
+        le=1,
+        description="The caller's score of the pair, in [0, 1], higher is better.",
+        examples=[0.8],
+    )
 
 
 Share = Annotated[float, Field(ge=0, le=1)]
@@ -125,32 +236,43 @@ class Diversity(Strict):
 
     cross: dict[Text, Share] = Field(
         default_factory=dict,
-        description="At least this share of the pairs differ on the attribute.",
+        description="At least this share of the pairs, in [0, 1], differ on the attribute.",
+        examples=[{"department": 0.6}],
     )
     max_same_per_mentor: dict[Text, Annotated[int, Field(ge=1, le=1000)]] = Field(
         default_factory=dict,
         description="Among one mentor's mentees, at most k share a value of the attribute.",
+        examples=[{"site": 1}],
     )
     balance: dict[Text, bool] = Field(
         default_factory=dict,
         description="Each value is matched at least in proportion to its share of the mentees.",
+        examples=[{"generation": True}],
     )
 
 
 class GroupSettings(Strict):
-    min_size: int = Field(2, ge=1, le=1000, description="A mentor gets no mentee or at least this.")
+    min_size: int = Field(
+        2, ge=1, le=1000, description="A mentor gets no mentee or at least this.", examples=[3]
+    )
 
 
 class RematchPolicy(Strict):
     """How `/v1/rematch` treats the current pairs (`/v1/match` does not read it)."""
 
-    keep_rating: int = Field(4, ge=1, le=5, description="Pairs rated this or more are kept.")
-    end_rating: int = Field(2, ge=0, le=5, description="Pairs rated this or less end.")
+    keep_rating: int = Field(
+        4, ge=1, le=5, description="Pairs rated this or more (1 to 5) are kept.", examples=[4]
+    )
+    end_rating: int = Field(
+        2, ge=0, le=5, description="Pairs rated this or less (0: none) end.", examples=[2]
+    )
     change_penalty: float = Field(
         0.05,
         ge=0,
         le=1,
-        description="Score a change of mentor must gain before a current pair is broken.",
+        description="Score, in [0, 1], a change of mentor must gain before a current pair "
+        "is broken.",
+        examples=[0.05],
     )
     waiting_bonus: int = Field(
         1,
@@ -158,28 +280,71 @@ class RematchPolicy(Strict):
         le=100,
         description="Waiting rounds added to mentees already in the program (pair running or "
         "ended): served before newcomers.",
+        examples=[1],
     )
 
 
 class Program(Strict):
-    format: Literal["one_to_one", "group", "reverse"] = "one_to_one"
-    mentor_capacity: int = Field(3, ge=0, le=1000, description="Default mentees per mentor.")
-    weights: dict[Criterion, Annotated[float, Field(ge=0, le=1000)]] = Field(
-        default_factory=dict, description="Overrides the default weight of each criterion."
+    """How the program pairs people: every field optional."""
+
+    format: Literal["one_to_one", "group", "reverse"] = Field(
+        "one_to_one",
+        description="`one_to_one`; `group`: a mentor's mentees meet together (see `group`); "
+        "`reverse`: the junior mentors the senior.",
+        examples=["one_to_one"],
     )
-    rules: Rules = Field(default_factory=Rules)
-    diversity: Diversity = Field(default_factory=Diversity)
+    mentor_capacity: int = Field(
+        3, ge=0, le=1000, description="Default mentees per mentor.", examples=[2]
+    )
+    weights: dict[Criterion, Annotated[float, Field(ge=0, le=1000)]] = Field(
+        default_factory=dict,
+        description="Criterion → weight (0 to 1000; 0 turns it off), overriding the defaults: "
+        "goals 3, preferences 2, the others 1.",
+        examples=[{"goals": 5, "availability": 0}],
+    )
+    rules: Rules = Field(default_factory=Rules, description="Hard rules.")
+    diversity: Diversity = Field(default_factory=Diversity, description="Diversity rules.")
     group: GroupSettings = Field(default_factory=GroupSettings, description="For format 'group'.")
-    objective: Literal["total", "fair"] = "total"
-    stable: bool = False
+    objective: Literal["total", "fair"] = Field(
+        "total",
+        description="After the matched counts: `total`, the highest sum of scores; `fair`, "
+        "raise the lowest pair score first, then the total.",
+        examples=["total"],
+    )
+    stable: bool = Field(
+        False,
+        description="No blocking pair: no mentor and mentee who both prefer each other (by "
+        "`preferences`, then score) to what they got.",
+        examples=[False],
+    )
     pinned: list[PairRef] = Field(default_factory=list, description="Manual pairs, always kept.")
     forbidden: list[PairRef] = Field(default_factory=list, description="Pairs never made.")
-    scores: list[ScoredPair] | None = Field(None, description="Caller's own scores.")
-    suggestions: int = Field(3, ge=0, le=50, description="Ranked mentors returned per mentee.")
-    time_limit_s: float = Field(10.0, gt=0, le=600)
-    seed: int = Field(0, ge=0, le=2**31 - 1)
-    engine: Engine = "auto"
-    rematch: RematchPolicy = Field(default_factory=RematchPolicy)
+    scores: list[ScoredPair] | None = Field(
+        None,
+        description="Caller's own scores: only listed pairs are candidates, each with its score.",
+    )
+    suggestions: int = Field(
+        3, ge=0, le=50, description="Ranked mentors returned per mentee.", examples=[3]
+    )
+    time_limit_s: float = Field(
+        10.0,
+        gt=0,
+        le=600,
+        description="Seconds the whole request may take (clamped by BINOME_MAX_TIME_LIMIT_S).",
+        examples=[10.0],
+    )
+    seed: int = Field(
+        0, ge=0, le=2**31 - 1, description="Same request and seed, same answer.", examples=[0]
+    )
+    engine: Engine = Field(
+        "auto",
+        description="`auto`: the fastest engine that models every rule asked; or `flow`, "
+        "`cpsat`, `mip` by name (docs/engines.md).",
+        examples=["auto"],
+    )
+    rematch: RematchPolicy = Field(
+        default_factory=RematchPolicy, description="How `/v1/rematch` treats current pairs."
+    )
 
     def effective_weights(self) -> dict[str, float]:
         """Default weights, overridden by the manager's; a weight of 0 turns a criterion off."""
@@ -202,6 +367,6 @@ def attribute_value(person: Participant, attribute: str) -> str | None:
 
 
 class MatchRequest(Strict):
-    mentors: list[Participant] = Field(max_length=100_000)
-    mentees: list[Participant] = Field(max_length=100_000)
-    program: Program = Field(default_factory=Program)
+    mentors: list[Participant] = Field(max_length=100_000, description="Who can mentor.")
+    mentees: list[Participant] = Field(max_length=100_000, description="Who wants a mentor.")
+    program: Program = Field(default_factory=Program, description="The program's settings.")

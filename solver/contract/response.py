@@ -22,94 +22,210 @@ def trusted(model: type[M], values: dict[str, Any]) -> M:
     return built
 
 
+Status = Literal["optimal", "feasible", "infeasible"]
+STATUS = (
+    "`optimal`: proven best (volunteers, then matched mentees, then waiting rounds, then "
+    "score); `feasible`: the best found in the time limit, with its `bound` and `gap`; "
+    "`infeasible`: the rules cannot all hold (`conflicts` says which), nobody is paired."
+)
+UnmatchedReason = Literal[
+    "no_eligible_mentor",
+    "capacity",
+    "not_volunteer",
+    "rule",
+    "search_stopped",
+    "not_taking_mentees",
+    "no_eligible_mentee",
+    "not_needed",
+    "infeasible",
+]
+SCORE = (
+    "The pair's score: the weighted mean of its criteria's values, in [0, 1], 6 decimals "
+    "(or the caller's own, `program.scores`)."
+)
+
+
 class Reason(BaseModel):
-    criterion: str
-    weight: float
-    value: float
-    contribution: float
-    detail: str
+    """One criterion's part in a pair's score."""
+
+    criterion: str = Field(
+        description="The criterion (a key of `program.weights`).", examples=["goals"]
+    )
+    weight: float = Field(description="Its weight in this request (≥ 0).", examples=[3.0])
+    value: float = Field(
+        description="The criterion's value for this pair, in [0, 1].", examples=[0.6667]
+    )
+    contribution: float = Field(
+        description="weight × value / (sum of the weights): a pair's contributions add up to "
+        "its score.",
+        examples=[0.1818],
+    )
+    detail: str = Field(
+        description="The evidence in words, in the answer's language.",
+        examples=["covers 2 of 3 goals: public speaking and negotiation"],
+    )
 
 
 class Pairing(BaseModel):
-    rank: int
-    mentor: str
-    mentee: str
-    score: float
-    pinned: bool
-    reasons: list[Reason]
-    explanation: str
+    rank: int = Field(description="1 for the best-scored pair, then in score order.", examples=[1])
+    mentor: str = Field(description="The mentor's id.", examples=["m1"])
+    mentee: str = Field(description="The mentee's id.", examples=["e1"])
+    score: float = Field(description=SCORE, examples=[0.833333])
+    pinned: bool = Field(
+        description="Made because `program.pinned` asked for it.", examples=[False]
+    )
+    reasons: list[Reason] = Field(description="Each criterion's part, strongest first.")
+    explanation: str = Field(
+        description="One sentence built from the two strongest reasons, with names where "
+        "the request gives them.",
+        examples=[
+            "Claire (m1) mentors Léa (e1) (score 0.83) — covers 1 of 1 goal: public "
+            "speaking; both speak French."
+        ],
+    )
 
 
 class Group(BaseModel):
-    mentor: str
-    mentees: list[str]
+    mentor: str = Field(description="The mentor's id.", examples=["m1"])
+    mentees: list[str] = Field(
+        description="The ids of the mentor's mentees.", examples=[["e1", "e3"]]
+    )
 
 
 class Suggestion(BaseModel):
-    mentor: str
-    score: float
-    assigned: bool
-    has_room: bool
-    reasons: list[Reason]
+    mentor: str = Field(description="An eligible mentor's id.", examples=["m2"])
+    score: float = Field(description=SCORE, examples=[0.833333])
+    assigned: bool = Field(
+        description="This mentor is the mentee's in the answer.", examples=[False]
+    )
+    has_room: bool = Field(
+        description="The mentor has a place left in the answer.", examples=[True]
+    )
+    reasons: list[Reason] = Field(description="Each criterion's part, strongest first.")
 
 
 class Unmatched(BaseModel):
-    id: str
-    role: Literal["mentor", "mentee"]
-    reason: str
-    detail: str
+    id: str = Field(description="The participant's id.", examples=["e3"])
+    role: Literal["mentor", "mentee"] = Field(
+        description="Which list they are in.", examples=["mentee"]
+    )
+    reason: UnmatchedReason = Field(
+        description="Why, as a code: mentees `no_eligible_mentor`, `capacity` (the eligible "
+        "mentors are full), `not_volunteer` (volunteers served first), `rule` (a program "
+        "rule keeps them from mentors with room), `search_stopped` (the time limit came "
+        "first); mentors `not_taking_mentees` (capacity 0), `no_eligible_mentee`, "
+        "`not_needed` (the eligible mentees are better paired elsewhere), `rule`; everyone "
+        "`infeasible`.",
+        examples=["capacity"],
+    )
+    detail: str = Field(
+        description="The reason in words, with the numbers and names behind it.",
+        examples=["the only eligible mentor is full: Claire (m1)"],
+    )
 
 
 class Conflict(BaseModel):
-    rule: str = Field(description="The rule, pin or capacity that cannot hold.")
-    ids: list[str] = Field(description="The participants it concerns.")
-    detail: str
+    rule: str = Field(
+        description="The rule, pin or capacity that cannot hold: `pinned`, `capacity`, "
+        "`match_all_mentees`, or a program rule's name.",
+        examples=["match_all_mentees"],
+    )
+    ids: list[str] = Field(description="The participants it concerns.", examples=[["e1", "e2"]])
+    detail: str = Field(
+        description="What clashes, in words.",
+        examples=["e1 and e2 can only go to m1, who has 1 place"],
+    )
 
 
 class Metrics(BaseModel):
-    match_rate: float
-    matched_mentees: int
-    matched_volunteers: int
-    mean_score: float
-    min_score: float
-    first_choice_rate: float
+    match_rate: float = Field(
+        description="Matched mentees over all mentees, in [0, 1].", examples=[1.0]
+    )
+    matched_mentees: int = Field(description="Mentees with a mentor.", examples=[3])
+    matched_volunteers: int = Field(description="Volunteer mentees with a mentor.", examples=[3])
+    mean_score: float = Field(
+        description="The pairs' mean score, in [0, 1] (0 when none).", examples=[0.72]
+    )
+    min_score: float = Field(description="The lowest pair score (0 when none).", examples=[0.31])
+    first_choice_rate: float = Field(
+        description="Among matched mentees who stated preferences, the share paired with "
+        "their first choice, in [0, 1].",
+        examples=[0.5],
+    )
     cross_share: dict[str, float] = Field(
         description="Per attribute (department, and each cross rule's): the share of pairs "
-        "that differ, among pairs where both values are known (0 when none is)."
+        "that differ, among pairs where both values are known (0 when none is).",
+        examples=[{"department": 0.65}],
     )
     blocking_pairs: int = Field(
-        description="Pairs who would both rather be together (0 when stable)."
+        description="Pairs who would both rather be together (0 when stable).", examples=[0]
     )
     max_same_per_mentor: dict[str, int] = Field(
         default_factory=dict,
         description="Per max_same_per_mentor attribute: the most mentees of one mentor "
         "sharing one value.",
+        examples=[{"site": 1}],
     )
     match_rate_by: dict[str, dict[str, float]] = Field(
         default_factory=dict,
         description="Per balance attribute: the match rate of each value's mentees.",
+        examples=[{"site": {"Paris": 1.0, "Lyon": 0.5}}],
     )
     smallest_group: int | None = Field(
-        None, description="Format group: the fewest mentees of a mentor who has any."
+        None,
+        description="Format group: the fewest mentees of a mentor who has any.",
+        examples=[2],
     )
 
 
 class MatchResponse(BaseModel):
-    status: Literal["optimal", "feasible", "infeasible"]
-    objective: float
-    bound: float
-    gap: float
-    engine: str
-    solve_seconds: float
-    pairings: list[Pairing]
-    groups: list[Group]
-    suggestions: dict[str, list[Suggestion]]
-    unmatched: list[Unmatched]
-    mentor_load: dict[str, int]
-    metrics: Metrics
-    conflicts: list[Conflict] = Field(default_factory=list)
+    status: Status = Field(description=STATUS, examples=["optimal"])
+    objective: float = Field(
+        description="The sum of the pairings' scores, 6 decimals (0 when infeasible).",
+        examples=[2.1],
+    )
+    bound: float = Field(
+        description="No answer keeping every rule can score more than this: equal to "
+        "`objective` when optimal.",
+        examples=[2.1],
+    )
+    gap: float = Field(
+        description="(bound − objective) / bound, in [0, 1]; 0 when optimal.", examples=[0.0]
+    )
+    engine: str = Field(
+        description="The engine that answered: `flow`, `cpsat`, `mip`, `lagrangian`, "
+        "`deferred_acceptance`, `groups` or `fallback` (docs/engines.md).",
+        examples=["flow"],
+    )
+    solve_seconds: float = Field(
+        description="Seconds spent solving and explaining (not reading the request nor "
+        "writing the answer); the one field that differs between identical requests.",
+        examples=[0.012],
+    )
+    pairings: list[Pairing] = Field(description="The pairs, best score first.")
+    groups: list[Group] = Field(description="Each mentor's mentees, by mentor id.")
+    suggestions: dict[str, list[Suggestion]] = Field(
+        description="Per mentee id: the best eligible mentors (`program.suggestions` of "
+        "them, plus the assigned one when it ranks lower)."
+    )
+    unmatched: list[Unmatched] = Field(
+        description="Everyone without a pair, with the reason: nobody is dropped silently."
+    )
+    mentor_load: dict[str, int] = Field(
+        description="Mentees per mentor id.", examples=[{"m1": 2, "m2": 1}]
+    )
+    metrics: Metrics = Field(description="The answer's numbers.")
+    conflicts: list[Conflict] = Field(
+        default_factory=list,
+        description="When `infeasible`: the rules, pins or capacities that cannot hold together.",
+    )
     proof: str | None = Field(
         default=None,
         description="What `status` proves, in words, where a rule makes it worth saying "
         "(stable: for which orders the pairing is stable, and how ties are broken).",
+        examples=[
+            "Proven the best of the pairings with no blocking pair. Each person's "
+            "order is their stated preferences, then the higher score, then the order of "
+            "the request: two scores that tie are decided by who comes first in it."
+        ],
     )
