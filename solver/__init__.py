@@ -1,6 +1,6 @@
 """binome's matching engine: pure Python and numpy over OR-Tools, nothing of HTTP.
 
-The public surface: the front doors (`match`, `answer`: full or compact, `solve`, `rematch`,
+The public surface: the front doors (`match`, `match_as_asked`: full or compact, `solve`, `rematch`,
 `run_scenarios`), the contract's models, `SolveOptions`, `InvalidRequest` and
 `VariantError`, `validate` (the solver-free re-check of any answer), and the budget
 (`Budget`, `within_budget`, `OverBudget`: what a request will cost, checked before it is
@@ -14,7 +14,7 @@ from solver.contract.request import MatchRequest, Participant
 from solver.contract.response import MatchResponse, PairsResponse
 from solver.contract.whatif import ScenarioRequest, ScenarioResponse
 from solver.dispatch import SolveOptions, Thresholds
-from solver.match import answer, match, solve
+from solver.match import match, match_as_asked, solve
 from solver.rematch import rematch
 from solver.validate import validate
 from solver.whatif import VariantError, run_scenarios
@@ -34,8 +34,8 @@ __all__ = [
     "SolveOptions",
     "Thresholds",
     "VariantError",
-    "answer",
     "match",
+    "match_as_asked",
     "rematch",
     "run_scenarios",
     "solve",

@@ -36,7 +36,6 @@ class Answering(Generic[A]):
     infeasible: Callable[[Problem, list[Conflict], float, str, str], A]
 
 
-FULL = Answering(respond, infeasible)
 PAIRS = Answering(respond_pairs, infeasible_pairs)
 
 
@@ -52,12 +51,13 @@ def match(
     Re-matching adjusts the objective: `bonus` adds score units to some (mentor, mentee)
     pairs (the reported scores and objective stay the plain scores) and `extra_waiting`
     adds waiting rounds to some mentees (served first). Always the full answer, whatever
-    `program.answer` says (`answer` reads it)."""
+    `program.answer` says (`match_as_asked` reads it)."""
     with COLLECTOR.paused():
-        return _match(request, options, FULL, bonus=bonus, extra_waiting=extra_waiting)
+        full = Answering(respond, infeasible)  # read now: benches time `respond` in place
+        return _match(request, options, full, bonus=bonus, extra_waiting=extra_waiting)
 
 
-def answer(
+def match_as_asked(
     request: MatchRequest, options: SolveOptions | None = None
 ) -> MatchResponse | PairsResponse:
     """The answer `program.answer` asks for: the full one (`match`), or the compact one,

@@ -19,7 +19,8 @@ from hypothesis import strategies as st
 from api.main import app
 from bench.answers import RULES
 from generator.pools import generate_pool
-from solver import MatchRequest, MatchResponse, PairsResponse, answer, match
+from solver import MatchRequest, MatchResponse, PairsResponse, match
+from solver import match_as_asked as answer
 from solver.answer import explain, respond, unmatched
 from solver.budget import estimate
 from solver.contract.response import PairIds
@@ -194,3 +195,15 @@ def test_the_trusted_pairs_are_what_validation_builds() -> None:
     assert type(built) is PairIds
     checked = PairIds.model_validate(built.model_dump())
     assert built == checked and built.model_dump_json() == checked.model_dump_json()
+
+
+def test_the_compact_benchmark_posts_each_answer_it_names() -> None:
+    """`bench.compact`'s rows, on a small pool over a real server (no timing asserted)."""
+    from bench.compact import KINDS, kind_row
+
+    body = generate_pool(60, 20, 1)
+    rows = {kind: kind_row(body, kind, 1) for kind in KINDS}
+    assert {r["said"] for r in rows.values()} == {rows["full"]["said"]}
+    assert rows["pairs"]["bytes"] * 5 < rows["full"]["bytes"]
+    assert rows["full, gzip"]["bytes"] * 5 < rows["full"]["bytes"]
+    assert all(r["peak"] > 0 for r in rows.values())

@@ -11,7 +11,7 @@ from api.guards import SolveSlots, authorised, check_budget, check_size, get_slo
 from api.openapi import request_body
 from api.settings import Settings, get_settings
 from api.solving import REFUSALS, as_json, note, read_request, refused, solve, solve_options
-from solver import InvalidRequest, MatchRequest, MatchResponse, PairsResponse, answer
+from solver import InvalidRequest, MatchRequest, MatchResponse, PairsResponse, match_as_asked
 
 router = APIRouter(prefix="/v1", tags=["match"], dependencies=[Depends(authorised)])
 
@@ -37,7 +37,7 @@ async def post_match(
     options = solve_options(settings, accept_language)
     try:
         answered = await solve(
-            http, settings, slots, options, request, lambda opts, _: answer(request, opts)
+            http, settings, slots, options, request, lambda opts, _: match_as_asked(request, opts)
         )
     except InvalidRequest as exc:
         raise refused(exc) from exc
