@@ -68,6 +68,7 @@ bench: $(VENV)/.installed-dev
 	$(BIN)/python -m bench.baselines --sizes 300x100,1000x350 --cap 60
 	$(BIN)/python -m bench.baselines --sizes 10000x3400 --methods binome,scipy --cap 120
 	$(BIN)/python -m bench.rematch --sizes 3000x1000,10000x3400 --repeats 3
+	$(BIN)/python -m bench.compact --sizes 10000x3400 --repeats 3
 	$(BIN)/python -m bench.groups --capacities 3,8
 	$(BIN)/python -m bench.limits
 	$(BIN)/python -m bench.rules --sizes 1000x350,10000x3400 --repeats 3 --cap 60

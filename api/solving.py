@@ -19,7 +19,7 @@ from api.observe import Metrics
 from api.problems import ProblemError
 from api.reading import Count, Model, parsed
 from api.settings import Settings
-from solver import InvalidRequest, MatchRequest, MatchResponse, SolveOptions
+from solver import InvalidRequest, MatchRequest, MatchResponse, PairsResponse, SolveOptions
 from solver.messages import negotiate
 
 PROBLEM: dict[str, Any] = {"content": {"application/problem+json": {}}}
@@ -101,7 +101,7 @@ async def as_json(answer: BaseModel, language: str) -> Response:
     return Response(body, media_type="application/json", headers={"Content-Language": language})
 
 
-def note(http: Request, request: MatchRequest, answer: MatchResponse) -> None:
+def note(http: Request, request: MatchRequest, answer: MatchResponse | PairsResponse) -> None:
     """Counts and outcome for the access log and /metrics (ids and numbers only)."""
     people = len(request.mentors) + len(request.mentees)
     metrics: Metrics = http.app.state.metrics

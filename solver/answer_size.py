@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 from solver.contract.request import MatchRequest, Participant
 
 PAIRING, SUGGESTION, UNMATCHED, REASON = 250, 105, 140, 110  # JSON bytes, quotes aside
+PAIR_IDS, UNMATCHED_ID = 70, 50  # the compact answer's (`program.answer: "pairs"`)
 QUOTED = ("goals", "languages", "interests", "availability", "department")  # in reasons
 
 
@@ -34,6 +35,8 @@ def suggestions_of(request: MatchRequest, pairings: int) -> int:
     """Suggestions the answer lists: the top ones of each mentee, and the assigned mentor
     where it is not among them (a third of the pairings, measured at 3,000 and 10,000)."""
     count, mentors = request.program.suggestions, len(request.mentors)
+    if request.program.answer == "pairs":  # the compact answer builds none
+        return 0
     return len(request.mentees) * min(count, mentors) + pairings // 3 if count and mentors else 0
 
 
@@ -68,6 +71,9 @@ def answer_bytes(request: MatchRequest) -> dict[str, float]:
     if pins_clash(request):  # a conflict per pin at most, with the ids it names
         unmatched = (n + m) * (UNMATCHED + ids)
         return {"unmatched": unmatched, "conflicts": len(program.pinned) * (PAIRING + 3 * ids)}
+    if program.answer == "pairs":
+        pairs = pairings_of(request)
+        return {"pairings": pairs * (PAIR_IDS + ids), "unmatched": (n + m - pairs) * UNMATCHED_ID}
     weights = program.effective_weights() if program.scores is None else {"scores": 1.0}
     active = [name for name, w in weights.items() if w > 0]
     pairings = pairings_of(request)

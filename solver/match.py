@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Generic, TypeVar
 
 import numpy as np
 
+from solver.answer.compact import infeasible_pairs, respond_pairs
 from solver.answer.infeasible import pin_conflicts
 from solver.answer.respond import infeasible, respond
 from solver.contract.references import InvalidRequest, reference_errors
 from solver.contract.request import MatchRequest
-from solver.contract.response import MatchResponse
+from solver.contract.response import Conflict, MatchResponse, PairsResponse
 from solver.diagnosis import diagnose
 from solver.dispatch import SolveOptions, engine_errors, engine_for, optimise
 from solver.encode.instance import Instance, Solution
@@ -21,6 +23,20 @@ from solver.encode.problem import Problem, encode
 from solver.runtime import COLLECTOR, Cancel
 
 log = logging.getLogger(__name__)
+
+
+A = TypeVar("A", MatchResponse, PairsResponse)
+
+
+@dataclass(frozen=True)
+class Answering(Generic[A]):
+    """How an answer is built: once solved, and when the request cannot hold."""
+
+    solved: Callable[[Problem, np.ndarray, Solution, float, str, str, int], A]
+    infeasible: Callable[[Problem, list[Conflict], float, str, str], A]
+
+
+PAIRS = Answering(respond_pairs, infeasible_pairs)
 
 
 def match(
@@ -34,18 +50,32 @@ def match(
 
     Re-matching adjusts the objective: `bonus` adds score units to some (mentor, mentee)
     pairs (the reported scores and objective stay the plain scores) and `extra_waiting`
-    adds waiting rounds to some mentees (served first)."""
+    adds waiting rounds to some mentees (served first). Always the full answer, whatever
+    `program.answer` says (`match_as_asked` reads it)."""
     with COLLECTOR.paused():
-        return _match(request, options, bonus=bonus, extra_waiting=extra_waiting)
+        full = Answering(respond, infeasible)  # read now: benches time `respond` in place
+        return _match(request, options, full, bonus=bonus, extra_waiting=extra_waiting)
+
+
+def match_as_asked(
+    request: MatchRequest, options: SolveOptions | None = None
+) -> MatchResponse | PairsResponse:
+    """The answer `program.answer` asks for: the full one (`match`), or the compact one,
+    built without reasons, sentences or suggestions."""
+    if request.program.answer == "full":
+        return match(request, options)
+    with COLLECTOR.paused():
+        return _match(request, options, PAIRS)
 
 
 def _match(
     request: MatchRequest,
-    options: SolveOptions | None = None,
+    options: SolveOptions | None,
+    answering: Answering[A],
     *,
     bonus: dict[tuple[str, str], float] | None = None,
     extra_waiting: Mapping[str, int] | None = None,
-) -> MatchResponse:
+) -> A:
     program = request.program
     options = (options or SolveOptions()).started(program)  # the limit is the request's
     errors = reference_errors(request) + engine_errors(program)
@@ -56,7 +86,7 @@ def _match(
     conflicts = pin_conflicts(problem, options.language)
     if conflicts:
         engine = engine_for(program, None, options.thresholds)
-        return infeasible(problem, conflicts, started, options.language, engine)
+        return answering.infeasible(problem, conflicts, started, options.language, engine)
     cancel = options.cancel or Cancel()
     engine, inst, solution, blocking = optimise(problem, options, bonus)
     cancel.check()
@@ -70,9 +100,9 @@ def _match(
         raise InvalidRequest([(("program", "time_limit_s"), message + "; allow more time")])
     if not solution.feasible or (program.rules.match_all_mentees and not everyone):
         conflicts = diagnose(problem, inst, assignment, options)
-        return infeasible(problem, conflicts, started, options.language, engine)
+        return answering.infeasible(problem, conflicts, started, options.language, engine)
     _log_solved(engine, inst, assignment, solution)
-    return respond(
+    return answering.solved(
         problem, assignment, solution, started, options.language, engine, blocking(assignment)
     )
 

@@ -4,6 +4,7 @@ and decimal mark by language, no cell that runs as a formula."""
 
 from __future__ import annotations
 
+import inspect
 import json
 import re
 from pathlib import Path
@@ -32,6 +33,7 @@ from solver import (
     rematch,
     run_scenarios,
 )
+from solver.answer import unmatched
 from solver.messages import available_languages, catalogue
 
 
@@ -218,6 +220,8 @@ def test_every_unmatched_reason_the_solver_gives_has_words_in_every_language() -
         text = path.read_text("utf-8")
         if "Unmatched(" in text:
             given |= set(re.findall(r'Unmatched\([^)]*reason="([a-z_]+)"', text))
+    for decide in (unmatched._mentee_code, unmatched._mentor_code):  # codes decided first
+        given |= set(re.findall(r'"([a-z_]+)"', inspect.getsource(decide)))
     assert len(given) >= 9
     for language in available_languages():
         assert {

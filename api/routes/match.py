@@ -11,14 +11,14 @@ from api.guards import SolveSlots, authorised, check_budget, check_size, get_slo
 from api.openapi import answered, request_body
 from api.settings import Settings, get_settings
 from api.solving import REFUSALS, as_json, note, read_request, refused, solve, solve_options
-from solver import InvalidRequest, MatchRequest, MatchResponse, match
+from solver import InvalidRequest, MatchRequest, MatchResponse, PairsResponse, match_as_asked
 
 router = APIRouter(prefix="/v1", tags=["match"], dependencies=[Depends(authorised)])
 
 
 @router.post(
     "/match",
-    response_model=MatchResponse,
+    response_model=MatchResponse | PairsResponse,
     responses={**answered(MATCHED), **REFUSALS},
     summary="Match a participant pool",
     operation_id="match",
@@ -30,16 +30,17 @@ async def post_match(
     slots: Annotated[SolveSlots, Depends(get_slots)],
     accept_language: Annotated[str | None, Header()] = None,
 ) -> Response:
-    """The best pairings under the program's rules, each explained; nobody is left out."""
+    """The best pairings under the program's rules, each explained; nobody is left out.
+    With `program.answer: "pairs"`, the compact answer: ids, scores and reason codes."""
     request = await read_request(http, settings, slots, MatchRequest)
     check_size(request, settings)
     check_budget(request, settings)
     options = solve_options(settings, accept_language)
     try:
-        answer = await solve(
-            http, settings, slots, options, request, lambda opts, _: match(request, opts)
+        answered = await solve(
+            http, settings, slots, options, request, lambda opts, _: match_as_asked(request, opts)
         )
     except InvalidRequest as exc:
         raise refused(exc) from exc
-    note(http, request, answer)
-    return await as_json(answer, options.language)
+    note(http, request, answered)
+    return await as_json(answered, options.language)

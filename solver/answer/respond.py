@@ -20,16 +20,23 @@ from solver.rules.program import asked
 log = logging.getLogger(__name__)
 
 
-def pairings(problem: Problem, assignment: np.ndarray, explainer: Explainer) -> list[Pairing]:
-    """Every pair made, best score first (ties by mentor id, then mentee id), explained."""
-    pinned = set(problem.pins)
+def ranked(problem: Problem, assignment: np.ndarray) -> list[tuple[float, int, int]]:
+    """Every pair made as (score, mentee, mentor), best score first (ties by mentor id,
+    then mentee id)."""
     matched = np.nonzero(assignment >= 0)[0]
     scores = problem.score[matched, assignment[matched]].tolist()
     mentors, mentees = problem.pool.mentors, problem.pool.mentees
-    made = sorted(
+    return sorted(
         zip(scores, matched.tolist(), assignment[matched].tolist(), strict=True),
         key=lambda pair: (-pair[0], mentors[pair[2]].id, mentees[pair[1]].id),
     )
+
+
+def pairings(problem: Problem, assignment: np.ndarray, explainer: Explainer) -> list[Pairing]:
+    """Every pair made, best score first (ties by mentor id, then mentee id), explained."""
+    pinned = set(problem.pins)
+    mentors, mentees = problem.pool.mentors, problem.pool.mentees
+    made = ranked(problem, assignment)
     explainer.prepare([(i, j) for _, i, j in made])
     return [
         trusted(  # values computed here: no re-validation
@@ -61,6 +68,15 @@ def bound(problem: Problem, assignment: np.ndarray, solution: Solution, objectiv
     return round(pinned_total + float(best[free].sum()), 6)
 
 
+def totals(
+    problem: Problem, assignment: np.ndarray, solution: Solution, scores: list[float]
+) -> tuple[float, float, float]:
+    """The objective (the pairs' reported scores summed), the bound and the gap."""
+    objective = round(sum(scores), 6)
+    upper = max(bound(problem, assignment, solution, objective), objective)
+    return objective, upper, round((upper - objective) / upper, 6) if upper > 0 else 0.0
+
+
 def respond(
     problem: Problem,
     assignment: np.ndarray,
@@ -74,8 +90,7 @@ def respond(
     explainer = Explainer(problem, language)
     made = pairings(problem, assignment, explainer)
     load = np.bincount(assignment[assignment >= 0], minlength=len(problem.pool.mentors))
-    objective = round(sum(p.score for p in made), 6)
-    upper = max(bound(problem, assignment, solution, objective), objective)
+    objective, upper, gap = totals(problem, assignment, solution, [p.score for p in made])
     by_mentor: dict[str, list[str]] = {}
     for pairing in made:
         by_mentor.setdefault(pairing.mentor, []).append(pairing.mentee)
@@ -89,7 +104,7 @@ def respond(
         status="optimal" if solution.proven else "feasible",
         objective=objective,
         bound=upper,
-        gap=round((upper - objective) / upper, 6) if upper > 0 else 0.0,
+        gap=gap,
         engine=engine,
         solve_seconds=round(time.perf_counter() - started, 4),  # everything above included
         pairings=made,

@@ -6,10 +6,12 @@ reason code and a sentence built from the rules and capacities that decided it.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Literal
+
 import numpy as np
 
 from solver.answer.suggestions import top_mentors
-from solver.contract.request import Participant
 from solver.contract.response import Unmatched
 from solver.encode.problem import Problem
 from solver.messages import catalogue, render
@@ -43,87 +45,132 @@ def program_rules_said(problem: Problem, language: str) -> str:
     return catalogue(language)["reason_separator"].join(said)
 
 
-def _left_out(
-    problem: Problem, mentee: Participant, language: str, with_room: list[Person]
-) -> Unmatched:
-    """A mentee unmatched while eligible mentors have room: the program's rules decided,
-    or (no rule could) the search stopped before placing them."""
-    rules = program_rules_said(problem, language)
-    if rules:
-        detail = render(language, "unmatched.rule", n=len(with_room), items=with_room, rules=rules)
-        return Unmatched(id=mentee.id, role="mentee", reason="rule", detail=detail)
-    detail = render(language, "unmatched.search_stopped", n=len(with_room), items=with_room)
-    return Unmatched(id=mentee.id, role="mentee", reason="search_stopped", detail=detail)
+@dataclass(frozen=True)
+class LeftOut:
+    """Someone the answer leaves unpaired, and why, as a code (`Unmatched.reason`):
+    `index` into their side of the pool; `eligible`, the mentors open to a mentee (the
+    mentees eligible for a mentor); `waiting`, a mentor's eligible mentees left unpaired."""
+
+    index: int
+    role: Literal["mentor", "mentee"]
+    reason: str
+    eligible: int
+    waiting: int = 0
 
 
-def _mentee_reason(
-    problem: Problem,
-    i: int,
-    language: str,
-    eligible: int,
-    best: np.ndarray,
-    with_room: list[Person],
-) -> Unmatched:
-    """`eligible`: mentors open to mentee i; `best`: the first of them, best first;
-    `with_room`: the eligible mentors the answer leaves room with (best first, a few)."""
-    mentee = problem.pool.mentees[i]
-    if eligible and with_room:
-        return _left_out(problem, mentee, language, with_room)
+def _mentee_code(eligible: int, room: bool, volunteer: bool, ruled: bool) -> str:
+    """`room`: an eligible mentor keeps room in the answer; `ruled`: the program sets rules."""
+    if eligible and room:  # the program's rules decided, or the search stopped first
+        return "rule" if ruled else "search_stopped"
     if eligible == 0:
-        rules = _rule_counts(problem, language, i=i)
-        if not rules:
-            detail = render(language, "unmatched.no_mentors")
-        else:
-            detail = render(language, "unmatched.no_eligible_mentor", rules=rules)
-        return Unmatched(id=mentee.id, role="mentee", reason="no_eligible_mentor", detail=detail)
-    if not mentee.volunteer:
-        detail = render(language, "unmatched.not_volunteer", n=eligible)
-        return Unmatched(id=mentee.id, role="mentee", reason="not_volunteer", detail=detail)
-    named = [person(problem.pool.mentors[j]) for j in best.tolist()]
-    detail = render(language, "unmatched.capacity", n=eligible, items=named)
-    return Unmatched(id=mentee.id, role="mentee", reason="capacity", detail=detail)
+        return "no_eligible_mentor"
+    return "capacity" if volunteer else "not_volunteer"
 
 
-def _mentor_reason(problem: Problem, j: int, language: str, waiting: int) -> Unmatched:
-    """`waiting`: the eligible mentees the answer leaves unpaired."""
-    mentor = problem.pool.mentors[j]
+def _mentor_code(problem: Problem, j: int, eligible: int, waiting: int, ruled: bool) -> str:
+    """`eligible`: mentees eligible for mentor j; `waiting`: those left unpaired."""
     if problem.capacity[j] == 0:
-        detail = render(language, "unmatched.mentor.not_taking")
-        return Unmatched(id=mentor.id, role="mentor", reason="not_taking_mentees", detail=detail)
-    eligible = int(problem.eligible[:, j].sum())
-    if not problem.pool.mentees:
-        detail = render(language, "unmatched.mentor.no_mentees")
-        return Unmatched(id=mentor.id, role="mentor", reason="no_eligible_mentee", detail=detail)
-    if eligible == 0:
-        rules = _rule_counts(problem, language, j=j)
-        detail = render(language, "unmatched.mentor.no_eligible_mentee", rules=rules)
-        return Unmatched(id=mentor.id, role="mentor", reason="no_eligible_mentee", detail=detail)
-    if waiting and (rules := program_rules_said(problem, language)):
-        detail = render(language, "unmatched.mentor.rule", n=waiting, rules=rules)
-        return Unmatched(id=mentor.id, role="mentor", reason="rule", detail=detail)
-    detail = render(language, "unmatched.mentor.not_needed", n=eligible)
-    return Unmatched(id=mentor.id, role="mentor", reason="not_needed", detail=detail)
+        return "not_taking_mentees"
+    if not problem.pool.mentees or eligible == 0:
+        return "no_eligible_mentee"
+    return "rule" if waiting and ruled else "not_needed"
+
+
+def left_out(problem: Problem, assignment: np.ndarray) -> list[LeftOut]:
+    """Every mentee without a mentor, then every mentor without a mentee, with the reason
+    code alone: no sentence, no name."""
+    load = np.bincount(assignment[assignment >= 0], minlength=len(problem.pool.mentors))
+    alone = np.nonzero(assignment < 0)[0]
+    usable = problem.eligible[alone] & (problem.capacity > 0)[None, :]
+    eligible = np.count_nonzero(usable, axis=1).tolist()
+    with_room = problem.eligible[alone] & (load < problem.capacity)[None, :]
+    room = (np.count_nonzero(with_room, axis=1) > 0).tolist()
+    ruled = bool(program_rules_said(problem, "en"))
+    mentees = problem.pool.mentees
+    found = [
+        LeftOut(i, "mentee", _mentee_code(n, room[k], mentees[i].volunteer, ruled), n)
+        for k, (i, n) in enumerate(zip(alone.tolist(), eligible, strict=True))
+    ]
+    waiting = np.count_nonzero(usable, axis=0)  # per mentor: eligible mentees left unpaired
+    idle = np.nonzero(load == 0)[0]
+    open_to = np.count_nonzero(problem.eligible[:, idle], axis=0).tolist()
+    for j, n in zip(idle.tolist(), open_to, strict=True):
+        code = _mentor_code(problem, j, n, int(waiting[j]), ruled)
+        found.append(LeftOut(j, "mentor", code, n, int(waiting[j])))
+    return found
 
 
 def unmatched(problem: Problem, assignment: np.ndarray, language: str) -> list[Unmatched]:
     """Every mentee without a mentor and every mentor without a mentee, with the reason."""
+    found = left_out(problem, assignment)
     load = np.bincount(assignment[assignment >= 0], minlength=len(problem.pool.mentors))
-    alone = np.nonzero(assignment < 0)[0]
-    open_ = problem.capacity > 0
-    usable = problem.eligible[alone] & open_[None, :]
-    eligible = np.count_nonzero(usable, axis=1).tolist()
-    best = top_mentors(problem, NAMED, alone)
     roomy = load < problem.capacity
-    found = [
-        _mentee_reason(problem, i, language, eligible[k], best[k], _with_room(problem, i, roomy))
-        for k, i in enumerate(alone.tolist())
-    ]
-    waiting = np.count_nonzero(usable, axis=0)  # per mentor: eligible mentees left unpaired
-    found += [
-        _mentor_reason(problem, j, language, int(waiting[j]))
-        for j in np.nonzero(load == 0)[0].tolist()
-    ]
-    return found
+    full = np.array([who.index for who in found if who.reason == "capacity"], dtype=np.int64)
+    best = dict(zip(full.tolist(), top_mentors(problem, NAMED, full), strict=True))
+    rules = program_rules_said(problem, language)
+    return [_said(problem, who, language, rules, roomy, best) for who in found]
+
+
+def _said(
+    problem: Problem,
+    who: LeftOut,
+    language: str,
+    rules: str,
+    roomy: np.ndarray,
+    best: dict[int, np.ndarray],
+) -> Unmatched:
+    """The reason of someone left out, in words."""
+    if who.role == "mentor":
+        person_id = problem.pool.mentors[who.index].id
+        key, params = _mentor_said(problem, who, language, rules)
+    else:
+        person_id = problem.pool.mentees[who.index].id
+        key, params = _mentee_said(problem, who, language, rules, roomy, best)
+    detail = render(language, key, **params)
+    return Unmatched(id=person_id, role=who.role, reason=who.reason, detail=detail)
+
+
+Said = tuple[str, dict[str, object]]  # a message key and its parameters
+
+
+def _mentee_said(
+    problem: Problem,
+    who: LeftOut,
+    language: str,
+    rules: str,
+    roomy: np.ndarray,
+    best: dict[int, np.ndarray],
+) -> Said:
+    i, n = who.index, who.eligible
+    if who.reason in ("rule", "search_stopped"):
+        with_room = _with_room(problem, i, roomy)
+        if who.reason == "rule":
+            return "unmatched.rule", {"n": len(with_room), "items": with_room, "rules": rules}
+        return "unmatched.search_stopped", {"n": len(with_room), "items": with_room}
+    if who.reason == "no_eligible_mentor":
+        counts = _rule_counts(problem, language, i=i)
+        if not counts:
+            return "unmatched.no_mentors", {}
+        return "unmatched.no_eligible_mentor", {"rules": counts}
+    if who.reason == "not_volunteer":
+        return "unmatched.not_volunteer", {"n": n}
+    named = [person(problem.pool.mentors[j]) for j in best[i].tolist()]
+    return "unmatched.capacity", {"n": n, "items": named}
+
+
+def _mentor_said(problem: Problem, who: LeftOut, language: str, rules: str) -> Said:
+    j = who.index
+    if who.reason == "not_taking_mentees":
+        return "unmatched.mentor.not_taking", {}
+    if who.reason == "no_eligible_mentee":
+        if not problem.pool.mentees:
+            return "unmatched.mentor.no_mentees", {}
+        return "unmatched.mentor.no_eligible_mentee", {
+            "rules": _rule_counts(problem, language, j=j)
+        }
+    if who.reason == "rule":
+        return "unmatched.mentor.rule", {"n": who.waiting, "rules": rules}
+    return "unmatched.mentor.not_needed", {"n": who.eligible}
 
 
 def _with_room(problem: Problem, i: int, roomy: np.ndarray) -> list[Person]:

@@ -345,6 +345,16 @@ class Program(Strict):
     rematch: RematchPolicy = Field(
         default_factory=RematchPolicy, description="How `/v1/rematch` treats current pairs."
     )
+    answer: Literal["full", "pairs"] = Field(
+        "full",
+        description="What `POST /v1/match` answers. `full`: every pair explained (reasons, "
+        "a sentence), suggestions, groups, each unmatched person's reason in words. `pairs`: "
+        "the compact answer for platforms that store pairs themselves, pairings with ids and "
+        "scores, unmatched ids with reason codes, metrics, status, bound and gap; no "
+        "sentence, suggestion or name is built. `/v1/scenarios` and `/v1/rematch` answer in "
+        "full.",
+        examples=["pairs"],
+    )
 
     def effective_weights(self) -> dict[str, float]:
         """Default weights, overridden by the manager's; a weight of 0 turns a criterion off."""

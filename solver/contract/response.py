@@ -229,3 +229,59 @@ class MatchResponse(BaseModel):
             "the request: two scores that tie are decided by who comes first in it."
         ],
     )
+
+
+class PairIds(BaseModel):
+    """A pair of the compact answer: `Pairing` without its reasons and sentence."""
+
+    rank: int = Field(
+        description="1 for the best score; ties by mentor id, then mentee id.", examples=[1]
+    )
+    mentor: str = Field(description="The mentor's id.", examples=["m1"])
+    mentee: str = Field(description="The mentee's id.", examples=["e1"])
+    score: float = Field(description="The pair's score, 6 decimals.", examples=[0.812345])
+    pinned: bool = Field(description="A manual pair (`program.pinned`).", examples=[False])
+
+
+class UnmatchedId(BaseModel):
+    """Someone the compact answer leaves unpaired: `Unmatched` without its sentence."""
+
+    id: str = Field(description="The participant's id.", examples=["e7"])
+    role: Literal["mentor", "mentee"] = Field(description="Their side.", examples=["mentee"])
+    reason: str = Field(
+        description="The reason code, as `Unmatched.reason` (`capacity`, `rule`, ...).",
+        examples=["capacity"],
+    )
+
+
+class PairsResponse(BaseModel):
+    """The compact answer (`program.answer: "pairs"`): the full answer's pairs, unmatched
+    people, metrics, status and bound, without reasons, sentences, suggestions or groups."""
+
+    answer: Literal["pairs"] = Field(
+        description="Always `pairs`: tells this answer from the full one.", examples=["pairs"]
+    )
+    status: Literal["optimal", "feasible", "infeasible"] = Field(
+        description="`optimal` only when proven; `feasible` with `bound` and `gap`; "
+        "`infeasible` with `conflicts`.",
+        examples=["optimal"],
+    )
+    objective: float = Field(description="The total score of the pairs made.", examples=[53.2])
+    bound: float = Field(
+        description="An upper bound on the total score (the objective when optimal).",
+        examples=[53.2],
+    )
+    gap: float = Field(description="(bound - objective) / bound; 0 when optimal.", examples=[0])
+    engine: str = Field(description="The engine that ran (docs/engines.md).", examples=["flow"])
+    solve_seconds: float = Field(
+        description="The solve and this answer, in seconds (not reading nor writing).",
+        examples=[0.04],
+    )
+    pairings: list[PairIds] = Field(description="Every pair made, best score first.")
+    unmatched: list[UnmatchedId] = Field(
+        description="Every mentee and mentor left unpaired, mentees first, with the reason code."
+    )
+    metrics: Metrics = Field(description="The full answer's metrics, the same numbers.")
+    conflicts: list[Conflict] = Field(
+        default_factory=list, description="When `status` is `infeasible`: what clashes."
+    )

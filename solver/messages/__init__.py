@@ -75,6 +75,6 @@ def render(language: str, key: str, **params: Any) -> str:
     if "|" in template:
         template = _agree(template, params, templates["plural_rule"])
     if params:
-        words = dict(templates)
+        words = templates  # read only: the parameters' words (slots, attributes)
         template = template.format(**{k: formatted(v, language, words) for k, v in params.items()})
     return typeset(template, language)

@@ -9,7 +9,10 @@ is applied in one place, `typeset`, to every sentence rendered.
 
 from __future__ import annotations
 
+import decimal
+import math
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Protocol
@@ -99,7 +102,7 @@ def language_name(code: str, language: str) -> str:
     return names.get(code.casefold().replace("-", "_"), names.get(code.casefold(), code))
 
 
-def slot_name(slot: str, language: str, words: dict[str, str]) -> str:
+def slot_name(slot: str, language: str, words: Mapping[str, str]) -> str:
     """ "wed-am" → "mer. matin" / "Wed morning"; any other label as written."""
     found = SLOT.fullmatch(slot.strip())
     if not found:
@@ -109,26 +112,52 @@ def slot_name(slot: str, language: str, words: dict[str, str]) -> str:
     return f"{day} {words[f'slot.{found[2].casefold()}']}"
 
 
-def formatted(value: Any, language: str, words: dict[str, str]) -> str:
+def formatted(value: Any, language: str, words: Mapping[str, str]) -> str:
     """A parameter as it reads in a sentence of `language`; `words` are its templates."""
     locale = _locale(language)
     if isinstance(value, Decimal):
-        return format_decimal(value.value, _pattern(value.places, value.fixed), locale=locale)
+        if not math.isfinite(value.value):
+            return format_decimal(value.value, _pattern(value.places, value.fixed), locale=locale)
+        text = str(_rounded(value.value, value.places))  # not the Decimal: -0.00 == 0.00
+        return _decimal(text, value.places, value.fixed, language)
     if isinstance(value, Percent):
         return format_percent(value.value, _pattern(value.places, False) + "%", locale=locale)
     if isinstance(value, Languages):
-        return format_list([language_name(code, language) for code in value], locale=locale)
+        return _listed(tuple(language_name(code, language) for code in value), language)
     if isinstance(value, Slots):
-        return format_list([slot_name(s, language, words) for s in value], locale=locale)
+        return _listed(tuple(slot_name(s, language, words) for s in value), language)
     if isinstance(value, Attribute):
         return words.get(f"attribute.{value.name}", value.name)
     if isinstance(value, Person):
         return value.id if not value.name else f"{value.name} ({value.id})"
     if isinstance(value, list | tuple):
-        return format_list([formatted(v, language, words) for v in value], locale=locale)
+        return _listed(tuple(formatted(v, language, words) for v in value), language)
     if isinstance(value, float):
         return formatted(Decimal(value), language, words)
     return str(value)
+
+
+QUANTA = [decimal.Decimal(1).scaleb(-places) for places in range(10)]
+
+
+def _rounded(value: float, places: int) -> decimal.Decimal:
+    """The number as Babel rounds it before writing it (its text, to `places` decimals, half
+    to even): written from this, Babel writes the same, and equal ones are written once."""
+    quantum = QUANTA[places] if places < len(QUANTA) else decimal.Decimal(1).scaleb(-places)
+    return decimal.Decimal(str(value)).quantize(quantum)
+
+
+@lru_cache(maxsize=4096)
+def _decimal(rounded: str, places: int, fixed: bool, language: str) -> str:
+    """A rounded number written the local way (scores at 2 decimals: a hundred texts)."""
+    exact = decimal.Decimal(rounded)
+    return format_decimal(exact, _pattern(places, fixed), locale=_locale(language))
+
+
+@lru_cache(maxsize=4096)
+def _listed(items: tuple[str, ...], language: str) -> str:
+    """Items as a sentence lists them ("a, b and c"), each list written once."""
+    return format_list(list(items), locale=_locale(language))
 
 
 FRENCH_SPACES = [  # only where the sentence has a space: "10:30" and "a:b" stay as written

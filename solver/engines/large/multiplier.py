@@ -5,7 +5,8 @@
 penalty is an integer. `bracket` finds a λ whose answer meets the share above one whose
 answer misses it, each try extrapolated from the last two; `narrow` closes the bracket where
 the lines of its two ends' answers meet (regula falsi where a line is unknown) until the
-gap the answer leaves, λ × its excess, is within a tolerance or no λ splits the jump. A deadline (`time.monotonic()`) stops both between flows, early enough
+gap the answer leaves, λ × its excess, is within a tolerance or no λ splits the jump. A
+deadline (`time.monotonic()`) stops both between flows, early enough
 for one more proof.
 """
 

@@ -10,8 +10,8 @@ pair: at 10,000 × 3,400 that is 25 M columns. The share is a single row
    of the two coefficients, so that penalties are integers); the matched
    counts stay fixed. On the arcs at hand (a flow per try, no proof) λ is
    bracketed, each try extrapolated from the last two, then narrowed (where the
-   lines of the two ends' answers meet, in λ) to the smallest λ whose answer meets the share, until the
-   gap that answer leaves, λ × its excess, is small or no λ splits the jump;
+   lines of the two ends' answers meet, in λ) to the smallest λ whose answer meets the
+   share, until the gap that answer leaves, λ × its excess, is small or no λ splits the jump;
 3. at that λ the penalised problem is proven on every pair (`large.prove`):
    its optimum `L(λ) = max Σ (gain + λ coef) x − λ rhs` bounds the share's
    optimum from above (weak duality), and its answer meets the share, so it
