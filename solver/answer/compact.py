@@ -11,7 +11,7 @@ import time
 import numpy as np
 
 from solver.answer.metrics import compute_metrics
-from solver.answer.respond import ranked, totals
+from solver.answer.respond import pair_fields, ranked, totals
 from solver.answer.unmatched import left_out
 from solver.contract.response import Conflict, PairIds, PairsResponse, UnmatchedId, trusted
 from solver.encode.instance import Solution
@@ -20,21 +20,8 @@ from solver.encode.problem import Problem
 
 def pair_ids(problem: Problem, assignment: np.ndarray) -> list[PairIds]:
     """Every pair made, ranked as the full answer ranks them, with ids and scores alone."""
-    mentors, mentees = problem.pool.mentors, problem.pool.mentees
-    pinned = set(problem.pins)
-    return [
-        trusted(  # values computed here: no re-validation
-            PairIds,
-            {
-                "rank": rank,
-                "mentor": mentors[j].id,
-                "mentee": mentees[i].id,
-                "score": round(score, 6),
-                "pinned": (i, j) in pinned,
-            },
-        )
-        for rank, (score, i, j) in enumerate(ranked(problem, assignment), start=1)
-    ]
+    made = pair_fields(problem, ranked(problem, assignment))
+    return [trusted(PairIds, fields) for _, _, fields in made]  # computed here: not re-validated
 
 
 def respond_pairs(

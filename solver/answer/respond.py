@@ -17,6 +17,8 @@ from solver.encode.problem import Problem
 from solver.encode.quantise import SCORE_SCALE
 from solver.rules.program import asked
 
+PairFields = tuple[int, int, dict[str, object]]  # mentee, mentor, the fields
+
 log = logging.getLogger(__name__)
 
 
@@ -32,26 +34,41 @@ def ranked(problem: Problem, assignment: np.ndarray) -> list[tuple[float, int, i
     )
 
 
-def pairings(problem: Problem, assignment: np.ndarray, explainer: Explainer) -> list[Pairing]:
-    """Every pair made, best score first (ties by mentor id, then mentee id), explained."""
+def pair_fields(problem: Problem, made: list[tuple[float, int, int]]) -> list[PairFields]:
+    """Each ranked pair's mentee and mentor indices and the fields every answer gives it:
+    rank, ids, score (rounded once), pinned."""
     pinned = set(problem.pins)
     mentors, mentees = problem.pool.mentors, problem.pool.mentees
-    made = ranked(problem, assignment)
-    explainer.prepare([(i, j) for _, i, j in made])
     return [
-        trusted(  # values computed here: no re-validation
-            Pairing,
+        (
+            i,
+            j,
             {
                 "rank": rank,
                 "mentor": mentors[j].id,
                 "mentee": mentees[i].id,
                 "score": round(score, 6),
                 "pinned": (i, j) in pinned,
-                "reasons": explainer.reasons(i, j),
-                "explanation": explainer.explanation(i, j, (i, j) in pinned),
             },
         )
         for rank, (score, i, j) in enumerate(made, start=1)
+    ]
+
+
+def pairings(problem: Problem, assignment: np.ndarray, explainer: Explainer) -> list[Pairing]:
+    """Every pair made, best score first (ties by mentor id, then mentee id), explained."""
+    made = ranked(problem, assignment)
+    explainer.prepare([(i, j) for _, i, j in made])
+    return [
+        trusted(  # values computed here: no re-validation
+            Pairing,
+            {
+                **fields,
+                "reasons": explainer.reasons(i, j),
+                "explanation": explainer.explanation(i, j, fields["pinned"] is True),
+            },
+        )
+        for i, j, fields in pair_fields(problem, made)
     ]
 
 

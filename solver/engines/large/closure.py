@@ -32,8 +32,8 @@ from solver.encode.problem import Problem
 from solver.encode.quantise import SCORE_SCALE
 from solver.encode.usable import Usable
 from solver.engines.large.near import Pass
-from solver.engines.large.pairs import arcs_instance
-from solver.engines.large.priced_share import Priced, total
+from solver.engines.large.pairs import arcs_instance, total
+from solver.engines.large.priced_share import Priced
 from solver.engines.large.proof import failing_pairs
 from solver.engines.large.reduced_share import MIP_ABS_GAP
 from solver.engines.large.rooms import rooms_of

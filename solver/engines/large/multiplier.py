@@ -24,7 +24,7 @@ from solver.encode.problem import Problem
 from solver.encode.quantise import SCORE_SCALE
 from solver.encode.usable import Usable
 from solver.engines.flow import score_flow
-from solver.engines.large.pairs import arcs_instance
+from solver.engines.large.pairs import arcs_instance, total
 from solver.rules.program import MaxSamePerMentor
 from solver.rules.program.cross import SHARE_SCALE
 
@@ -95,7 +95,7 @@ class Search:
         if found is None:
             return MISSED, None
         excess = self.row.value(found) - self.row.rhs
-        self.lines[steps] = (gain_of(self.problem, found), excess)
+        self.lines[steps] = (total(self.problem, found), excess)
         log.info("share steps=%d arcs=%d excess=%d", steps, len(self.keys), excess)
         if excess < 0 and (self.missed is None or excess > self.missed[0]):
             self.missed = excess, found
@@ -139,7 +139,7 @@ class Search:
         them gives another line, and `high` is the smallest λ at which its answer is best.
         Regula falsi, kept from stalling by a floor on the step, where a line is unknown.
         λ · excess is in gain units: steps × excess / g."""
-        high_line = (gain_of(self.problem, answer), self.row.value(answer) - self.row.rhs)
+        high_line = (total(self.problem, answer), self.row.value(answer) - self.row.rhs)
         for _ in range(NARROWINGS):
             if self._narrow_enough(low, high, high_line[1], tolerance) or self.late():
                 break
@@ -178,10 +178,3 @@ class Search:
             share = -low_excess / max(high_excess - low_excess, 1)
             middle = low + int((high - low) * min(max(share, 1 / 8), 7 / 8))
         return min(max(middle, low + 1), high - 1)
-
-
-def gain_of(problem: Problem, assignment: np.ndarray) -> int:
-    """Σ gain of an assignment's pairs, in gain units (the flow's, without penalties)."""
-    matched = np.nonzero(assignment >= 0)[0]
-    gains = np.rint(problem.score[matched, assignment[matched]] * SCORE_SCALE)
-    return int(gains.astype(np.int64).sum())

@@ -11,6 +11,7 @@ import numpy as np
 from solver.encode.instance import Instance, bonus_pairs
 from solver.encode.keys import found_in
 from solver.encode.problem import Problem
+from solver.encode.quantise import SCORE_SCALE
 from solver.encode.usable import Usable, pair_gains
 from solver.rules.program import MaxSamePerMentor
 
@@ -101,3 +102,10 @@ def arcs_instance(
         pinned_load=usable.pinned_load,
         rules=() if same is None else (same,),
     )
+
+
+def total(problem: Problem, assignment: np.ndarray) -> int:
+    """Σ gain of an assignment's pairs, in gain units (the flows', without penalties)."""
+    matched = np.nonzero(assignment >= 0)[0]
+    gains = np.rint(problem.score[matched, assignment[matched]] * SCORE_SCALE)
+    return int(gains.astype(np.int64).sum())

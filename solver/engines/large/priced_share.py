@@ -40,7 +40,7 @@ from solver.encode.quantise import SCORE_SCALE
 from solver.encode.usable import Usable
 from solver.engines.large.candidates import candidates
 from solver.engines.large.multiplier import Search
-from solver.engines.large.pairs import Penalty
+from solver.engines.large.pairs import Penalty, total
 from solver.engines.large.proof import Proof, prove
 from solver.engines.large.reduced_share import MIP_ABS_GAP
 from solver.rules.program import CrossShare, MaxSamePerMentor
@@ -95,12 +95,6 @@ def share_row(problem: Problem, attribute: str) -> Share:
     """The integer row of `diversity.cross[attribute]` with the pins as constants."""
     kinds = CrossShare.kinds(problem, attribute)
     return Share(kinds.mentee, kinds.mentor, kinds.crossing, kinds.same, kinds.rhs)
-
-
-def total(problem: Problem, assignment: np.ndarray) -> int:
-    matched = np.nonzero(assignment >= 0)[0]
-    gains = np.rint(problem.score[matched, assignment[matched]] * SCORE_SCALE)
-    return int(gains.astype(np.int64).sum())
 
 
 def solve_share(problem: Problem, usable: Usable, row: Share) -> tuple[Solution, np.ndarray] | None:

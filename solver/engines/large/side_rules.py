@@ -43,8 +43,8 @@ from solver.engines.large.candidates import candidates
 from solver.engines.large.closure import close
 from solver.engines.large.floor import counts_floor, floored, no_gain, share_floor
 from solver.engines.large.multiplier import flow
-from solver.engines.large.pairs import Penalty, arcs_instance
-from solver.engines.large.priced_share import Share, answer, price, share_row, total
+from solver.engines.large.pairs import Penalty, arcs_instance, total
+from solver.engines.large.priced_share import Share, answer, price, share_row
 from solver.engines.large.proof import Proof, prove
 from solver.engines.large.rooms import fits
 from solver.rules.program import CrossShare, Fair, MaxSamePerMentor, ProgramRule
