@@ -8,10 +8,8 @@ locale reads as a number.
 
 from __future__ import annotations
 
-from babel.numbers import format_decimal, format_percent
-
 from exports.tables import Number
-from solver.messages import catalogue, typeset
+from solver.messages import catalogue, format_decimal, format_percent, typeset
 
 PERCENT_PLACES = 1
 DECIMAL_PLACES = 2

@@ -11,9 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
 
-from babel.numbers import format_decimal
-
-from solver.messages import DEFAULT_LANGUAGE, render
+from solver.messages import DEFAULT_LANGUAGE, format_decimal, render
 
 SHOWN_LIMIT = 40  # characters of a quoted cell, quotes included
 

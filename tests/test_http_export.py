@@ -103,3 +103,33 @@ def test_an_export_beyond_the_participant_limit_is_a_413() -> None:
     response = small.post("/v1/export", json=body("csv"))
     assert response.status_code == 413
     assert response.json()["detail"] == "120 participants; this service takes at most 10"
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_numbers_past_the_decimal_context_are_written_not_a_500(fmt: str, language: str) -> None:
+    """Babel rounds in a 28-digit decimal context: a gap of 1e25 (or 1e300) overflowed it at
+    one decimal place and the export answered 500. Every finite number is written."""
+    for huge in (1e25, 1e300):
+        sent = body(fmt, language)
+        sent["answer"].update(status="feasible", gap=huge)
+        response = client.post("/v1/export", json=sent, headers={"Accept-Language": language})
+        assert response.status_code == 200, response.text
+        assert len(response.content) > 100
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_every_babel_writer_takes_any_finite_float(language: str) -> None:
+    from exports.numbers import shown
+    from exports.tables import Number
+    from intake.issues import shown as quoted
+    from solver.messages.formats import Decimal, Percent, formatted
+
+    for value in (1e25, -1.7e308, 1.7e308):
+        for kind in ("whole", "percent", "decimal"):
+            assert any(c.isdigit() for c in shown(Number(value, kind), language))
+        assert quoted(value, language).replace("\u202f", "").replace("\xa0", "")[:2] in {
+            "10", "-1", "17"
+        }  # fmt: skip
+        assert formatted(Decimal(value), language, {}).strip("-\u2212")[:1] == "1"
+        assert formatted(Percent(value), language, {})[:1] in {"1", "-", "\u2212"}

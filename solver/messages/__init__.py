@@ -13,6 +13,8 @@ from importlib import resources
 from types import MappingProxyType
 from typing import Any
 
+from solver.messages.formats import format_decimal as format_decimal
+from solver.messages.formats import format_percent as format_percent
 from solver.messages.formats import formatted, typeset
 
 DEFAULT_LANGUAGE = "en"

@@ -20,10 +20,28 @@ from typing import Any, Protocol
 from babel import Locale
 from babel.dates import get_day_names
 from babel.lists import format_list
-from babel.numbers import format_decimal, format_percent
+from babel.numbers import format_decimal as _babel_decimal
+from babel.numbers import format_percent as _babel_percent
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")  # Babel's day indices 0..6
 SLOT = re.compile(r"(mon|tue|wed|thu|fri|sat|sun)[-_ ]?(am|pm)", re.IGNORECASE)
+
+
+# Room for every finite float: Babel rounds in the current decimal context, whose 28 digits
+# a caller's 1e25 (a score, a gap) overflows at two places (decimal.InvalidOperation).
+WIDE = decimal.Context(prec=400)
+
+
+def format_decimal(value: Any, pattern: str, locale: Any) -> str:
+    """Babel's `format_decimal` for any finite float, however large."""
+    with decimal.localcontext(WIDE):
+        return str(_babel_decimal(value, pattern, locale=locale))
+
+
+def format_percent(value: Any, pattern: str, locale: Any) -> str:
+    """Babel's `format_percent` for any finite float, however large."""
+    with decimal.localcontext(WIDE):
+        return str(_babel_percent(value, pattern, locale=locale))
 
 
 @dataclass(frozen=True)
@@ -144,7 +162,7 @@ def _rounded(value: float, places: int) -> decimal.Decimal:
     """The number as Babel rounds it before writing it (its text, to `places` decimals, half
     to even): written from this, Babel writes the same, and equal ones are written once."""
     quantum = QUANTA[places] if places < len(QUANTA) else decimal.Decimal(1).scaleb(-places)
-    return decimal.Decimal(str(value)).quantize(quantum)
+    return decimal.Decimal(str(value)).quantize(quantum, context=WIDE)
 
 
 @lru_cache(maxsize=4096)
