@@ -21,7 +21,7 @@ from api import problems
 from api.encoding import RequestDecoding
 from api.exporting import MEDIA_TYPES, ExportRequest
 from api.guards import SolveSlots
-from api.jobs import Jobs, JobSubmission
+from api.jobs import Job, JobAccepted, Jobs, JobSubmission
 from api.limits import BodyLimit
 from api.observe import Metrics, Observe, configure_logging
 from api.openapi import for_clients, operation_id, with_request_bodies
@@ -55,8 +55,9 @@ class Service(FastAPI):
         if self.openapi_schema is None:
             bodies = (MatchRequest, ScenarioRequest, RematchRequest, ExportRequest, JobSubmission)
             secured = bool(self.state.settings.keys)
-            schema = with_request_bodies(super().openapi(), bodies)
-            self.openapi_schema = for_clients(schema, secured)
+            schema = for_clients(with_request_bodies(super().openapi(), bodies), secured)
+            answers = (Job, JobAccepted)  # what the job routes write themselves
+            self.openapi_schema = with_request_bodies(schema, answers, "serialization")
         return self.openapi_schema
 
 
@@ -108,6 +109,17 @@ def _compressed(app: FastAPI, settings: Settings) -> None:
     )
 
 
+def _cors(app: FastAPI, settings: Settings) -> None:
+    """Cross-origin calls from the origins named, none by default."""
+    if settings.origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.origins,
+            allow_methods=["GET", "POST", "DELETE"],
+            allow_headers=CORS_HEADERS,
+        )
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     """The service with these settings (default: from the BINOME_ environment, checked)."""
     settings = settings or Settings()
@@ -139,13 +151,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.mount(docs.ASSETS, docs.assets(), name="docs-assets")
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     _compressed(app, settings)
-    if settings.origins:
-        app.add_middleware(
-            CORSMiddleware,
-            allow_origins=settings.origins,
-            allow_methods=["GET", "POST", "DELETE"],
-            allow_headers=CORS_HEADERS,
-        )
+    _cors(app, settings)
     # outermost but for the write timeout: every answer, refusals included, is logged and counted
     app.add_middleware(Observe, metrics=app.state.metrics)
     return app

@@ -18,6 +18,7 @@ from solver.contract.whatif import ScenarioResponse
 JobKind = Literal["match", "scenarios", "rematch"]
 JobStatus = Literal["queued", "running", "succeeded", "failed", "cancelled"]
 ENDED = ("succeeded", "failed", "cancelled")
+TIME: dict[str, Any] = {"format": "date-time"}
 ATTEMPTS = 2  # a job whose worker is lost runs once more, then fails
 
 
@@ -92,14 +93,22 @@ class Job(BaseModel):
         examples=["running"],
     )
     progress: JobProgress = Field(description="How far it has gone.")
-    created: datetime = Field(
-        description="When it was submitted (UTC).", examples=["2026-12-02T15:00:00Z"]
+    created: str = Field(
+        description="When it was submitted: ISO 8601, UTC.",
+        examples=["2026-12-02T15:00:00Z"],
+        json_schema_extra=TIME,
     )
-    started: datetime | None = Field(
-        None, description="When a worker started it (UTC).", examples=["2026-12-02T15:00:01Z"]
+    started: str | None = Field(
+        None,
+        description="When a worker started it (its latest run): ISO 8601, UTC.",
+        examples=["2026-12-02T15:00:01Z"],
+        json_schema_extra=TIME,
     )
-    finished: datetime | None = Field(
-        None, description="When it ended (UTC).", examples=["2026-12-02T15:00:09Z"]
+    finished: str | None = Field(
+        None,
+        description="When it ended: ISO 8601, UTC.",
+        examples=["2026-12-02T15:00:09Z"],
+        json_schema_extra=TIME,
     )
     attempts: int = Field(
         description="Runs started: 2 when its first worker was lost and it ran again.",

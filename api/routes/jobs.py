@@ -16,7 +16,7 @@ from starlette.concurrency import run_in_threadpool
 
 from api.guards import authorised
 from api.jobs import Job, JobAccepted, JobEnvelope, Jobs, JobSubmission, cancel, shown, submit
-from api.openapi import request_body
+from api.openapi import REF, request_body
 from api.problems import ProblemError
 from api.reading import parse, received
 from api.settings import Settings, get_settings
@@ -33,14 +33,38 @@ KEY = Header(
     "body gives back the same job while it is kept; with another body, 409.",
     max_length=200,
 )
+
+
+def _json(model: type[Any], description: str, example: dict[str, Any]) -> dict[str, Any]:
+    """An answer of this model, its schema among the components (`api.app.Service.openapi`)."""
+    schema = {"$ref": REF.format(model=model.__name__)}
+    return {"description": description, "content": {MEDIA: {"schema": schema, "example": example}}}
+
+
+MEDIA = "application/json"
+ACCEPTED = {"id": "4f9c2b1e8d7a4c3b9e1f0a2d5c6b7e8f", "status": "queued"}
+JOB = {
+    **ACCEPTED,
+    "kind": "match",
+    "status": "running",
+    "progress": {"search": "cpsat:total", "objective": 123400.0, "bound": 125000.0},
+    "created": "2026-12-02T15:00:00Z",
+    "started": "2026-12-02T15:00:01Z",
+    "finished": None,
+    "attempts": 1,
+    "cancel_requested": False,
+    "error": None,
+    "result": None,
+}
 SUBMITTED: dict[int | str, dict[str, Any]] = {
-    202: {"model": JobAccepted, "description": "Queued; follow it at `Location`."},
-    200: {"model": JobAccepted, "description": "The job already under this Idempotency-Key."},
+    202: _json(JobAccepted, "Queued; follow it at `Location`.", ACCEPTED),
+    200: _json(JobAccepted, "The job already under this Idempotency-Key.", ACCEPTED),
     **{code: PROBLEM for code in (400, 408, 409, 413, 422, 503)},
 }
 FOLLOWED: dict[int | str, dict[str, Any]] = {
     404: {**PROBLEM, "description": "No such job, or it has expired."}
 }
+THE_JOB = {"responses": {"200": _json(Job, "The job now.", JOB)}}  # merged over FastAPI's own
 EXAMPLE = {"kind": "match", "request": {"mentors": [], "mentees": []}}
 
 
@@ -74,7 +98,7 @@ def _read(body: bytearray, content_type: str | None, settings: Settings) -> tupl
 @router.post(
     "/jobs",
     status_code=202,
-    response_model=JobAccepted,
+    response_model=None,
     responses=SUBMITTED,
     summary="Submit a match, what-if comparison or re-match as a job",
     openapi_extra=request_body(JobSubmission, {"match": {"summary": "A job", "value": EXAMPLE}}),
@@ -109,14 +133,26 @@ def _answer(jobs: Jobs, record: dict[str, Any] | None, job_id: str) -> Response:
     return Response(f'{head[:-1]},"result":{result or "null"}}}', media_type="application/json")
 
 
-@router.get("/jobs/{job_id}", response_model=Job, responses=FOLLOWED, summary="Follow a job")
+@router.get(
+    "/jobs/{job_id}",
+    response_model=None,
+    responses=FOLLOWED,
+    summary="Follow a job",
+    openapi_extra=THE_JOB,
+)
 def get_job(jobs: Annotated[Jobs, Depends(get_jobs)], job_id: Annotated[str, JOB_ID]) -> Response:
     """The job's status, progress and timestamps; once it has ended, its `result` (exactly
     the endpoint's answer) or its `error` (a problem document)."""
     return _answer(jobs, jobs.backend.store.get(job_id), job_id)
 
 
-@router.delete("/jobs/{job_id}", response_model=Job, responses=FOLLOWED, summary="Cancel a job")
+@router.delete(
+    "/jobs/{job_id}",
+    response_model=None,
+    responses=FOLLOWED,
+    summary="Cancel a job",
+    openapi_extra=THE_JOB,
+)
 def cancel_job(
     jobs: Annotated[Jobs, Depends(get_jobs)], job_id: Annotated[str, JOB_ID]
 ) -> Response:
