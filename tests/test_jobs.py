@@ -292,3 +292,27 @@ def test_metrics_show_the_queue_the_workers_and_the_jobs_that_ended(service: Ser
     assert float(workers.split()[-1]) >= 1
     assert 'binome_jobs{what="queued"} ' in text
     assert 'binome_jobs_ended_total{kind="match",status="succeeded"}' in text
+
+
+def test_a_restart_loses_no_job_on_redis_and_says_which_it_loses_embedded(
+    service: Service, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Runs last: with Redis another service (a restart) sees every job, result included;
+    the embedded backend, stopped, logs the ids of the jobs it loses."""
+    done = service.submit("match", examples.POOL)
+    assert service.wait(done)["status"] == "succeeded"
+    if service.name == "redis":
+        queued = service.submit("match", LONG)
+        restarted = TestClient(create_app(service.settings))
+        assert restarted.get(f"/v1/jobs/{done}").json()["result"] == service.get(done)["result"]
+        assert restarted.get(f"/v1/jobs/{queued}").json()["status"] in ("queued", "running")
+        assert restarted.delete(f"/v1/jobs/{queued}").status_code == 200
+        assert service.wait(queued)["status"] == "cancelled"
+        restarted.app.state.jobs.close()  # type: ignore[attr-defined]
+        return
+    running = service.submit("match", LONG)
+    service.wait(running, lambda j: j["status"] == "running")
+    with caplog.at_level("WARNING", logger="binome.jobs"):
+        service.client.app.state.jobs.close()  # type: ignore[attr-defined]
+    [said] = [r for r in caplog.records if "jobs lost" in r.getMessage()]
+    assert said.jobs == [running]  # type: ignore[attr-defined]
