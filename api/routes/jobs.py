@@ -7,6 +7,7 @@ rule) is the job's `error`."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 from typing import Annotated, Any
 
@@ -73,6 +74,12 @@ def get_jobs(http: Request) -> Jobs:
     return jobs
 
 
+def _caller(http: Request) -> str:
+    """Whose idempotency keys these are: one API key's keys never meet another's."""
+    said = (http.headers.get("authorization") or "").encode()
+    return hashlib.sha256(said).hexdigest()[:16]
+
+
 def _read(body: bytearray, content_type: str | None, settings: Settings) -> tuple[str, Any]:
     """The kind and the request, validated as that kind's endpoint validates its body."""
 
@@ -117,8 +124,9 @@ async def submit_job(
         ctype = http.headers.get("content-type")
         kind, request = await run_in_threadpool(_read, body, ctype, settings)
     language = negotiate(accept_language)
+    key = None if idempotency_key is None else f"{_caller(http)}:{idempotency_key}"
     record, new = await run_in_threadpool(
-        submit, jobs.backend, settings, kind, request, language, idempotency_key
+        submit, jobs.backend, settings, kind, request, language, key
     )
     accepted = JobAccepted(id=record["id"], status=record["status"]).model_dump_json()
     location = {"Location": f"/v1/jobs/{record['id']}"}
