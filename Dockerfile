@@ -1,4 +1,6 @@
-# binome: the matching service. Build: docker build -t binome .  Run: docker run -p 8000:8000 binome
+# binome: the matching service, and its job worker. Build: docker build -t binome .
+# Service: docker run -p 8000:8000 binome   Worker: docker run -e BINOME_REDIS_URL=... binome binome worker
+# All of it: docker compose up --scale worker=2 (compose.yaml, docs/operations.md#jobs)
 FROM python:3.11-slim AS base
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -8,12 +10,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 WORKDIR /app
 
-# Dependencies first, in their own layer: it changes only when pyproject.toml does.
+# Dependencies first, in their own layer, at the versions of the lock file (.ci/lock makes
+# it from pyproject.toml): it changes only when they do.
+COPY requirements.lock ./
+RUN pip install -r requirements.lock
 COPY pyproject.toml README.md ./
-RUN for package in solver api scenarios cli intake exports generator; do \
-        mkdir -p "$package" && touch "$package/__init__.py"; done \
-    && pip install . \
-    && pip uninstall -y binome
 
 # Then the code.
 COPY solver ./solver

@@ -58,7 +58,8 @@ scenarios: $(VENV)/.installed
 # The issue 6 table: binome over HTTP and alone at every size, then the baselines
 # (scipy, one-boolean CP-SAT, PuLP + CBC) on the same pools, each in its own process;
 # then the issue 16 rules table: each program rule and combinations against the baseline
-# a user would try (one-boolean CP-SAT; the matching library for stable).
+# a user would try (one-boolean CP-SAT; the matching library for stable); then what-if
+# jobs on Redis, one worker against two (needs redis-server).
 bench: $(VENV)/.installed-dev
 	$(BIN)/python -m bench.run --sizes 300x100,1000x350,3000x1000,10000x3400 --repeats 5
 	$(BIN)/python -m bench.run --sizes 10000x3400 --repeats 3 --no-example \
@@ -72,6 +73,7 @@ bench: $(VENV)/.installed-dev
 	$(BIN)/python -m bench.groups --capacities 3,8
 	$(BIN)/python -m bench.limits
 	$(BIN)/python -m bench.rules --sizes 1000x350,10000x3400 --repeats 3 --cap 60
+	$(BIN)/python -m bench.jobs --jobs 24 --size 400x140 --variants 3
 
 # Load test against a local server: latency, throughput, 503s under a burst, recovery.
 load: $(VENV)/.installed-dev

@@ -120,3 +120,12 @@ def test_the_rules_table_has_a_row_per_rule_and_size(capsys: pytest.CaptureFixtu
     assert stable[2].startswith("optimal") and "blocking 0 vs 0" in stable[12]
     assert not stable[12].startswith("baseline ahead")
     assert stable[8].startswith("`matching`") and balance[8].startswith("CP-SAT")
+
+
+def test_the_jobs_benchmark_submits_valid_what_if_requests_each_its_own_pool() -> None:
+    from bench.jobs import batch
+    from solver import ScenarioRequest
+
+    requests = [ScenarioRequest.model_validate(body) for body in batch(3, 30, 10, 2)]
+    assert [[v.name for v in r.variants] for r in requests] == [["capacity 2", "capacity 3"]] * 3
+    assert len({r.base.mentees[0].model_dump_json() for r in requests}) == 3  # seeds differ

@@ -89,6 +89,12 @@ def test_the_openapi_is_fastapi_s_own_for_a_body_parameter_with_examples_added()
         assert served["paths"][path]["post"]["requestBody"]["content"]["application/json"].pop(
             "examples"
         )
+    # the job routes' bodies and answers are shown by hand (`api.app.Service.openapi`), each
+    # schema checked by tests/test_openapi_for_clients.py: the rest is FastAPI's own
+    for path in [path for path in served["paths"] if path.startswith("/v1/jobs")]:
+        del served["paths"][path]
+    for name in ("Job", "JobAccepted", "JobProgress", "JobSubmission"):
+        del served["components"]["schemas"][name]
     assert served == for_clients(reference().openapi(), bool(app.state.settings.keys))
 
 

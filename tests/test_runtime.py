@@ -131,12 +131,12 @@ def test_a_what_if_call_holds_one_slot_per_solve_running_at_once(
 ) -> None:
     app = create_app(Settings(max_concurrent_solves=3, scenario_workers=2))
     slots, seen = app.state.slots, []
-    routes = __import__("api.routes.scenarios", fromlist=["run_scenarios"])
+    routes = __import__("api.work", fromlist=["run_scenarios"])  # the route's work
     original = routes.run_scenarios
 
-    def spy(request: Any, options: Any, *, workers: int, admit: Any, budget: Any) -> Any:
+    def spy(request: Any, options: Any, *, workers: int, **rest: Any) -> Any:
         seen.append((workers, slots.busy))
-        return original(request, options, workers=workers, admit=admit, budget=budget)
+        return original(request, options, workers=workers, **rest)
 
     monkeypatch.setattr(routes, "run_scenarios", spy)
     client = TestClient(app)
