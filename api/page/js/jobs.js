@@ -1,7 +1,7 @@
 // Long runs as jobs (POST /v1/jobs, then GET /v1/jobs/{id} until it ends): the page shows
 // the job's real progress (variants done; a search's best total and bound so far) and its
 // cancel button asks the service to stop (DELETE), which keeps the best answer found.
-import { decimal, t } from "./i18n.js";
+import { percent, t } from "./i18n.js";
 import { getJson, markStopped, postJson, Refused, problemWords, removeJob } from "./service.js";
 
 const POLL_MS = 250;
@@ -13,14 +13,14 @@ const pause = (ms, signal) => new Promise((resolve) => {
   signal?.addEventListener("abort", () => { clearTimeout(timer); resolve(); }, { once: true });
 });
 
-/** The words under the bar: variants done of all, then the search's best and bound. */
+/** The words under the bar: options solved of all, then how close the search's best
+ * answer is to its bound (its objective and bound are in the search's own units). */
 export function progressWords(progress) {
   const parts = [];
-  if (progress?.total) parts.push(t("job.variants", { done: progress.done ?? 0, total: progress.total }));
-  if (progress?.objective != null) {
-    const best = { best: decimal(progress.objective, 2), bound: progress.bound != null ? decimal(progress.bound, 2) : "…" };
-    parts.push(t("job.search", best));
-  }
+  if (progress?.variants_total) parts.push(t("job.variants", { done: progress.variants_done ?? 0, total: progress.variants_total }));
+  if (progress?.objective != null && progress?.bound) {
+    parts.push(t("job.search", { share: percent(Math.min(1, Math.max(0, progress.objective / progress.bound))) }));
+  } else if (progress?.search) parts.push(t("job.searching"));
   return parts.join(" — ");
 }
 
@@ -30,9 +30,12 @@ function show(job, started) {
   if (performance.now() - started < SHOW_AFTER_MS) return;
   box.hidden = false;
   const progress = job.progress ?? {};
-  if (progress.total) {
-    bar.max = progress.total;
-    bar.value = progress.done ?? 0;
+  if (progress.variants_total) {
+    bar.max = progress.variants_total;
+    bar.value = progress.variants_done ?? 0;
+  } else if (progress.objective != null && progress.bound) {
+    bar.max = 1;
+    bar.value = Math.min(1, Math.max(0, progress.objective / progress.bound));
   } else bar.removeAttribute("value"); // a search: no fraction to show, the bar moves
   document.getElementById("job-words").textContent = progressWords(progress) || t(`job.${job.status}`);
 }
