@@ -8,6 +8,8 @@ app built sizes.
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI
@@ -19,11 +21,12 @@ from api import problems
 from api.encoding import RequestDecoding
 from api.exporting import MEDIA_TYPES, ExportRequest
 from api.guards import SolveSlots
+from api.jobs import Job, JobAccepted, Jobs, JobSubmission
 from api.limits import BodyLimit
 from api.observe import Metrics, Observe, configure_logging
 from api.openapi import for_clients, operation_id, with_request_bodies
 from api.reading import BodyBuffers, ClientGone, gone
-from api.routes import docs, export, health, intake, match, page, rematch, scenarios
+from api.routes import docs, export, health, intake, jobs, match, page, rematch, scenarios
 from api.running import solve_threads
 from api.settings import Settings
 from api.writing import WriteTimeout
@@ -35,6 +38,7 @@ CORS_HEADERS = [
     "Content-Encoding",
     "Accept-Language",
     "X-Request-ID",
+    "Idempotency-Key",
 ]
 
 
@@ -49,10 +53,11 @@ class Service(FastAPI):
 
     def openapi(self) -> dict[str, Any]:
         if self.openapi_schema is None:
-            bodies = (MatchRequest, ScenarioRequest, RematchRequest, ExportRequest)
+            bodies = (MatchRequest, ScenarioRequest, RematchRequest, ExportRequest, JobSubmission)
             secured = bool(self.state.settings.keys)
-            schema = with_request_bodies(super().openapi(), bodies)
-            self.openapi_schema = for_clients(schema, secured)
+            schema = for_clients(with_request_bodies(super().openapi(), bodies), secured)
+            answers = (Job, JobAccepted)  # what the job routes write themselves
+            self.openapi_schema = with_request_bodies(schema, answers, "serialization")
         return self.openapi_schema
 
 
@@ -71,6 +76,26 @@ def _watch(app: FastAPI) -> None:
         "Request bodies being received, and their bytes.",
         lambda: {'unit="bodies"': buffers.bodies, 'unit="bytes"': buffers.bytes},
     )
+    held: Jobs = app.state.jobs
+    metrics.gauge("binome_jobs", "Jobs queued and running, and job workers alive.", held.gauges)
+    metrics.gauge(
+        "binome_job_seconds_total", "Seconds jobs ran, by kind and end.", lambda: _ran(held, 1)
+    )
+    metrics.gauge("binome_jobs_ended_total", "Jobs ended, by kind and end.", lambda: _ran(held, 0))
+
+
+def _ran(held: Jobs, which: int) -> dict[str, float]:
+    if not held.started:
+        return {}
+    found = held.backend.store.durations()
+    return {f'kind="{k}",status="{s}"': v[which] for (k, s), v in sorted(found.items())}
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    yield
+    held: Jobs = app.state.jobs
+    held.close()  # the embedded backend's workers stop, and the log says which jobs are lost
 
 
 def _compressed(app: FastAPI, settings: Settings) -> None:
@@ -82,6 +107,17 @@ def _compressed(app: FastAPI, settings: Settings) -> None:
     app.add_middleware(
         GZipMiddleware, minimum_size=1024, compresslevel=4, exclude_content_types=excluded
     )
+
+
+def _cors(app: FastAPI, settings: Settings) -> None:
+    """Cross-origin calls from the origins named, none by default."""
+    if settings.origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.origins,
+            allow_methods=["GET", "POST", "DELETE"],
+            allow_headers=CORS_HEADERS,
+        )
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -96,6 +132,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         docs_url=None,  # served by api.routes.docs, from this host alone
         redoc_url=None,
         generate_unique_id_function=operation_id,
+        lifespan=_lifespan,
     )
     app.state.settings = settings
     app.state.slots = SolveSlots(
@@ -104,22 +141,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.solve_threads = solve_threads(settings.max_concurrent_solves)
     app.state.buffers = BodyBuffers(settings.max_buffered_bodies, settings.max_buffered_bytes)
     app.state.metrics = Metrics()
+    app.state.jobs = Jobs(settings)
     _watch(app)
     problems.install(app)
     app.add_exception_handler(ClientGone, gone)
-    routers = (match, scenarios, rematch, intake, export, health, page, docs)
+    routers = (match, scenarios, rematch, jobs, intake, export, health, page, docs)
     for module in routers:
         app.include_router(module.router)
     app.mount(docs.ASSETS, docs.assets(), name="docs-assets")
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     _compressed(app, settings)
-    if settings.origins:
-        app.add_middleware(
-            CORSMiddleware,
-            allow_origins=settings.origins,
-            allow_methods=["GET", "POST"],
-            allow_headers=CORS_HEADERS,
-        )
+    _cors(app, settings)
     # outermost but for the write timeout: every answer, refusals included, is logged and counted
     app.add_middleware(Observe, metrics=app.state.metrics)
     return app

@@ -22,7 +22,7 @@ server to be refused (openapi-python-client 0.29, checked by tests/test_generate
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, Literal
 
 from fastapi.encoders import jsonable_encoder
 from fastapi.openapi.models import OpenAPI
@@ -90,16 +90,22 @@ def request_body(model: type[BaseModel], examples: dict[str, Any]) -> dict[str, 
 
 
 def with_request_bodies(
-    schema: dict[str, Any], models: Iterable[type[BaseModel]]
+    schema: dict[str, Any],
+    models: Iterable[type[BaseModel]],
+    mode: Literal["validation", "serialization"] = "validation",
 ) -> dict[str, Any]:
     """`schema` with the models' schemas, and every schema they refer to, in its components,
-    the whole passed through FastAPI's OpenAPI model as FastAPI passes its own. A name
-    already there with another schema is an error, never a quiet overwrite."""
-    _, found = models_json_schema([(model, "validation") for model in models], ref_template=REF)
+        the whole passed through FastAPI's OpenAPI model as FastAPI passes its own. A name
+        already there with another schema is an error, never a quiet overwrite. Answers a route
+    writes itself (the jobs') are added in `serialization` mode, as FastAPI shows a response
+    model."""
+    _, found = models_json_schema([(model, mode) for model in models], ref_template=REF)
     components = schema.setdefault("components", {}).setdefault("schemas", {})
     for name, definition in found.get("$defs", {}).items():
         if "description" in definition:  # FastAPI keeps a docstring up to a form feed
             definition["description"] = definition["description"].split("\f")[0]
+        if mode == "serialization" and name in components:
+            continue  # a route's response model already there, as FastAPI shows it
         if components.get(name, definition) != definition:
             raise ValueError(f"two different schemas are named {name} in the OpenAPI")
         components[name] = definition

@@ -11,6 +11,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException
+from starlette.routing import Match
 
 log = logging.getLogger(__name__)
 
@@ -123,7 +124,21 @@ def _problem_error(_: Request, exc: Exception) -> JSONResponse:
     return response
 
 
-def _http(_: Request, exc: Exception) -> JSONResponse:
+def _allowed(request: Request) -> str:
+    """Every method some route takes at this path (Starlette names the first route's only)."""
+    methods: set[str] = set()
+    routes = list(request.app.router.routes)
+    while routes:
+        route = routes.pop()
+        inner = getattr(getattr(route, "original_router", None), "routes", None)
+        if inner is not None:  # an included router: its own routes, at their full paths
+            routes += inner
+        elif route.matches({**request.scope, "method": "\0"})[0] != Match.NONE:
+            methods |= set(getattr(route, "methods", None) or ())
+    return ", ".join(sorted(methods))
+
+
+def _http(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, HTTPException)
     if exc.status_code == 400:  # the body could not be decoded or parsed at all
         detail = "the body is not valid JSON in UTF-8 (or is nested too deep to read)"
@@ -131,6 +146,8 @@ def _http(_: Request, exc: Exception) -> JSONResponse:
     response = problem(exc.status_code, str(exc.detail), str(exc.detail))
     for name, value in (exc.headers or {}).items():
         response.headers[name] = value
+    if exc.status_code == 405:
+        response.headers["Allow"] = _allowed(request)
     return response
 
 

@@ -103,6 +103,31 @@ class Settings(BaseSettings):
     )
     cors_origins: str = Field("", description="Comma-separated origins allowed; none by default.")
     log_format: str = Field("json", pattern="^(json|text)$")
+    redis_url: str = Field(
+        "",
+        description="Jobs' queue and results in this Redis (`redis://host:6379/0`), taken by "
+        "`binome worker` on any machine; empty: the service's own worker processes.",
+    )
+    job_workers: int = Field(
+        2, ge=1, le=256, description="Worker processes of the embedded job backend."
+    )
+    job_ttl_s: float = Field(
+        3600.0,
+        gt=0,
+        le=30 * 86400,
+        description="A job, its request and its result are deleted this long after it was "
+        "submitted (its request as soon as it ends); then 404.",
+    )
+    max_queued_jobs: int = Field(
+        100, ge=1, le=1_000_000, description="Jobs waiting at most; beyond, 503 with Retry-After."
+    )
+    job_heartbeat_s: float = Field(
+        1.0,
+        gt=0,
+        le=600,
+        description="A running job's worker says it is alive this often; silent for three "
+        "periods, it is lost: its job runs once more, or fails with `worker lost`.",
+    )
 
     @field_validator("api_keys", "cors_origins")
     @classmethod

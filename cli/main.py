@@ -6,6 +6,7 @@ binome match --mentors mentors.csv --mentees mentees.xlsx --columns columns.yaml
 binome rematch --pool pool.json --current pairs.xlsx --feedback feedback.csv --out next.xlsx
 binome scenarios run scenarios/lower_capacity.yaml --html report.html --xlsx table.xlsx
 binome serve --port 8000
+BINOME_REDIS_URL=redis://localhost:6379/0 binome worker
 binome generate --mentees 1000 --mentors 350 --seed 1 --out pool.json
 
 Files are written by extension (`.xlsx`, `.csv`, `.json`: docs/files.md). Everything the
@@ -108,6 +109,21 @@ def serve_command(
     import uvicorn
 
     uvicorn.run("api.main:app", host=host, port=port)
+
+
+@app.command("worker")
+def worker_command(
+    burst: Annotated[bool, typer.Option(help="Stop once the queue is empty.")] = False,
+) -> None:
+    """Take jobs from Redis (BINOME_REDIS_URL) and run them; start one on any machine."""
+    from api.jobs.redis_backend import run_worker
+    from api.settings import Settings
+
+    settings = Settings()
+    if not settings.redis_url:
+        typer.echo("binome worker takes jobs from Redis: set BINOME_REDIS_URL", err=True)
+        raise typer.Exit(2)
+    run_worker(settings, burst)
 
 
 @app.command("generate")

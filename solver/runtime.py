@@ -126,19 +126,32 @@ class Cancelled(RuntimeError):
     """The caller cancelled the solve before an answer could be given."""
 
 
+Progress = Callable[[str, float | None, float | None], None]  # (search, objective, bound)
+
+
 class Cancel:
     """Set when the caller no longer wants the answer (a client that hung up): searches
     running now are stopped through the callbacks they registered, and the next stage of a
-    solve does not start."""
+    solve does not start. `stop` (a job cancelled by its owner) stops the searches too but
+    lets the solve answer the best it has, as when its time runs out. A caller that wants
+    to follow a search gives `on_progress`: searches report to it the objective and bound
+    of the level they search, as they improve (`report`)."""
 
-    def __init__(self) -> None:
+    def __init__(self, on_progress: Progress | None = None) -> None:
         self._lock = threading.Lock()
         self._set = False
+        self._stopped = False
         self._stops: dict[int, Callable[[], None]] = {}
+        self.on_progress = on_progress
 
     @property
     def cancelled(self) -> bool:
         return self._set
+
+    @property
+    def stopped(self) -> bool:
+        """Cancelled, or stopped keeping the best found."""
+        return self._set or self._stopped
 
     def cancel(self) -> None:
         with self._lock:
@@ -146,13 +159,25 @@ class Cancel:
         for stop in stops:
             stop()
 
+    def stop(self) -> None:
+        """Stop the searches now and start no other, but answer the best found so far."""
+        with self._lock:
+            self._stopped, stops = True, list(self._stops.values())
+        for stop in stops:
+            stop()
+
+    def report(self, search: str, objective: float | None, bound: float | None) -> None:
+        """A search's progress, handed to `on_progress` (if any)."""
+        if self.on_progress is not None:
+            self.on_progress(search, objective, bound)
+
     @contextmanager
     def stopping(self, stop: Callable[[], None]) -> Iterator[None]:
-        """While inside, `cancel` calls `stop` (at once if already cancelled)."""
+        """While inside, `cancel` and `stop` call `stop` (at once if already stopped)."""
         with self._lock:
             key = id(stop)
             self._stops[key] = stop
-            now = self._set
+            now = self._set or self._stopped
         if now:
             stop()
         try:

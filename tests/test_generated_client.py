@@ -104,6 +104,8 @@ def test_the_generator_names_each_operation_as_the_service_does(client_package: 
         assert callable(part(f"api.{module}").sync)
     for module in ("intake.intake", "intake.intake_rematch", "export.export", "health.healthz"):
         assert callable(part(f"api.{module}").sync_detailed)
+    for module in ("jobs.submit_job", "jobs.get_job", "jobs.cancel_job"):
+        assert callable(part(f"api.{module}").sync)
 
 
 def test_health_and_metrics(client_package: ModuleType, base_url: str) -> None:
@@ -218,3 +220,23 @@ def test_export_gives_the_workbook_as_bytes(client: Any) -> None:
     response = part("api.export.export").sync_detailed(client=client, body=request)
     assert response.status_code == 200
     assert response.parsed.payload.read().startswith(b"PK")  # a zip: the xlsx workbook
+
+
+def test_a_job_is_submitted_followed_and_answers_the_endpoint_s_typed_answer(client: Any) -> None:
+    body = model("JobSubmission").from_dict({"kind": "match", "request": examples.POOL})
+    accepted = part("api.jobs.submit_job").sync_detailed(client=client, body=body)
+    assert accepted.status_code == 202
+    job_id = accepted.parsed.id
+    assert accepted.headers["location"] == f"/v1/jobs/{job_id}"
+    for _ in range(1200):  # the service's worker processes start with its first job
+        job = part("api.jobs.get_job").sync(client=client, job_id=job_id)
+        if job.status.value in ("succeeded", "failed", "cancelled"):
+            break
+        time.sleep(0.05)
+    assert isinstance(job, model("Job")) and job.status.value == "succeeded"
+    assert isinstance(job.result, model("MatchResponse"))
+    assert {p.mentee for p in job.result.pairings} == {"e1", "e2", "e3"}
+    ended = part("api.jobs.cancel_job").sync(client=client, job_id=job_id)
+    assert ended.status.value == "succeeded"  # an ended job is left as it is
+    missing = part("api.jobs.get_job").sync_detailed(client=client, job_id="no-such-job")
+    assert missing.status_code == 404 and isinstance(missing.parsed, model("Problem"))

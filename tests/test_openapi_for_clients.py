@@ -20,6 +20,7 @@ from api import answer_examples as answers
 from api import examples
 from api.app import create_app
 from api.exporting import ExportRequest
+from api.jobs import Job, JobAccepted, JobSubmission
 from api.openapi import for_clients
 from api.problems import Problem
 from api.rematch_upload import RematchFiles
@@ -41,7 +42,7 @@ OPERATIONS = [
     for path, methods in SPEC["paths"].items()
     for method, operation in methods.items()
 ]
-REQUESTS = (MatchRequest, ScenarioRequest, RematchRequest, ExportRequest)
+REQUESTS = (MatchRequest, ScenarioRequest, RematchRequest, ExportRequest, JobSubmission)
 
 
 def _refers(value: Any) -> bool:
@@ -78,6 +79,7 @@ def _models(root: type[BaseModel]) -> set[type[BaseModel]]:
 
 
 ANSWERS = (MatchResponse, ScenarioResponse, RematchResponse, IntakeResponse, RematchFiles)
+ANSWERS += (Job, JobAccepted)
 MODELS = sorted(
     {m for root in (*REQUESTS, *ANSWERS, Problem) for m in _models(root)}, key=lambda m: m.__name__
 )
@@ -108,6 +110,9 @@ def test_operations_have_the_names_a_client_calls_them_by() -> None:
         ("/v1/match", "post"): "match",
         ("/v1/scenarios", "post"): "compare_scenarios",
         ("/v1/rematch", "post"): "rematch",
+        ("/v1/jobs", "post"): "submit_job",
+        ("/v1/jobs/{job_id}", "get"): "get_job",
+        ("/v1/jobs/{job_id}", "delete"): "cancel_job",
         ("/v1/intake", "post"): "intake",
         ("/v1/intake/rematch", "post"): "intake_rematch",
         ("/v1/export", "post"): "export",
@@ -131,6 +136,34 @@ def test_every_refusal_is_a_problem_document_with_its_meaning_and_an_example() -
     error = SCHEMAS["FieldError"]
     assert set(error["required"]) == {"loc", "msg"}
     assert "HTTPValidationError" not in SCHEMAS
+
+
+def test_the_job_endpoints_say_every_answer_they_give() -> None:
+    jobs = SPEC["paths"]["/v1/jobs"]["post"]
+    assert set(jobs["responses"]) == {"200", "202", "400", "401", "408", "409", "413", "422", "503"}
+    accepted = jobs["responses"]["202"]["content"]["application/json"]["schema"]
+    assert accepted == {"$ref": "#/components/schemas/JobAccepted"}
+    assert [p["name"] for p in jobs["parameters"]] == ["Idempotency-Key", "accept-language"]
+    body = jobs["requestBody"]["content"]["application/json"]["schema"]
+    assert body == {"$ref": "#/components/schemas/JobSubmission"}
+    for method in ("get", "delete"):
+        followed = SPEC["paths"]["/v1/jobs/{job_id}"][method]["responses"]
+        assert set(followed) == {"200", "401", "404", "422"}
+        job = followed["200"]["content"]["application/json"]["schema"]
+        assert job == {"$ref": "#/components/schemas/Job"}
+    result = {
+        ref["$ref"].rsplit("/", 1)[1]
+        for ref in SCHEMAS["Job"]["properties"]["result"]["anyOf"]
+        if "$ref" in ref
+    }
+    assert result == {"MatchResponse", "PairsResponse", "ScenarioResponse", "RematchResponse"}
+    assert SCHEMAS["Job"]["properties"]["status"]["enum"] == [
+        "queued",
+        "running",
+        "succeeded",
+        "failed",
+        "cancelled",
+    ]
 
 
 def test_a_route_added_later_gets_the_problem_document_without_asking() -> None:
@@ -234,7 +267,8 @@ def test_every_endpoint_shows_a_request_and_an_answer_example() -> None:
                 if "examples" in p
             ]
             assert shown, path
-        answer = operation["responses"]["200"]["content"]
+        success = min(code for code in operation["responses"] if code.startswith("2"))
+        answer = operation["responses"][success]["content"]
         assert any("example" in c or "examples" in c for c in answer.values()), path
 
 

@@ -7,11 +7,14 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Header, Request, Response
 
 from api.examples import MATCH, MATCHED
-from api.guards import SolveSlots, authorised, check_budget, check_size, get_slots
+from api.guards import SolveSlots, authorised, get_slots
 from api.openapi import answered, request_body
 from api.settings import Settings, get_settings
-from api.solving import REFUSALS, as_json, note, read_request, refused, solve, solve_options
-from solver import InvalidRequest, MatchRequest, MatchResponse, PairsResponse, match_as_asked
+from api.solving import REFUSALS, as_json, note, read_request, solve, solve_options
+from api.work import KINDS
+from solver import MatchRequest, MatchResponse, PairsResponse
+
+KIND = KINDS["match"]
 
 router = APIRouter(prefix="/v1", tags=["match"], dependencies=[Depends(authorised)])
 
@@ -33,14 +36,10 @@ async def post_match(
     """The best pairings under the program's rules, each explained; nobody is left out.
     With `program.answer: "pairs"`, the compact answer: ids, scores and reason codes."""
     request = await read_request(http, settings, slots, MatchRequest)
-    check_size(request, settings)
-    check_budget(request, settings)
+    KIND.admit(request, settings)
     options = solve_options(settings, accept_language)
-    try:
-        answered = await solve(
-            http, settings, slots, options, request, lambda opts, _: match_as_asked(request, opts)
-        )
-    except InvalidRequest as exc:
-        raise refused(exc) from exc
+    answered = await solve(
+        http, settings, slots, options, request, lambda o, n: KIND.answer(request, o, n, settings)
+    )
     note(http, request, answered)
     return await as_json(answered, options.language)

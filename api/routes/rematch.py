@@ -7,11 +7,14 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Header, Request, Response
 
 from api.examples import REMATCH, REMATCHED
-from api.guards import SolveSlots, authorised, check_budget, check_size, get_slots
+from api.guards import SolveSlots, authorised, get_slots
 from api.openapi import answered, request_body
 from api.settings import Settings, get_settings
-from api.solving import REFUSALS, as_json, note, read_request, refused, solve, solve_options
-from solver import InvalidRequest, RematchRequest, RematchResponse, rematch
+from api.solving import REFUSALS, as_json, note, read_request, solve, solve_options
+from api.work import KINDS
+from solver import RematchRequest, RematchResponse
+
+KIND = KINDS["rematch"]
 
 router = APIRouter(prefix="/v1", tags=["rematch"], dependencies=[Depends(authorised)])
 
@@ -35,15 +38,15 @@ async def post_rematch(
     `program.rematch.change_penalty`. Every current pair is reported as kept, ended or
     moved, every new pair with its reason. Feedback comments are never logged nor returned."""
     request = await read_request(http, settings, slots, RematchRequest, ("pool",))
-    check_size(request.pool, settings, ("pool",))
-    notes = len(request.current) + len(request.pool.mentees)  # kept, ended, moved; new
-    check_budget(request.pool, settings, ("pool",), notes)
+    KIND.admit(request, settings)
     options = solve_options(settings, accept_language)
-    try:
-        answer = await solve(
-            http, settings, slots, options, request.pool, lambda opts, _: rematch(request, opts)
-        )
-    except InvalidRequest as exc:
-        raise refused(exc) from exc
+    answer = await solve(
+        http,
+        settings,
+        slots,
+        options,
+        request.pool,
+        lambda o, n: KIND.answer(request, o, n, settings),
+    )
     note(http, request.pool, answer.result)
     return await as_json(answer, options.language)

@@ -7,27 +7,14 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Header, Request, Response
 
 from api.examples import COMPARED, SCENARIOS
-from api.guards import (
-    SolveSlots,
-    authorised,
-    budget_of,
-    check_budget,
-    check_size,
-    get_slots,
-    too_costly,
-)
+from api.guards import SolveSlots, authorised, get_slots
 from api.openapi import answered, request_body
 from api.settings import Settings, get_settings
-from api.solving import REFUSALS, as_json, read_request, refused, solve, solve_options
-from solver import (
-    InvalidRequest,
-    OverBudget,
-    ScenarioRequest,
-    ScenarioResponse,
-    SolveOptions,
-    VariantError,
-    run_scenarios,
-)
+from api.solving import REFUSALS, as_json, read_request, solve, solve_options
+from api.work import KINDS
+from solver import ScenarioRequest, ScenarioResponse
+
+KIND = KINDS["scenarios"]
 
 router = APIRouter(prefix="/v1", tags=["scenarios"], dependencies=[Depends(authorised)])
 
@@ -52,25 +39,15 @@ async def post_scenarios(
     mentees who moved and the unmatched. One solver slot is held per solve running at once
     (up to `BINOME_SCENARIO_WORKERS`, as many as are free)."""
     request = await read_request(http, settings, slots, ScenarioRequest, ("base",))
-    check_size(request.base, settings, ("base",))
-    check_budget(request.base, settings, ("base",))
+    KIND.admit(request, settings)
     options = solve_options(settings, accept_language)
-    solves = 1 + len(request.variants)
-
-    def compare(opts: SolveOptions, workers: int) -> ScenarioResponse:
-        return run_scenarios(
-            request,
-            opts,
-            workers=workers,
-            admit=lambda where, body: check_size(body, settings, where),
-            budget=budget_of(settings),
-        )
-
-    wanted = min(settings.scenario_workers, solves)
-    try:
-        answer = await solve(http, settings, slots, options, request.base, compare, wanted)
-    except OverBudget as exc:
-        raise too_costly(exc) from exc
-    except (VariantError, InvalidRequest) as exc:
-        raise refused(InvalidRequest(exc.errors)) from exc
+    answer = await solve(
+        http,
+        settings,
+        slots,
+        options,
+        request.base,
+        lambda o, n: KIND.answer(request, o, n, settings),
+        KIND.wanted(request, settings),
+    )
     return await as_json(answer, options.language)

@@ -159,13 +159,35 @@ def _stage(
     model.maximize(stage.expression)
     cancel.check()
     solver = _solver(time_limit_s, seed, num_workers)
+    listener = _Reporting(cancel, f"cpsat:{stage.name}") if cancel.on_progress else None
+    if listener is not None:
+        solver.best_bound_callback = listener.bound_found
+        cancel.report(listener.search, None, None)  # this level's search starts
     with cancel.stopping(solver.stop_search):
-        status = solver.solve(model)
+        status = solver.solve(model, listener)
     cancel.check()
     log.debug("cpsat %s: %s in %.3fs", stage.name, solver.status_name(status), solver.wall_time)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return status, None, solver
     return status, np.asarray(solver.response_proto.solution, dtype=np.int64)[indices], solver
+
+
+class _Reporting(cp_model.CpSolverSolutionCallback):
+    """Each new incumbent's objective and each better bound, reported to the caller
+    (`Cancel.report`) while the stage searches."""
+
+    def __init__(self, cancel: Cancel, search: str) -> None:
+        super().__init__()
+        self.cancel, self.search = cancel, search
+        self.bound: float | None = None
+
+    def on_solution_callback(self) -> None:
+        self.bound = self.best_objective_bound
+        self.cancel.report(self.search, self.objective_value, self.bound)
+
+    def bound_found(self, bound: float) -> None:
+        self.bound = bound
+        self.cancel.report(self.search, None, bound)
 
 
 @dataclass(frozen=True)
@@ -181,7 +203,7 @@ class _Run:
     def search(self, stage: Stage, hint: np.ndarray | None) -> Outcome:
         """One stage's search, hinted, in the time left less the stage's overhead."""
         seconds = self.deadline - time.monotonic() - STAGE_SECONDS_PER_ARC * len(self.inst.rows)
-        if seconds <= 0:
+        if seconds <= 0 or self.settings[2].stopped:
             return Outcome("stopped")
         _hint(self.model, self.indices, hint)
         status, incumbent, solver = _stage(self.model, self.indices, stage, seconds, self.settings)

@@ -5,8 +5,11 @@ branch and bound), which a cancel interrupts."""
 from __future__ import annotations
 
 import logging
+import math
 import threading
 from dataclasses import dataclass
+from functools import partial
+from typing import Any
 
 import highspy
 import numpy as np
@@ -89,6 +92,13 @@ def highs_with(lp: highspy.HighsLp, **options: float | int | bool | str) -> high
     return highs
 
 
+def _improved(cancel: Cancel, event: Any) -> None:
+    """A better MIP incumbent: its objective and the dual bound, to the caller."""
+    bound = float(event.data_out.mip_dual_bound)
+    found = float(event.data_out.objective_function_value)
+    cancel.report("mip", found, bound if math.isfinite(bound) else None)
+
+
 def run_highs(highs: highspy.Highs, cancel: Cancel, seconds: float | None = None) -> None:
     """HiGHS's search, which `cancel` interrupts (then `Cancelled` is raised) and, when
     `seconds` are given, a timer stops after them: HiGHS checks its own time limit too
@@ -99,10 +109,15 @@ def run_highs(highs: highspy.Highs, cancel: Cancel, seconds: float | None = None
         highs.setOptionValue("time_limit", max(seconds, 0.01))
         timer = threading.Timer(max(seconds, 0.01), highs.cancelSolve)
         timer.start()
+    listening = cancel.on_progress is not None
+    if listening:
+        highs.cbMipImprovingSolution.subscribe(partial(_improved, cancel))
     try:
         with cancel.stopping(highs.cancelSolve):
             highs.run()
     finally:
+        if listening:
+            highs.cbMipImprovingSolution.clear()
         if timer is not None:
             timer.cancel()
     cancel.check()
