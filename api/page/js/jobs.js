@@ -13,14 +13,22 @@ const pause = (ms, signal) => new Promise((resolve) => {
   signal?.addEventListener("abort", () => { clearTimeout(timer); resolve(); }, { once: true });
 });
 
-/** The words under the bar: options solved of all, then how close the search's best
- * answer is to its bound (its objective and bound are in the search's own units). */
+/** How close a search's best answer is to its bound, in [0, 1]; null while it has none,
+ * or on a level it minimises (a shortfall: objective and bound at or below 0), where a
+ * share means nothing. Both are in the search's own units, so only their ratio is shown. */
+export function reached(progress) {
+  const { objective, bound } = progress ?? {};
+  if (objective == null || bound == null || !(bound > 0) || objective < 0) return null;
+  return Math.min(1, objective / bound);
+}
+
+/** The words under the bar: options solved of all, then the search's best against its bound. */
 export function progressWords(progress) {
   const parts = [];
   if (progress?.variants_total) parts.push(t("job.variants", { done: progress.variants_done ?? 0, total: progress.variants_total }));
-  if (progress?.objective != null && progress?.bound) {
-    parts.push(t("job.search", { share: percent(Math.min(1, Math.max(0, progress.objective / progress.bound))) }));
-  } else if (progress?.search) parts.push(t("job.searching"));
+  const share = reached(progress);
+  if (share != null) parts.push(t("job.search", { share: percent(share) }));
+  else if (progress?.search) parts.push(t("job.searching"));
   return parts.join(" — ");
 }
 
@@ -33,9 +41,9 @@ function show(job, started) {
   if (progress.variants_total) {
     bar.max = progress.variants_total;
     bar.value = progress.variants_done ?? 0;
-  } else if (progress.objective != null && progress.bound) {
+  } else if (reached(progress) != null) {
     bar.max = 1;
-    bar.value = Math.min(1, Math.max(0, progress.objective / progress.bound));
+    bar.value = reached(progress);
   } else bar.removeAttribute("value"); // a search: no fraction to show, the bar moves
   document.getElementById("job-words").textContent = progressWords(progress) || t(`job.${job.status}`);
 }
