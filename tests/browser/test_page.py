@@ -261,7 +261,7 @@ def test_a_long_run_counts_its_seconds_and_can_be_cancelled(page: Browsed) -> No
     load_example(browsed)
     run(browsed)
     before = pairs(browsed)
-    browsed.route("**/v1/match", lambda route: None)  # held: the answer never comes
+    browsed.route("**/v1/jobs", lambda route: None)  # held: the job is never even queued
     browsed.get_by_test_id("run").click()
     browsed.get_by_test_id("status").filter(has_text="Matching…").wait_for()
     browsed.get_by_test_id("cancel").click()

@@ -3,7 +3,8 @@
 // patch is its whole program).
 import { decimal, percent, signed, t } from "./i18n.js";
 import { el, renderStatus } from "./draft.js";
-import { busy, postJson, Refused } from "./service.js";
+import { runJob } from "./jobs.js";
+import { busy, Refused } from "./service.js";
 import { programOf, save, state } from "./store.js";
 
 const note = (text, kind = "") => document.getElementById("compare-note").replaceChildren(el("span", { className: kind, textContent: text }));
@@ -46,7 +47,7 @@ export async function compare() {
   const base = { mentors: state.pool.mentors, mentees: state.pool.mentees, program: programFor(first, false) };
   const variants = others.map((option) => ({ name: option.name, patch: { program: programFor(option, true) } }));
   try {
-    const answer = await busy((signal) => postJson("/v1/scenarios", { base, variants }, signal), "compare.running");
+    const answer = await busy((signal) => runJob("scenarios", { base, variants }, signal), "compare.running");
     if (!answer) return null;
     state.comparison = { answer, base: first.name };
     save();

@@ -3,7 +3,7 @@
 import { decimal, percent, t } from "./i18n.js";
 import { nameOf, personOf, samePair, state } from "./store.js";
 import { barChart } from "./chart.js";
-import { wasCancelled } from "./service.js";
+import { wasCancelled, wasStopped } from "./service.js";
 
 const el = (tag, { dataset = {}, ...props } = {}, ...children) => {
   const node = Object.assign(document.createElement(tag), props);
@@ -19,7 +19,8 @@ export function renderStatus() {
   const answer = state.answer;
   conflicts.replaceChildren();
   const said = answer ? t(`status.${answer.status}`, { gap: percent(answer.gap ?? 0) }) : t("draft.none");
-  status.textContent = wasCancelled() ? `${t("draft.cancelled")} ${said}` : said;
+  const before = wasStopped() ? t("job.stopped") : wasCancelled() ? t("draft.cancelled") : "";
+  status.textContent = before ? `${before} ${said}` : said;
   if (!answer) return;
   if (answer.status === "infeasible") {
     conflicts.append(el("ul", { className: "issues" }, ...answer.conflicts.map((c) => el("li", { className: "error", textContent: c.detail }))));

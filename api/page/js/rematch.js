@@ -3,6 +3,7 @@
 // answer becomes the draft (leavers out of the pool, ended pairs forbidden from now on).
 import { t } from "./i18n.js";
 import { el } from "./draft.js";
+import { runJob } from "./jobs.js";
 import { busy, postJson, Refused } from "./service.js";
 import { matchRequest, nameOf, remember, save, state } from "./store.js";
 
@@ -18,7 +19,7 @@ async function rematch(signal, feedback, leaving) {
   const read = await postJson("/v1/intake/rematch", form, signal);
   const current = read.current?.length ? read.current : state.answer.pairings.map((p) => ({ mentor: p.mentor, mentee: p.mentee }));
   const body = { pool, current, feedback: read.feedback, leaving: read.leaving ?? [] };
-  return { answer: await postJson("/v1/rematch", body, signal), leaving: body.leaving };
+  return { answer: await runJob("rematch", body, signal), leaving: body.leaving };
 }
 
 function adopt({ answer, leaving }) {

@@ -3,7 +3,8 @@
 // mentor; the service checks capacity and rules, and a refusal is shown in its words.
 import { percent, t } from "./i18n.js";
 import { el, renderDraft } from "./draft.js";
-import { busy, postJson, Refused } from "./service.js";
+import { runJob } from "./jobs.js";
+import { busy, Refused } from "./service.js";
 import { matchRequest, nameOf, remember, samePair, save, state } from "./store.js";
 
 const note = (text, kind = "") => document.getElementById("review-note").replaceChildren(el("p", { className: kind, textContent: text }));
@@ -47,7 +48,7 @@ export const actions = {
 
 async function solve(request) {
   try {
-    return await busy((signal) => postJson("/v1/match", request, signal));
+    return await busy((signal) => runJob("match", request, signal));
   } catch (error) {
     if (!(error instanceof Refused)) throw error;
     note(error.message, "error");

@@ -5,8 +5,18 @@ import { decimal, language, t } from "./i18n.js";
 let running = null;
 let cancelled = false; // the last call was cancelled: the status line says so
 
+let stopped = false; // the last job was stopped and answered its best so far
+
 export function wasCancelled() {
   return cancelled;
+}
+
+export function wasStopped() {
+  return stopped;
+}
+
+export function markStopped() {
+  stopped = true;
 }
 
 export class Refused extends Error {
@@ -33,12 +43,17 @@ export function setApiKey(value) {
   else sessionStorage.removeItem(KEY);
 }
 
-async function send(path, body, signal) {
+function headersFor() {
   const headers = { "Accept-Language": language() };
   if (apiKey()) headers.Authorization = `Bearer ${apiKey()}`;
-  const init = { method: "POST", headers, signal };
+  return headers;
+}
+
+async function send(path, body, signal, method = "POST") {
+  const headers = headersFor();
+  const init = { method, headers, signal };
   if (body instanceof FormData) init.body = body;
-  else {
+  else if (body !== undefined) {
     headers["Content-Type"] = "application/json";
     init.body = JSON.stringify(body);
   }
@@ -56,6 +71,15 @@ async function send(path, body, signal) {
   }
   const problem = await answer.json().catch(() => ({ detail: answer.statusText }));
   throw new Refused(t("error.problem", { detail: problemWords(problem) }), problem);
+}
+
+export async function getJson(path, signal) {
+  return (await send(path, undefined, signal, "GET")).json();
+}
+
+/** Asks the service to stop a job (it keeps the best answer found so far). */
+export async function removeJob(id) {
+  await send(`/v1/jobs/${id}`, undefined, undefined, "DELETE").catch(() => null);
 }
 
 export async function postJson(path, body, signal) {
@@ -78,6 +102,7 @@ export async function busy(work, label = "draft.running") {
   const control = new AbortController();
   running = control;
   cancelled = false;
+  stopped = false;
   const started = performance.now();
   const tick = () => { status.textContent = t(label, { seconds: decimal((performance.now() - started) / 1000, 1) }); };
   tick();
