@@ -336,9 +336,11 @@ def test_a_group_draft_keeps_every_group_at_least_the_minimum(
     for smallest in (2, 1):  # 3 is slower to prove than a browser test should wait
         minimum.fill(str(smallest))
         minimum.dispatch_event("change")
-        with browsed.expect_request("**/v1/match") as sent:
+        with browsed.expect_request("**/v1/jobs") as sent:  # the draft runs as a job
             run(browsed)
-        assert sent.value.post_data_json["program"]["group"] == {"min_size": smallest}
+        job = sent.value.post_data_json
+        assert job["kind"] == "match"
+        assert job["request"]["program"]["group"] == {"min_size": smallest}
         sizes[smallest] = list(Counter(mentor for mentor, _ in pairs(browsed)).values())
     assert min(sizes[2]) >= 2 and max(sizes[2]) <= 4
     assert min(sizes[1]) == 1  # the same pool with groups of one: the minimum is what held
