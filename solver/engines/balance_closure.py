@@ -10,6 +10,10 @@ every arc whose |r| exceeds that gap keeps its flow in x*. HiGHS's branch and bo
 the other arcs (flow conservation at every node they touch, the share's row, integer
 flows), started from P, gives the optimum with the share on the whole face. Stopped by
 the deadline, its incumbent and its bound still count (max(its bound, P) holds).
+
+Before it, two cheaper models find a better P: one on the arcs where the two ends of the
+pricing differ (the answers on either side of λ differ by cycles, and most of the gap is
+which of them to flip), one on the arcs within a quarter of the gap.
 """
 
 from __future__ import annotations
@@ -31,16 +35,16 @@ log = logging.getLogger(__name__)
 
 
 MOST_ARCS = 200_000  # arcs of the exact model at most: beyond, the gap stays as it is
+TRIES = 3  # models on the arcs near λ at most: a quarter of the gap, then the gap left
 UNTIMED = 60.0  # seconds the model gets when the request has no deadline
 
 
-def free_arcs(face: Face, lowest: Point, gap: int) -> np.ndarray:
-    """The arcs an answer at most `gap` below L(λ) may move off `lowest`'s flows."""
+def reduced_costs(face: Face, lowest: Point) -> np.ndarray:
+    """Each arc's reduced cost at `lowest`'s λ, from potentials proving its flows optimal."""
     net = face.net
     cost = -(face.gain + lowest.steps * face.credit)
     potential = level_potentials(net, cost, lowest.flows)
-    reduced = cost + potential[net.tail] - potential[net.head]
-    return (net.upper > net.lower) & (np.abs(reduced) <= gap)
+    return cost + potential[net.tail] - potential[net.head]
 
 
 def model(face: Face, flows: np.ndarray, free: np.ndarray) -> highspy.HighsLp:
@@ -78,35 +82,61 @@ def model(face: Face, flows: np.ndarray, free: np.ndarray) -> highspy.HighsLp:
     return lp
 
 
-def close(face: Face, lowest: Point, best: Point, bound: int, late: Late) -> tuple[Point, int]:
-    """The best answer and bound after the exact model on the free arcs (as given when the
-    arcs are too many or the model finds nothing better)."""
-    gap = lowest.at(lowest.steps) - best.gain
-    free = free_arcs(face, lowest, gap)
-    log.info("priced balance closure: %d arcs within the gap %d", int(free.sum()), gap)
-    if int(free.sum()) > MOST_ARCS or late():
-        return best, bound
-    lp = model(face, lowest.flows, free)
-    seconds = late.left(UNTIMED)
+def close(
+    face: Face, lowest: Point, ends: tuple[Point, Point], best: Point, bound: int, late: Late
+) -> tuple[Point, int]:
+    """The best answer and bound after the exact models: first on the arcs where the two
+    ends of the pricing differ (the cycles between them, a better answer at once), then on
+    the arcs within a quarter of the gap (fast), then within the whole gap left (the proof).
+    As given when the arcs are too many or the models find nothing better."""
+    low, high = ends
+    best = _exact(face, high.flows, low.flows != high.flows, best, late, False)[0]
+    lagrangian, reduced = lowest.at(lowest.steps), reduced_costs(face, lowest)
+    margin = (lagrangian - best.gain) // 4 + 1
+    for _ in range(TRIES):
+        needed = lagrangian - best.gain  # a better answer moves only arcs within this
+        if needed <= MIP_ABS_GAP * SCORE_SCALE or late():
+            break
+        margin = min(margin, needed)
+        free = (face.net.upper > face.net.lower) & (np.abs(reduced) <= margin)
+        log.info("priced balance closure: %d arcs within %d of %d", int(free.sum()), margin, needed)
+        if int(free.sum()) > MOST_ARCS:
+            break
+        best, proven = _exact(face, lowest.flows, free, best, late, margin >= needed)
+        if margin >= needed:  # every answer better than the start was in the model
+            bound = min(bound, proven)
+            break
+        margin = lagrangian - best.gain
+    return best, max(bound, best.gain)
+
+
+def _exact(
+    face: Face, flows: np.ndarray, free: np.ndarray, best: Point, late: Late, last: bool
+) -> tuple[Point, int]:
+    """HiGHS on the free arcs, the others at `flows`, started from `best` (which must keep
+    them), in the time left (half of it unless `last`): the better of its answer and
+    `best`, and the bound it proves on the model (gain units)."""
+    lp = model(face, flows, free)
+    seconds = late.left(UNTIMED) / (1 if last else 2)
     highs = highs_with(lp, mip_rel_gap=0.0, mip_abs_gap=MIP_ABS_GAP, time_limit=seconds)
     arcs = np.nonzero(free)[0]
     start = best.flows[arcs].astype(float)
     highs.setSolution(lp.num_col_, np.arange(lp.num_col_, dtype=np.int32), start)
     run_highs(highs, late.cancel or Cancel(), seconds)
     status, info = highs.getModelStatus(), highs.getInfo()
-    log.info("priced balance closure: %s", highs.modelStatusToString(status))
-    dual = float(info.mip_dual_bound)
-    if math.isfinite(dual):
-        bound = min(bound, math.ceil(dual * SCORE_SCALE + MIP_ABS_GAP * SCORE_SCALE))
+    log.info("priced balance exact: %d arcs, %s", len(arcs), highs.modelStatusToString(status))
     if info.primal_solution_status == highspy.SolutionStatus.kSolutionStatusFeasible:
-        flows = np.where(free, 0, lowest.flows)
-        flows[arcs] = np.rint(np.asarray(highs.getSolution().col_value)).astype(np.int64)
-        found = Point(flows, int(face.gain @ flows), int(face.credit @ flows) - face.rhs, -1)
-        if _circulates(face.net, flows) and found.excess >= 0 and found.gain > best.gain:
-            best = found
+        found = np.where(free, 0, flows)
+        found[arcs] = np.rint(np.asarray(highs.getSolution().col_value)).astype(np.int64)
+        point = Point(found, int(face.gain @ found), int(face.credit @ found) - face.rhs, -1)
+        if _circulates(face.net, found) and point.excess >= 0 and point.gain > best.gain:
+            best = point
+    tolerance = int(MIP_ABS_GAP * SCORE_SCALE)
+    dual = float(info.mip_dual_bound)
+    proven = math.ceil(dual * SCORE_SCALE) + tolerance if math.isfinite(dual) else 2**62
     if status == highspy.HighsModelStatus.kOptimal:  # its incumbent, at least `best`'s
-        bound = min(bound, best.gain + int(MIP_ABS_GAP * SCORE_SCALE))
-    return best, max(bound, best.gain)
+        proven = min(proven, best.gain + tolerance)
+    return best, max(proven, best.gain)
 
 
 def _circulates(net: Network, flows: np.ndarray) -> bool:

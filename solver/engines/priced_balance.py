@@ -51,6 +51,7 @@ class Pricing:
 
     best: Point  # meets the share
     lowest: Point | None = None  # the point of the lowest L(λ) proven so far
+    ends: tuple[Point, Point] | None = None  # the last answers below and above the share
     flows: int = 0
 
     @property
@@ -71,7 +72,7 @@ class Pricing:
 def price(face: Face, plain: Point, most: Point, late: Late) -> Pricing:
     """The lowest L(λ) found from the ends `plain` (λ = 0, below the share) and `most` (the
     most credit, above it): λ where the two ends' lines meet, until no line lies above."""
-    pricing = Pricing(most)
+    pricing = Pricing(most, ends=(plain, most))
     pricing.add(plain)
     low, high = plain, most
     for _ in range(NARROWINGS):
@@ -86,6 +87,7 @@ def price(face: Face, plain: Point, most: Point, late: Late) -> Pricing:
             high = found
         else:
             low = found
+        pricing.ends = low, high
         if (gap := pricing.gap()) is not None and gap <= MIP_ABS_GAP * SCORE_SCALE:
             break
     log.info("priced balance: %d flows, gap %s gain units", pricing.flows, pricing.gap())
@@ -109,8 +111,9 @@ def solve_priced_balance(
     pricing = price(face, plain, most, late)
     best, bound = pricing.best, pricing.bound
     assert bound is not None  # λ = 0 is proven: the best total on the face
-    if bound - best.gain > MIP_ABS_GAP * SCORE_SCALE and not late() and pricing.lowest:
-        best, bound = close(face, pricing.lowest, best, bound, late)
+    ends, lowest = pricing.ends, pricing.lowest
+    if bound - best.gain > MIP_ABS_GAP * SCORE_SCALE and not late() and lowest and ends:
+        best, bound = close(face, lowest, ends, best, bound, late)
     proven = bound - best.gain <= MIP_ABS_GAP * SCORE_SCALE
     assignment = assignment_of(inst, best.flows, face.where)
     return Solution(assignment, proven=proven, gain_bound=None if proven else bound)
