@@ -22,7 +22,9 @@ The table, in order: the first row that applies decides.
    `reduce_from` arcs: `mip`, HiGHS branch and bound on the pairs that survive the
    LP's reduced costs (`engines/large/reduced_share.py`).
 5. Anything else: `cpsat` (`engines/cpsat.py`), warm-started by the flow on the rules
-   it models; `mip` (`engines/mip.py`) when asked, up to `mip_max_pairs` arcs.
+   it models; `mip` (`engines/mip.py`) when asked, up to `mip_max_pairs` arcs. One cross
+   share with one balance attribute (`auto`) is first priced on balance's network
+   (`engines/priced_balance.py`, engine `lagrangian`); out of reach there, as above.
 
 A request may name its engine (`program.engine`); rows 3-5 then follow it.
 Every size at which the choice changes is a field of `Thresholds`.
