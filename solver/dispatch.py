@@ -22,7 +22,9 @@ The table, in order: the first row that applies decides.
    `reduce_from` arcs: `mip`, HiGHS branch and bound on the pairs that survive the
    LP's reduced costs (`engines/large/reduced_share.py`).
 5. Anything else: `cpsat` (`engines/cpsat.py`), warm-started by the flow on the rules
-   it models; `mip` (`engines/mip.py`) when asked, up to `mip_max_pairs` arcs.
+   it models; `mip` (`engines/mip.py`) when asked, up to `mip_max_pairs` arcs. One cross
+   share with one balance attribute (`auto`) is first priced on balance's network
+   (`engines/priced_balance.py`, engine `lagrangian`); out of reach there, as above.
 
 A request may name its engine (`program.engine`); rows 3-5 then follow it.
 Every size at which the choice changes is a field of `Thresholds`.
@@ -47,6 +49,7 @@ from solver.contract.request import Loc, Program
 from solver.encode.instance import Instance, Solution, instance, with_bonus
 from solver.encode.problem import Problem
 from solver.encode.usable import Usable, usable_pairs
+from solver.engines.balance_face import models as models_cross_balance
 from solver.engines.cpsat import solve_cpsat
 from solver.engines.flow import prepared
 from solver.engines.general import Search, build_seconds, solve_general
@@ -63,6 +66,7 @@ from solver.engines.large.priced_share import share_row, solve_share
 from solver.engines.large.reduced_share import solve_reduced
 from solver.engines.large.side_rules import SIDE_RULES, solve_side
 from solver.engines.mip import solve_mip
+from solver.engines.priced_balance import solve_priced_balance
 from solver.engines.repair import fallback
 from solver.engines.stable.best import solve_stable
 from solver.rules.program import Balance, CrossShare, Fair, ProgramRule, Stable, asked
@@ -178,6 +182,11 @@ def _run_engine(
     if engine == "groups":
         deadline = time.monotonic() + options.remaining(program)
         return engine, solve_groups(inst, deadline, cancel=options.cancel)
+    if program.engine == "auto" and models_cross_balance(inst):
+        deadline = time.monotonic() + options.remaining(program)
+        priced = solve_priced_balance(inst, deadline, options.cancel)
+        if priced is not None:
+            return "lagrangian", priced
     if reducible(inst, limits):
         reduced = solve_reduced(
             inst,
