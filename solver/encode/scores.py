@@ -1,12 +1,13 @@
 """Every pair's score: the weighted mean of the criteria, from their factor forms (one matrix
 product) or, for criteria without one, their own matrix in blocks of mentees.
 
-The weighted factors are put on an exact grid (multiples of 2^-GRID_BITS): the right
-factors are 0/1, so each score is a sum of some of a row's left values, and on the grid
-every partial sum is exact in float64 whatever the order. A block of rows, a few cells or
-the whole matrix therefore give the same numbers bit for bit (the blockwise path of large
-pools recomputes scores instead of storing them: `solver/encode/blocks.py`). The grid moves
-a score by at most 2^-41 per criterion column, far below the 1e-9 of the gains.
+The weighted factors are put on an exact grid (multiples of 2^-bits, `grid_bits`): the
+right factors are 0/1, so each score is a sum of some of a row's left values, and on the
+grid every partial sum is exact in float64 whatever the order. A block of rows, a few cells
+or the whole matrix therefore give the same numbers bit for bit (the blockwise path of
+large pools recomputes scores instead of storing them: `solver/encode/blocks.py`). The grid
+is as fine as exactness allows (2^-51 for ordinary weights): it moves a score by about a
+float64 rounding per factor column, as summing in another order would.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from solver.rules.criteria import criteria_for
 from solver.rules.factors import Factors, factors_for
 
 SCORE_BLOCK = 1024  # mentees per block for criteria scored densely
-GRID_BITS = 40  # left factors on multiples of 2^-40: sums below 2^12 stay exact
+MANTISSA_BITS = 53
 CELL_CHUNK = 4_096  # cells scored at once by `ScoreTables.cells` (two gathers of factors)
 
 
@@ -38,6 +39,7 @@ class ScoreTables:
     wish_values: np.ndarray
     dense: tuple[tuple[str, float], ...]  # (criterion, weight share) scored from its matrix
     program_format: str
+    grid_bits: int = 0  # the left factors are multiples of 2^-grid_bits
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -111,10 +113,11 @@ def score_tables(pool: Pool, weights: dict[str, float], program_format: str) -> 
         if name in forms and (factors := forms[name](pool)) is not None:
             found[name] = factors
     n, m = pool.shape
-    left, right = np.zeros((n, 0)), np.zeros((m, 0))
+    left, right, bits = np.zeros((n, 0)), np.zeros((m, 0)), 0
     if found:
         left = np.hstack([f.left * (active[name] / total) for name, f in found.items()])
-        np.ldexp(np.rint(np.ldexp(left, GRID_BITS, out=left), out=left), -GRID_BITS, out=left)
+        bits = grid_bits(left)
+        np.ldexp(np.rint(np.ldexp(left, bits, out=left), out=left), -bits, out=left)
         right = np.hstack([f.right for f in found.values()]).astype(np.float64)
     keys, values = [], []
     for name, f in found.items():
@@ -127,8 +130,16 @@ def score_tables(pool: Pool, weights: dict[str, float], program_format: str) -> 
     dense = tuple((name, active[name] / total) for name in active if name not in found)
     assert all(name in criteria for name, _ in dense)
     return ScoreTables(
-        pool, left, right, wish_keys[order], wish_values[order], dense, program_format
+        pool, left, right, wish_keys[order], wish_values[order], dense, program_format, bits
     )
+
+
+def grid_bits(left: np.ndarray) -> int:
+    """The finest grid on which every sum of some of a row's values is exact in float64:
+    any such sum is below 2^e, e bounding the largest row's sum of magnitudes, so multiples
+    of 2^-(53 - e) fit the mantissa."""
+    largest = float(np.abs(left).sum(axis=1).max(initial=0.0))
+    return MANTISSA_BITS - max(1, int(np.ceil(np.log2(largest))) + 1 if largest > 0 else 1)
 
 
 def score_matrix(pool: Pool, weights: dict[str, float], program_format: str) -> np.ndarray:
