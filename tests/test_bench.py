@@ -3,15 +3,20 @@ timing here: speed is measured by `make bench`, never by unit tests)."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import numpy as np
 import pytest
 
+from bench import huge
 from bench.deferred import Orders, blocking_pairs, deferred_acceptance, orders
 from bench.judge import Judge, compare
 from bench.naive import solve_naive
 from bench.rematch import rematch_body, summary, table
 from bench.rules import HEADER, ROWS, assignment_of, body_for
 from bench.rules import main as rules_main
+from generator.pools import generate_pool
 from solver import MatchRequest, match
 from solver.contract.rematch import RematchRequest
 from solver.encode.problem import encode
@@ -120,3 +125,14 @@ def test_the_rules_table_has_a_row_per_rule_and_size(capsys: pytest.CaptureFixtu
     assert stable[2].startswith("optimal") and "blocking 0 vs 0" in stable[12]
     assert not stable[12].startswith("baseline ahead")
     assert stable[8].startswith("`matching`") and balance[8].startswith("CP-SAT")
+
+
+def test_the_huge_benchmark_answers_its_pool_through_the_routes_entry(tmp_path: Path) -> None:
+    """`bench.huge`'s child reads a pool as the route does and says what it measured (a
+    small pool here: the flow on listed arcs, far below `blocks_from`)."""
+    path = tmp_path / "pool.json"
+    path.write_text(json.dumps(generate_pool(300, 100, 1, program=huge.PROGRAM)))
+    row = huge.child(path)
+    assert row["status"] == "optimal" and row["gap"] == 0.0
+    assert row["path"] == "flow" and isinstance(row["pairs"], int) and row["pairs"] > 0
+    assert isinstance(row["peak_mb"], int) and row["peak_mb"] > 0

@@ -50,6 +50,8 @@ def test_blocks_of_every_size_recompute_the_stored_scores_bit_for_bit(
     assert np.array_equal(tables.cells(rows, cols), stored[rows, cols])
     some_rows, some_cols = np.sort(rng.choice(n, 90, replace=False)), rng.choice(m, 40)
     assert np.array_equal(tables.sub(some_rows, some_cols), stored[np.ix_(some_rows, some_cols)])
+    every_row, few_cols = np.arange(n), np.sort(rng.choice(m, 30, replace=False))  # distinct
+    assert np.array_equal(tables.sub(every_row, few_cols), stored[:, few_cols])
     wished = np.nonzero(tables.wish_values)[0][:200]  # the ranked wishes' pairs, exactly
     keys = tables.wish_keys[wished]
     assert np.array_equal(tables.cells(keys // m, keys % m), stored[keys // m, keys % m])

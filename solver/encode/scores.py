@@ -64,10 +64,16 @@ class ScoreTables:
     def sub(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
         """The scores of rows × cols (any indices; no criterion scored densely)."""
         self._factored()
-        m = self.shape[1]
+        n, m = self.shape
         score = self.left[rows] @ self.right[cols].T
-        keys = (rows[:, None] * m + cols[None, :]).reshape(-1)
-        self._add_wishes(score.reshape(-1), keys)
+        if len(np.unique(rows)) < len(rows) or len(np.unique(cols)) < len(cols):
+            self._add_wishes(score.reshape(-1), (rows[:, None] * m + cols[None, :]).reshape(-1))
+            return np.clip(score, 0.0, 1.0, out=score)
+        row_at, col_at = np.full(n, -1), np.full(m, -1)  # no sort of the rows × columns
+        row_at[rows], col_at[cols] = np.arange(len(rows)), np.arange(len(cols))
+        r, c = row_at[self.wish_keys // m], col_at[self.wish_keys % m]
+        kept = (r >= 0) & (c >= 0)  # the wishes of these pairs, in the order `rows` adds them
+        np.add.at(score, (r[kept], c[kept]), self.wish_values[kept])
         return np.clip(score, 0.0, 1.0, out=score)
 
     def cells(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
