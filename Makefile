@@ -8,7 +8,7 @@ PORT   ?= 8000
 
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: run test lint chromium bench load install dev clean scenario scenarios
+.PHONY: run test lint chromium bench bench-huge load install dev clean scenario scenarios
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -74,6 +74,11 @@ bench: $(VENV)/.installed-dev
 	$(BIN)/python -m bench.limits
 	$(BIN)/python -m bench.rules --sizes 1000x350,10000x3400 --repeats 3 --cap 60
 	$(BIN)/python -m bench.jobs --jobs 24 --size 400x140 --variants 3
+
+# A whole multinational's pool (issue 17.5), 100,000 x 34,000 read by blocks, compact answer:
+# its own target (minutes, several GB), not part of `make bench`.
+bench-huge: $(VENV)/.installed-dev
+	nice -n 10 $(BIN)/python -m bench.huge --size 100000x34000
 
 # Load test against a local server: latency, throughput, 503s under a burst, recovery.
 load: $(VENV)/.installed-dev

@@ -36,9 +36,15 @@ class Settings(BaseSettings):
         le=2**34,
         description="Bytes an uploaded Excel workbook unpacks to (POST /v1/intake); beyond, 413.",
     )
-    max_participants: int = Field(30_000, ge=2, le=200_000, description="Mentors + mentees.")
+    max_participants: int = Field(
+        150_000,
+        ge=2,
+        le=1_000_000,
+        description="Mentors + mentees (100,000 × 34,000 is 134,000: a plain compact request "
+        "that size is read by blocks, its memory in docs/operations.md).",
+    )
     max_candidate_pairs: int = Field(
-        40_000_000, ge=1, le=2_000_000_000, description="Mentors × mentees."
+        4_000_000_000, ge=1, le=2**40, description="Mentors × mentees."
     )
     max_request_memory_mb: float = Field(
         1536.0,

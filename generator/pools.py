@@ -72,7 +72,11 @@ FIRST = ["Alex", "Camille", "Sam", "Noor", "Jules", "Mei", "Ines", "Omar", "Lea"
 LAST = ["Martin", "Bernard", "Smith", "Nguyen", "Dubois", "Khan", "Garcia", "Leroy", "Chen"]
 
 
-def _pick(rng: np.random.Generator, items: list[str], low: int, high: int) -> list[str]:
+def _pick(
+    rng: np.random.Generator, items: list[str] | np.ndarray, low: int, high: int
+) -> list[str]:
+    """Between `low` and `high` distinct items (an array of ids is drawn from as the list
+    is, without converting it again for every person: large pools took minutes)."""
     k = int(rng.integers(low, min(high, len(items)) + 1))
     return [str(x) for x in rng.choice(items, size=k, replace=False)]
 
@@ -119,19 +123,19 @@ def _person(rng: np.random.Generator, pid: str, *, mentor: bool) -> dict[str, An
 
 def _link(rng: np.random.Generator, mentors: list[dict[str, Any]], mentees: list[dict[str, Any]]):
     """Preferences, avoid lists and reporting lines between the two sides."""
-    mentor_ids = [m["id"] for m in mentors]
-    mentee_ids = [e["id"] for e in mentees]
+    mentor_ids = np.array([m["id"] for m in mentors])
+    mentee_ids = np.array([e["id"] for e in mentees])
     for mentee in mentees:
-        if mentor_ids and rng.random() < 0.6:
+        if len(mentor_ids) and rng.random() < 0.6:
             mentee["preferences"] = _pick(rng, mentor_ids, 1, 3)
-        if mentor_ids and rng.random() < 0.05:
+        if len(mentor_ids) and rng.random() < 0.05:
             mentee["avoid"] = _pick(rng, mentor_ids, 1, 1)
-        if mentor_ids and rng.random() < 0.08:
+        if len(mentor_ids) and rng.random() < 0.08:
             manager = mentors[int(rng.integers(len(mentors)))]
             mentee["manager_id"] = manager["id"]
             mentee["department"] = manager["department"]
     for mentor in mentors:
-        if mentee_ids and rng.random() < 0.3:
+        if len(mentee_ids) and rng.random() < 0.3:
             mentor["preferences"] = _pick(rng, mentee_ids, 1, 3)
         draw = rng.random()
         if draw < 0.08:

@@ -12,6 +12,8 @@ peaks: `docs/operations.md#the-budget`, `python -m bench.budget`):
   + FACTOR_CELL × mentees × width          the criteria's factor forms, side by side
   + ITEM × list items                      each item read, folded and looked up
   + ANSWER_OBJECTS × answer bytes          the answer as objects before it is written
+  + BLOCK_CELL × BLOCK_ROWS × mentors      read by blocks: the blocks read at once
+  + BLOCKS_PERSON × (mentees + mentors)    and the arcs, flows and potentials of the people
 
 The answer: pairings, suggestions and unmatched people, each with a reason per criterion
 weighed, reasons quoting the mentee's own items (a pairing's explanation quotes two reasons
@@ -27,7 +29,7 @@ from dataclasses import dataclass
 
 from solver.answer_size import REASON, UNMATCHED, answer_bytes, suggestions_of
 from solver.contract.request import Loc, MatchRequest, Participant
-from solver.dispatch import MATRIX_PATHS, SIDE_RULES, THRESHOLDS, on_candidates
+from solver.dispatch import MATRIX_PATHS, SIDE_RULES, THRESHOLDS, by_blocks, on_candidates
 from solver.encode.pool import FULL_VOCABULARY
 from solver.engines.groups import handles
 from solver.rules.items import Folding
@@ -39,7 +41,10 @@ MB = 2**20
 # "deferred": stable by deferred acceptance on the matrix, then the arcs between its ends;
 # "candidates": the engines on each person's best pairs, the bound priced on the matrix;
 # "rules": max-same, a share and fair on the matrix (`engines/large/side_rules.py`)
+# "blocks": a plain compact request read by blocks, no matrix (`encode/blocks.py`): its
+# eligible and usable pairs, a bit each, and each block's best per mentor (candidates)
 PER_PAIR = {
+    "blocks": 0.6,
     "matrix": 18,
     "rules": 20,
     "deferred": 22,
@@ -50,6 +55,7 @@ PER_PAIR = {
     "cpsat": 2500,
 }
 ARC_SLOWER = {
+    "blocks": 4,
     "matrix": 1,
     "rules": 4,
     "deferred": 2,
@@ -67,6 +73,9 @@ ITEM = 200  # a list item's folded form, its set and its column
 ANSWER_OBJECTS = 4.5  # the answer's objects per byte of its JSON
 MENTEE_PAIRS = 3_900  # a mentee's pairing and reasons take as long as this many pairs
 SUGGESTION_PAIRS = 330  # and each suggestion with its reasons
+BLOCK_CELL = 40  # "blocks": bytes per cell of the blocks read at once (BLOCK_ROWS × mentors)
+BLOCK_ROWS = 2 * 1024  # two block threads (`runtime.BLOCK`) at a time
+BLOCKS_PERSON = 6_000  # "blocks": per person, the candidate arcs, the flows, the potentials
 LISTS = (("goals", "skills"), ("languages",) * 2, ("interests",) * 2, ("availability",) * 2)
 
 
@@ -117,6 +126,8 @@ def path_of(request: MatchRequest) -> str:
     """Which engine path the dispatch takes, as far as sizes tell (`solver/dispatch.py`)."""
     program, pairs = request.program, len(request.mentees) * len(request.mentors)
     rules = asked(program)
+    if program.answer == "pairs" and by_blocks(request, THRESHOLDS):
+        return "blocks"
     if Stable in rules:
         return "deferred"
     share, side = CrossShare in rules, frozenset(rules) in SIDE_RULES
@@ -211,6 +222,8 @@ def estimate(request: MatchRequest, budget: Budget | None = None, notes: int = 0
         "answer": ANSWER_OBJECTS * sum(answer.values()),
     }
     memory |= {f"tables:{f}": float(TABLE_CELL * (n + m) * max(v, 1)) for f, v in shared.items()}
+    if path == "blocks":
+        memory["blocks"] = float(BLOCK_CELL * BLOCK_ROWS * m + BLOCKS_PERSON * (n + m))
     work = (
         ARC_SLOWER[path] * pairs + MENTEE_PAIRS * n + SUGGESTION_PAIRS * suggestions_of(request, n)
     )

@@ -45,7 +45,8 @@ import numpy as np
 
 from solver.answer.stability import blocking_on_arcs, blocking_pairs
 from solver.contract.references import InvalidRequest
-from solver.contract.request import Loc, Program
+from solver.contract.request import Loc, MatchRequest, Program
+from solver.encode.blocks import pair_count
 from solver.encode.instance import Instance, Solution, instance, with_bonus
 from solver.encode.problem import Problem
 from solver.encode.usable import Usable, usable_pairs
@@ -88,6 +89,7 @@ class Thresholds:
     flow_candidates_from: int = 10_000_000  # (flow-modelled ones: this) run on candidates
     groups_matrix_from: int = 2_000_000  # pairs from which groups are read from the matrix
     side_rules_from: int = 100_000  # max-same, or a share with fair (`large/side_rules.py`)
+    blocks_from: int = 200_000_000  # pairs from which a plain compact request is read by blocks
 
 
 THRESHOLDS = Thresholds()  # what a solve uses unless its options name others
@@ -134,6 +136,22 @@ class SolveOptions:
         if self.deadline is None:
             return self.time_limit(program)
         return max(self.deadline - time.monotonic(), MIN_SECONDS)
+
+
+def by_blocks(request: MatchRequest, limits: Thresholds) -> bool:
+    """Whether the request is solved without its score matrix (`encode/blocks.py`): from
+    `blocks_from` pairs, a plain request (no program rule, pin or caller score) on the
+    matrix path of the flow (the table's first row). Only the compact answer and the
+    engine alone (`match.solve`) are built from such a problem."""
+    program = request.program
+    pairs = len(request.mentees) * len(request.mentors)
+    return (
+        pairs >= limits.blocks_from
+        and program.engine in ("auto", "flow")
+        and program.scores is None
+        and not program.pinned
+        and not asked(program)
+    )
 
 
 def engine_errors(program: Program) -> list[tuple[Loc, str]]:
@@ -342,7 +360,7 @@ def _solve_large(
     side = frozenset(asked(problem.request.program)) in SIDE_RULES
     least = limits.priced_share_from if engine == "lagrangian" else 0
     least = max(limits.large_from, limits.side_rules_from if side else least)
-    if int(np.count_nonzero(usable.mask)) < least:
+    if pair_count(usable.mask) < least:
         return None
     if side:
         timed = options.reserving(_answer_seconds(problem), problem.request.program)

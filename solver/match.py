@@ -17,7 +17,7 @@ from solver.contract.references import InvalidRequest, reference_errors
 from solver.contract.request import MatchRequest
 from solver.contract.response import Conflict, MatchResponse, PairsResponse
 from solver.diagnosis import diagnose
-from solver.dispatch import SolveOptions, engine_errors, engine_for, optimise
+from solver.dispatch import SolveOptions, by_blocks, engine_errors, engine_for, optimise
 from solver.encode.instance import Instance, Solution
 from solver.encode.problem import Problem, encode
 from solver.runtime import COLLECTOR, Cancel
@@ -82,7 +82,8 @@ def _match(
     if errors:
         raise InvalidRequest(errors)
     started = time.perf_counter()
-    problem = encode(request, extra_waiting)
+    blocks = answering is PAIRS and by_blocks(request, options.thresholds)  # compact only
+    problem = encode(request, extra_waiting, blocks)
     conflicts = pin_conflicts(problem, options.language)
     if conflicts:
         engine = engine_for(program, None, options.thresholds)
@@ -122,8 +123,9 @@ def solve(request: MatchRequest, options: SolveOptions | None = None) -> Solved:
     if errors:
         raise InvalidRequest(errors)
     with COLLECTOR.paused():
-        problem = encode(request)
-        engine, _, solution, _ = optimise(problem, options or SolveOptions(), None)
+        options = options or SolveOptions()
+        problem = encode(request, by_blocks=by_blocks(request, options.thresholds))
+        engine, _, solution, _ = optimise(problem, options, None)
     assignment = _with_pins(problem, solution)
     matched = np.nonzero(assignment >= 0)[0]
     total = float(problem.score[matched, assignment[matched]].sum())

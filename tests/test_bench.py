@@ -3,15 +3,20 @@ timing here: speed is measured by `make bench`, never by unit tests)."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import numpy as np
 import pytest
 
+from bench import huge
 from bench.deferred import Orders, blocking_pairs, deferred_acceptance, orders
 from bench.judge import Judge, compare
 from bench.naive import solve_naive
 from bench.rematch import rematch_body, summary, table
 from bench.rules import HEADER, ROWS, assignment_of, body_for
 from bench.rules import main as rules_main
+from generator.pools import generate_pool
 from solver import MatchRequest, match
 from solver.contract.rematch import RematchRequest
 from solver.encode.problem import encode
@@ -129,3 +134,14 @@ def test_the_jobs_benchmark_submits_valid_what_if_requests_each_its_own_pool() -
     requests = [ScenarioRequest.model_validate(body) for body in batch(3, 30, 10, 2)]
     assert [[v.name for v in r.variants] for r in requests] == [["capacity 2", "capacity 3"]] * 3
     assert len({r.base.mentees[0].model_dump_json() for r in requests}) == 3  # seeds differ
+
+
+def test_the_huge_benchmark_answers_its_pool_through_the_routes_entry(tmp_path: Path) -> None:
+    """`bench.huge`'s child reads a pool as the route does and says what it measured (a
+    small pool here: the flow on listed arcs, far below `blocks_from`)."""
+    path = tmp_path / "pool.json"
+    path.write_text(json.dumps(generate_pool(300, 100, 1, program=huge.PROGRAM)))
+    row = huge.child(path)
+    assert row["status"] == "optimal" and row["gap"] == 0.0
+    assert row["path"] == "flow" and isinstance(row["pairs"], int) and row["pairs"] > 0
+    assert isinstance(row["peak_mb"], int) and row["peak_mb"] > 0

@@ -17,6 +17,7 @@ from solver.encode.problem import Problem
 from solver.messages import catalogue, render
 from solver.messages.formats import Person, person
 from solver.rules.program import asked
+from solver.runtime import BLOCK
 
 NAMED = 3  # the best mentors named to a mentee left out for capacity
 
@@ -81,23 +82,40 @@ def left_out(problem: Problem, assignment: np.ndarray) -> list[LeftOut]:
     code alone: no sentence, no name."""
     load = np.bincount(assignment[assignment >= 0], minlength=len(problem.pool.mentors))
     alone = np.nonzero(assignment < 0)[0]
-    usable = problem.eligible[alone] & (problem.capacity > 0)[None, :]
-    eligible = np.count_nonzero(usable, axis=1).tolist()
-    with_room = problem.eligible[alone] & (load < problem.capacity)[None, :]
-    room = (np.count_nonzero(with_room, axis=1) > 0).tolist()
+    eligible, room, waiting = _alone_counts(problem, alone, load)
     ruled = bool(program_rules_said(problem, "en"))
     mentees = problem.pool.mentees
     found = [
         LeftOut(i, "mentee", _mentee_code(n, room[k], mentees[i].volunteer, ruled), n)
         for k, (i, n) in enumerate(zip(alone.tolist(), eligible, strict=True))
     ]
-    waiting = np.count_nonzero(usable, axis=0)  # per mentor: eligible mentees left unpaired
     idle = np.nonzero(load == 0)[0]
-    open_to = np.count_nonzero(problem.eligible[:, idle], axis=0).tolist()
-    for j, n in zip(idle.tolist(), open_to, strict=True):
-        code = _mentor_code(problem, j, n, int(waiting[j]), ruled)
-        found.append(LeftOut(j, "mentor", code, n, int(waiting[j])))
+    open_to = np.zeros(len(idle), dtype=np.int64)
+    n = len(mentees)
+    for first in range(0, n if len(idle) else 0, BLOCK):  # a block of rows at a time
+        open_to += np.count_nonzero(problem.eligible[first : first + BLOCK][:, idle], axis=0)
+    for j, count in zip(idle.tolist(), open_to.tolist(), strict=True):
+        code = _mentor_code(problem, j, count, int(waiting[j]), ruled)
+        found.append(LeftOut(j, "mentor", code, count, int(waiting[j])))
     return found
+
+
+def _alone_counts(
+    problem: Problem, alone: np.ndarray, load: np.ndarray
+) -> tuple[list[int], list[bool], np.ndarray]:
+    """For each mentee left alone: the mentors with places open to them, and whether one
+    keeps room in the answer; per mentor, the mentees left alone open to them. Read a block
+    of rows at a time: the eligibility of a large pool is never unpacked whole."""
+    taking, roomy = (problem.capacity > 0)[None, :], (load < problem.capacity)[None, :]
+    eligible, room = [], []
+    waiting = np.zeros(len(problem.pool.mentors), dtype=np.int64)
+    for first in range(0, len(alone), BLOCK):
+        rows = problem.eligible[alone[first : first + BLOCK]]
+        usable = rows & taking
+        eligible += np.count_nonzero(usable, axis=1).tolist()
+        room += (np.count_nonzero(rows & roomy, axis=1) > 0).tolist()
+        waiting += np.count_nonzero(usable, axis=0)
+    return eligible, room, waiting
 
 
 def unmatched(problem: Problem, assignment: np.ndarray, language: str) -> list[Unmatched]:

@@ -15,6 +15,7 @@ import numpy as np
 
 from solver.contract.request import Participant, attribute_value
 from solver.rules.items import Folding, utc_offset_hours
+from solver.rules.reporting import Forest, forest
 
 FULL_VOCABULARY = 512  # distinct items of both sides up to which every item is a column
 
@@ -104,6 +105,8 @@ class Pool:
         self.mentees = list(mentees)
         self.mentor_index = {p.id: j for j, p in enumerate(self.mentors)}
         self.mentee_index = {p.id: i for i, p in enumerate(self.mentees)}
+        self.every_mentee = self.mentees  # a block of mentees (`mentee_rows`) keeps the pool's
+        self._lines: list[Forest] = []  # shared with the blocks: built once
         self.folding = folding = Folding()  # this request's item texts, gone with the pool
         e, m = self.mentees, self.mentors
         goals = incidence([p.goals for p in e], [p.skills for p in m], folding)
@@ -157,6 +160,12 @@ class Pool:
         for name in self.MENTEE_ARRAYS:
             setattr(part, name, getattr(self, name)[first:last])
         return part
+
+    def lines(self) -> Forest:
+        """The reporting lines of the whole request (every mentee, not a block's alone)."""
+        if not self._lines:
+            self._lines.append(forest(self.mentors, self.every_mentee))
+        return self._lines[0]
 
     def attribute_codes(self, attribute: str) -> tuple[np.ndarray, np.ndarray]:
         """Codes of a top-level field (department, site, job_family) or an `attributes` key."""

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import cast
 
 import numpy as np
 
 from solver.contract.request import MatchRequest
+from solver.encode.blocks import BlockScores, packed_eligible
 from solver.encode.pool import Pool
-from solver.encode.scores import score_matrix
+from solver.encode.scores import ScoreTables, score_tables
 from solver.rules.hard import RuleContext, exclusions
 
 
@@ -28,9 +30,46 @@ class Problem:
     waiting: np.ndarray
     pins: list[tuple[int, int]] = field(default_factory=list)
 
+    blockwise: bool = False  # score and eligible are read by blocks, never held whole
+
     @property
     def caller_scores(self) -> bool:
         return self.request.program.scores is not None
+
+
+def _blockwise_problem(
+    request: MatchRequest, tables: ScoreTables, weights: dict[str, float], extra: Mapping[str, int]
+) -> Problem | None:
+    """The problem read by blocks, or None when a criterion is scored densely."""
+    if tables.dense:
+        return None
+    pool, program = tables.pool, request.program
+    score = BlockScores(tables)
+    eligible = packed_eligible(pool, program, score)
+    # They answer the block and cell reads of the plain matrix path (see `encode/blocks.py`).
+    return Problem(
+        request=request,
+        pool=pool,
+        weights=weights,
+        score=cast(np.ndarray, score),
+        excluded={},
+        eligible=cast(np.ndarray, eligible),
+        capacity=_capacity(request),
+        volunteer=np.array([p.volunteer for p in pool.mentees], dtype=bool),
+        waiting=_waiting(request, extra),
+        blockwise=True,
+    )
+
+
+def _capacity(request: MatchRequest) -> np.ndarray:
+    default = request.program.mentor_capacity
+    return np.array(
+        [default if m.capacity is None else m.capacity for m in request.mentors], dtype=np.int64
+    )
+
+
+def _waiting(request: MatchRequest, extra: Mapping[str, int]) -> np.ndarray:
+    return np.array([p.waiting_rounds + extra.get(p.id, 0) for p in request.mentees], np.int64)
 
 
 def _caller_scores(request: MatchRequest, pool: Pool) -> tuple[np.ndarray, np.ndarray]:
@@ -41,10 +80,16 @@ def _caller_scores(request: MatchRequest, pool: Pool) -> tuple[np.ndarray, np.nd
     return score, scored
 
 
-def encode(request: MatchRequest, extra_waiting: Mapping[str, int] | None = None) -> Problem:
+def encode(
+    request: MatchRequest,
+    extra_waiting: Mapping[str, int] | None = None,
+    by_blocks: bool = False,
+) -> Problem:
     """Score every pair, apply every hard rule and read capacities and pins. `extra_waiting`
     adds rounds to some mentees' `waiting_rounds` (re-matching serves those already in the
-    program first; the sum may pass the contract's limit on a request's field)."""
+    program first; the sum may pass the contract's limit on a request's field). `by_blocks`:
+    the score matrix is never held, recomputed on each read (`encode/blocks.py`; a request
+    the dispatch reads so, `dispatch.by_blocks`), unless a criterion is scored densely."""
     extra = extra_waiting or {}
     program = request.program
     pool = Pool(request.mentors, request.mentees)
@@ -53,14 +98,13 @@ def encode(request: MatchRequest, extra_waiting: Mapping[str, int] | None = None
     if program.scores is not None:
         score, scored = _caller_scores(request, pool)
     else:
-        score = score_matrix(pool, weights, program.format)
+        tables = score_tables(pool, weights, program.format)
+        if by_blocks:
+            found = _blockwise_problem(request, tables, weights, extra)
+            if found is not None:
+                return found
+        score = tables.rows(0, pool.shape[0])
     excluded = exclusions(RuleContext(pool, program, score, scored))
-    blocked = np.zeros(pool.shape, dtype=bool)
-    for mask in excluded.values():
-        blocked |= mask
-    eligible = np.logical_not(blocked, out=blocked)
-    default = program.mentor_capacity
-    capacity = np.array([default if m.capacity is None else m.capacity for m in pool.mentors])
     pins = [(pool.mentee_index[p.mentee], pool.mentor_index[p.mentor]) for p in program.pinned]
     return Problem(
         request=request,
@@ -68,14 +112,20 @@ def encode(request: MatchRequest, extra_waiting: Mapping[str, int] | None = None
         weights=weights,
         score=score,
         excluded=excluded,
-        eligible=eligible,
-        capacity=capacity.astype(np.int64),
+        eligible=_eligible(pool, excluded),
+        capacity=_capacity(request),
         volunteer=np.array([p.volunteer for p in pool.mentees], dtype=bool),
-        waiting=np.array(
-            [p.waiting_rounds + extra.get(p.id, 0) for p in pool.mentees], dtype=np.int64
-        ),
+        waiting=_waiting(request, extra),
         pins=pins,
     )
+
+
+def _eligible(pool: Pool, excluded: dict[str, np.ndarray]) -> np.ndarray:
+    """The pairs no hard rule excludes."""
+    blocked = np.zeros(pool.shape, dtype=bool)
+    for mask in excluded.values():
+        blocked |= mask
+    return np.logical_not(blocked, out=blocked)
 
 
 def free_places(problem: Problem) -> tuple[np.ndarray, np.ndarray]:

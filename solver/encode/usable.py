@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
 import numpy as np
 
+from solver.encode.blocks import PackedMask
 from solver.encode.problem import Problem, free_places
 from solver.encode.quantise import quantise
 
@@ -21,6 +23,11 @@ class Usable:
 
 def usable_pairs(problem: Problem) -> Usable:
     free, capacity = free_places(problem)
+    if isinstance(problem.eligible, PackedMask):  # a large pool read by blocks
+        packed = problem.eligible.restricted(free, capacity > 0)
+        return Usable(
+            cast(np.ndarray, packed), np.maximum(capacity, 0), problem.capacity - capacity
+        )
     mask = problem.eligible & free[:, None]
     mask &= (capacity > 0)[None, :]
     return Usable(mask, np.maximum(capacity, 0), problem.capacity - capacity)

@@ -77,7 +77,7 @@ def no_reporting_line(ctx: RuleContext) -> np.ndarray | None:
     """Nobody is paired with someone above or below them in their reporting line."""
     if not ctx.program.rules.no_reporting_line:
         return None
-    return along_lines(ctx.pool.mentors, ctx.pool.mentees)
+    return along_lines(ctx.pool.mentors, ctx.pool.mentees, ctx.pool.lines())
 
 
 def min_seniority_gap(ctx: RuleContext) -> np.ndarray | None:

@@ -103,10 +103,13 @@ def forest(mentors: Sequence[Participant], mentees: Sequence[Participant]) -> Fo
     return Forest(node, tin[component], tout[component], linked)
 
 
-def along_lines(mentors: Sequence[Participant], mentees: Sequence[Participant]) -> np.ndarray:
+def along_lines(
+    mentors: Sequence[Participant], mentees: Sequence[Participant], found: Forest | None = None
+) -> np.ndarray:
     """mentees × mentors: True where one is above the other in a reporting line. Only
-    people with a manager or a report in the request are compared."""
-    found = forest(mentors, mentees)
+    people with a manager or a report in the request are compared. `found`: the forest of
+    the whole request, when these mentees are a block of it."""
+    found = found or forest(mentors, mentees)
     e = np.array([found.node[p.id] for p in mentees], dtype=np.int64)
     m = np.array([found.node[p.id] for p in mentors], dtype=np.int64)
     rows, cols = np.nonzero(found.linked[e])[0], np.nonzero(found.linked[m])[0]

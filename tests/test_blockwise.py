@@ -1,0 +1,174 @@
+"""Large pools read by blocks (issue 17.5): scores recomputed from the factor tables equal the
+stored matrix bit for bit, the blockwise path reaches the whole-matrix path's answer, and it
+never allocates the whole matrix."""
+
+from __future__ import annotations
+
+import tracemalloc
+from typing import Any
+
+import numpy as np
+import pytest
+
+from api.settings import Settings
+from generator.pools import generate_pool
+from solver import Budget, MatchRequest, OverBudget, match, match_as_asked, validate, within_budget
+from solver.budget import estimate
+from solver.contract.response import PairsResponse
+from solver.dispatch import SolveOptions, Thresholds
+from solver.encode.blocks import BlockScores, PackedMask
+from solver.encode.pool import Pool
+from solver.encode.problem import encode
+from solver.encode.scores import score_matrix, score_tables
+from solver.rules.criteria import criteria_for
+
+BLOCKS = SolveOptions(sizes=Thresholds(blocks_from=1))  # every request read by blocks
+
+
+def _tables(body: dict[str, Any]) -> tuple[Any, np.ndarray]:
+    request = MatchRequest.model_validate(body)
+    weights = {k: w for k, w in request.program.effective_weights().items() if w > 0}
+    pool = Pool(request.mentors, request.mentees)
+    return score_tables(pool, weights, request.program.format), score_matrix(
+        pool, weights, request.program.format
+    )
+
+
+@pytest.mark.parametrize("program_format", ["one_to_one", "reverse"])
+@pytest.mark.parametrize("seed", [1, 7])
+def test_blocks_of_every_size_recompute_the_stored_scores_bit_for_bit(
+    seed: int, program_format: str
+) -> None:
+    body = generate_pool(700, 230, seed, program={"format": program_format})
+    tables, stored = _tables(body)
+    n, m = stored.shape
+    for size in (1, 64, 100, 333, 1024):  # 700 rows: every size but 1 ends on a ragged block
+        blocks = [tables.rows(first, min(first + size, n)) for first in range(0, n, size)]
+        assert np.array_equal(np.concatenate(blocks), stored)  # exact, not close
+    rng = np.random.default_rng(seed)
+    rows, cols = rng.integers(0, n, 5_000), rng.integers(0, m, 5_000)
+    assert np.array_equal(tables.cells(rows, cols), stored[rows, cols])
+    some_rows, some_cols = np.sort(rng.choice(n, 90, replace=False)), rng.choice(m, 40)
+    assert np.array_equal(tables.sub(some_rows, some_cols), stored[np.ix_(some_rows, some_cols)])
+    every_row, few_cols = np.arange(n), np.sort(rng.choice(m, 30, replace=False))  # distinct
+    assert np.array_equal(tables.sub(every_row, few_cols), stored[:, few_cols])
+    wished = np.nonzero(tables.wish_values)[0][:200]  # the ranked wishes' pairs, exactly
+    keys = tables.wish_keys[wished]
+    assert np.array_equal(tables.cells(keys // m, keys % m), stored[keys // m, keys % m])
+
+
+def test_the_grid_keeps_scores_within_a_hair_of_each_criterions_own_matrix() -> None:
+    """The grid is as fine as a float64 rounding: the weighted mean of the criteria's own
+    matrices (no factors, no grid) agrees to far below a gain's 1e-9."""
+    body = generate_pool(300, 100, 3)
+    tables, stored = _tables(body)
+    assert tables.left.shape[1] > 0
+    bits = tables.grid_bits
+    assert bits >= 48
+    assert np.all(np.ldexp(tables.left, bits) == np.rint(np.ldexp(tables.left, bits)))
+    request = MatchRequest.model_validate(body)
+    weights = {k: w for k, w in request.program.effective_weights().items() if w > 0}
+    criteria = criteria_for("one_to_one")
+    plain = sum(w * criteria[name].matrix(tables.pool) for name, w in weights.items())
+    plain = np.clip(plain / sum(weights.values()), 0.0, 1.0)
+    assert np.abs(stored - plain).max() < 1e-13
+
+
+def _same_compact(body: dict[str, Any]) -> tuple[PairsResponse, PairsResponse]:
+    request = MatchRequest.model_validate(body)
+    whole = match_as_asked(request)
+    blocks = match_as_asked(request, BLOCKS)
+    assert isinstance(whole, PairsResponse) and isinstance(blocks, PairsResponse)
+    return whole, blocks
+
+
+@pytest.mark.parametrize(("mentees", "mentors", "seed"), [(900, 300, 1), (1_500, 500, 5)])
+def test_the_blockwise_path_gives_the_whole_matrix_paths_answer(
+    mentees: int, mentors: int, seed: int
+) -> None:
+    body = generate_pool(mentees, mentors, seed, program={"answer": "pairs"})
+    whole, blocks = _same_compact(body)
+    assert blocks.status == whole.status == "optimal"
+    assert blocks.engine == whole.engine == "flow"
+    assert blocks.objective == whole.objective and blocks.bound == whole.bound
+    assert blocks.pairings == whole.pairings
+    assert blocks.unmatched == whole.unmatched
+    assert blocks.metrics == whole.metrics  # blocking pairs too, counted by blocks
+    request = MatchRequest.model_validate({**body, "program": {}})
+    full = match(request)  # the full answer of the same pool, checked by the oracle
+    assert not validate(request, full)
+    assert [(p.mentor, p.mentee, p.score) for p in full.pairings] == [
+        (p.mentor, p.mentee, p.score) for p in blocks.pairings
+    ]
+
+
+def test_the_blockwise_problem_holds_no_matrix_and_refuses_a_whole_read() -> None:
+    body = generate_pool(400, 150, 2, program={"answer": "pairs"})
+    request = MatchRequest.model_validate(body)
+    problem = encode(request, by_blocks=True)
+    assert problem.blockwise
+    assert isinstance(problem.score, BlockScores) and isinstance(problem.eligible, PackedMask)
+    assert problem.eligible.bits.nbytes == 400 * ((150 + 7) // 8)  # one bit a pair
+    stored = encode(request)
+    assert np.array_equal(problem.eligible[0:400], stored.eligible)
+    assert np.array_equal(problem.score[0:400], stored.score)
+    with pytest.raises(TypeError):
+        problem.score[:, 3]  # a column of every mentee is the whole matrix read
+    with pytest.raises(TypeError):
+        problem.eligible[:, 3]
+
+
+def _peak_bytes(request: MatchRequest, options: SolveOptions | None) -> int:
+    tracemalloc.start()  # numpy reports its arrays' buffers to tracemalloc
+    try:
+        match_as_asked(request, options)
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def test_the_blockwise_path_never_allocates_the_whole_matrix() -> None:
+    """The traced peak of a solve by blocks stays below the whole-matrix path's by more
+    than the score matrix alone (float64, 8 bytes a pair): the blocks, the factor tables
+    and the answer are what it holds."""
+    mentees, mentors = 8_000, 400  # 20 blocks of mentees, each a small part of the pool
+    body = generate_pool(mentees, mentors, 4, program={"answer": "pairs"})
+    request = MatchRequest.model_validate(body)
+    matrix = 8 * mentees * mentors  # 25.6 MB
+    whole, blocks = _peak_bytes(request, None), _peak_bytes(request, BLOCKS)
+    assert whole > matrix  # the whole-matrix path does hold it
+    assert blocks + matrix < whole
+
+
+def _replicated(mentees: int, mentors: int, program: dict[str, Any]) -> MatchRequest:
+    """A request of that size, its people copies of a small pool's (the estimate reads
+    sizes, lists and fields, never ids)."""
+    small = MatchRequest.model_validate(generate_pool(300, 100, 1, program=program))
+    return MatchRequest.model_construct(
+        mentors=[small.mentors[j % 100] for j in range(mentors)],
+        mentees=[small.mentees[i % 300] for i in range(mentees)],
+        program=small.program,
+    )
+
+
+def test_a_multinationals_pool_passes_the_limits_and_is_budgeted_by_blocks() -> None:
+    """134,000 participants pass the default limits; their compact plain answer is
+    estimated on the blockwise path (no matrix: under 8 GiB), the full answer on the stored
+    matrix (tens of GB), and the default memory budget refuses both, naming itself."""
+    settings = Settings()
+    assert settings.max_participants >= 134_000
+    assert settings.max_candidate_pairs >= 100_000 * 34_000
+    compact = estimate(_replicated(100_000, 34_000, {"answer": "pairs"}))
+    assert compact.path == "blocks"
+    assert 2_000 < compact.memory_mb < 8_192
+    full = estimate(_replicated(100_000, 34_000, {}))
+    assert full.path == "matrix" and full.memory_mb > 27 * 1024  # the 27 GB matrix and more
+    with pytest.raises(OverBudget) as refused:
+        within_budget(_replicated(100_000, 34_000, {"answer": "pairs"}), Budget())
+    assert "memory budget" in str(refused.value) and "1,536 MB" in str(refused.value)
+    assert (
+        within_budget(
+            _replicated(100_000, 34_000, {"answer": "pairs"}), Budget(memory_mb=8_192)
+        ).path
+        == "blocks"
+    )
