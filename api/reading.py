@@ -37,6 +37,7 @@ from starlette.types import Receive, Scope, Send
 from api.problems import ProblemError
 from api.settings import Settings
 from api.validation import validate
+from solver.contract.matrix import Constant
 from solver.runtime import COLLECTOR
 
 Model = TypeVar("Model", bound=BaseModel)
@@ -163,8 +164,8 @@ def _decoded(body: bytearray, content_type: str | None) -> Any:
         return orjson.loads(body)
     except orjson.JSONDecodeError:
         pass
-    try:
-        return json.loads(body)
+    try:  # NaN and Infinity stay floats that a score matrix tells apart from a null
+        return json.loads(body, parse_constant=Constant)
     except json.JSONDecodeError as exc:
         error = {
             "type": "json_invalid",

@@ -12,6 +12,8 @@ peaks: `docs/operations.md#the-budget`, `python -m bench.budget`):
   + FACTOR_CELL × mentees × width          the criteria's factor forms, side by side
   + ITEM × list items                      each item read, folded and looked up
   + ANSWER_OBJECTS × answer bytes          the answer as objects before it is written
+  + CALLER_*_CELL × mentees × mentors      caller scores: their units' matrix (and a dense
+                                           one's own array, and its reordered copy)
 
 The answer: pairings, suggestions and unmatched people, each with a reason per criterion
 weighed, reasons quoting the mentee's own items (a pairing's explanation quotes two reasons
@@ -26,7 +28,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from solver.answer_size import REASON, UNMATCHED, answer_bytes, suggestions_of
-from solver.contract.request import Loc, MatchRequest, Participant
+from solver.contract.request import Loc, MatchRequest, Participant, Program
 from solver.dispatch import MATRIX_PATHS, SIDE_RULES, THRESHOLDS, on_candidates
 from solver.encode.pool import FULL_VOCABULARY
 from solver.engines.groups import handles
@@ -67,6 +69,8 @@ ITEM = 200  # a list item's folded form, its set and its column
 ANSWER_OBJECTS = 4.5  # the answer's objects per byte of its JSON
 MENTEE_PAIRS = 3_900  # a mentee's pairing and reasons take as long as this many pairs
 SUGGESTION_PAIRS = 330  # and each suggestion with its reasons
+CALLER_LIST_CELL = 8  # caller scores: their float64 matrix in their units, beside the engines'
+CALLER_MATRIX_CELL = 17  # a matrix: that, the request's own array, its copy in the pool's order
 LISTS = (("goals", "skills"), ("languages",) * 2, ("interests",) * 2, ("availability",) * 2)
 
 
@@ -189,6 +193,15 @@ def _listed(request: MatchRequest) -> int:
     return listed + len(program.pinned) + len(program.forbidden) + len(program.scores or [])
 
 
+def caller_cells(program: Program) -> int:
+    """Bytes per pair that caller scores add: their matrix in their own units (the engines'
+    [0, 1] one is in PER_PAIR); for a dense matrix also the request's array and, when its
+    rows or columns are not in the pool's order, its copy in that order."""
+    if program.score_matrix is not None:
+        return CALLER_MATRIX_CELL
+    return CALLER_LIST_CELL if program.scores is not None else 0
+
+
 def estimate(request: MatchRequest, budget: Budget | None = None, notes: int = 0) -> Cost:
     """The request's peak memory, answer and seconds, from its sizes alone. `notes`: extra
     entries its answer carries (a re-match's kept, ended, new and moved pairs)."""
@@ -198,7 +211,8 @@ def estimate(request: MatchRequest, budget: Budget | None = None, notes: int = 0
     gaps = rules.min_seniority_gap is not None or rules.max_timezone_gap_hours is not None
     most = int(budget.memory_mb * MB / 4 / TABLE_CELL / max(n + m, 1))
     shared = {mine: table_width(request, mine, theirs, most) for mine, theirs in LISTS}
-    weights = program.effective_weights() if program.scores is None else {}
+    caller = program.scores is not None or program.score_matrix is not None
+    weights = {} if caller else program.effective_weights()
     answer = answer_bytes(request) | {"notes": notes * (UNMATCHED + REASON)}
     memory = {
         "pairs": float((PER_PAIR[path] + (RULE_TEMPORARY if gaps else 0)) * pairs),
@@ -209,6 +223,7 @@ def estimate(request: MatchRequest, budget: Budget | None = None, notes: int = 0
         ),
         "items": float(ITEM * _listed(request)),
         "answer": ANSWER_OBJECTS * sum(answer.values()),
+        "caller scores": float(caller_cells(program) * pairs),
     }
     memory |= {f"tables:{f}": float(TABLE_CELL * (n + m) * max(v, 1)) for f, v in shared.items()}
     work = (

@@ -120,3 +120,15 @@ def test_the_rules_table_has_a_row_per_rule_and_size(capsys: pytest.CaptureFixtu
     assert stable[2].startswith("optimal") and "blocking 0 vs 0" in stable[12]
     assert not stable[12].startswith("baseline ahead")
     assert stable[8].startswith("`matching`") and balance[8].startswith("CP-SAT")
+
+
+def test_the_dense_benchmark_finds_scipy_s_optimum_over_http(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from bench.dense import main as dense_main
+
+    assert dense_main(["--sizes", "40x25", "--repeats", "1"]) == 0
+    rows = [line for line in capsys.readouterr().out.splitlines() if line.startswith("| 40 × 25")]
+    assert len(rows) == 2
+    assert "scipy `linear_sum_assignment` alone, 40 × 50" in rows[0]
+    assert rows[1].endswith("| yes |") and "40 (optimal)" in rows[1]

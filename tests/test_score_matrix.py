@@ -13,8 +13,11 @@ import pytest
 from fastapi.testclient import TestClient
 from scipy.optimize import linear_sum_assignment
 
+from api.app import create_app
 from api.main import app
+from api.settings import Settings
 from solver import MatchRequest, MatchResponse, SolveOptions, Thresholds, match, validate
+from solver.budget import CALLER_MATRIX_CELL, estimate
 
 client = TestClient(app)
 MATRIX_PATH = SolveOptions(sizes=Thresholds(large_from=1))  # the matrix path at any size
@@ -214,3 +217,18 @@ def test_a_python_caller_hands_the_rows_to_the_model() -> None:
         bad = body(values)
         bad["program"]["score_matrix"]["values"][1][2] = float("inf")
         MatchRequest.model_validate(bad)
+
+
+def test_the_budget_weighs_the_matrix_and_refuses_one_beyond_it() -> None:
+    values = np.round(np.random.default_rng(15).uniform(-1, 1, (1000, 500)), 2)
+    request = body(values)
+    matrix_cost = estimate(MatchRequest.model_validate(request))
+    plain = {**request, "program": {"mentor_capacity": 1, "suggestions": 0}}
+    plain_cost = estimate(MatchRequest.model_validate(plain))
+    assert matrix_cost.memory["caller scores"] == CALLER_MATRIX_CELL * 1000 * 500
+    assert "caller scores" not in plain_cost.memory or plain_cost.memory["caller scores"] == 0
+    small = TestClient(create_app(Settings(max_request_memory_mb=16)))
+    response = small.post("/v1/match", json=request)
+    assert response.status_code == 413, response.text
+    [error] = response.json()["errors"]
+    assert "BINOME_MAX_REQUEST_MEMORY_MB" in error["msg"] and "1,000 × 500" in error["msg"]

@@ -22,6 +22,14 @@ SHOWN = 100  # located problems listed for one matrix
 NUMBERS = (float, int)
 
 Problem = tuple[tuple[int, ...], str]  # (row, column) or (row,), and the message
+NUMBER = "a score must be a number or null"
+FINITE = f"a score must be a finite number of at most {SCORE_LIMIT:g} in magnitude"
+
+
+class Constant(float):
+    """NaN or ±Infinity as a lenient JSON parser reads them (`json.loads(parse_constant=
+    Constant)`): still a float to every other field's validation, which refuses it, and
+    told apart in a matrix, where a NaN would otherwise pass for a null."""
 
 
 class Matrix:
@@ -36,8 +44,11 @@ class Matrix:
         self.array = array
 
     def __eq__(self, other: object) -> bool:
+        """Equal to a matrix or rows of the same values (null and NaN alike)."""
+        if isinstance(other, list | np.ndarray):
+            other = read_values(other)[0]
         if not isinstance(other, Matrix):
-            return NotImplemented
+            return NotImplemented if other is not None else False
         return bool(np.array_equal(self.array, other.array, equal_nan=True))
 
     def __hash__(self) -> int:
@@ -61,25 +72,16 @@ def _row_problems(rows: list[Any], width: int) -> list[Problem]:
             found.append(((i,), f"the row has {len(row)} values, not {width} (one per mentor)"))
         elif not set(map(type, row)) <= {float, int, type(None)}:
             j = next(j for j, v in enumerate(row) if v is not None and type(v) not in NUMBERS)
-            found.append(((i, j), "a score must be a number or null"))
+            found.append(((i, j), FINITE if isinstance(row[j], Constant) else NUMBER))
         if len(found) >= SHOWN:
             break
     return found
 
 
-def _nan_problems(rows: list[list[Any]]) -> list[Problem]:
-    message = "a score must be a finite number (NaN is not one: null is no candidate)"
-    found = ((i, j) for i, row in enumerate(rows) for j, v in enumerate(row) if v != v)
-    return [(at, message) for _, at in zip(range(SHOWN), found, strict=False)]
-
-
 def _value_problems(array: np.ndarray) -> list[Problem]:
     """Values that are not finite, or beyond SCORE_LIMIT, at their row and column."""
-    with np.errstate(invalid="ignore"):
-        bad = np.isinf(array) | (np.abs(array) > SCORE_LIMIT)
-    rows, cols = np.nonzero(bad)
-    message = f"a score must be a finite number of at most {SCORE_LIMIT:g} in magnitude"
-    return [((int(i), int(j)), message) for i, j in zip(rows[:SHOWN], cols[:SHOWN], strict=True)]
+    rows, cols = np.nonzero(np.abs(array) > SCORE_LIMIT)  # infinities too; NaN is a null
+    return [((int(i), int(j)), FINITE) for i, j in zip(rows[:SHOWN], cols[:SHOWN], strict=True)]
 
 
 def read_values(value: Any, width: int | None = None) -> tuple[Matrix | None, list[Problem]]:
@@ -97,8 +99,6 @@ def read_values(value: Any, width: int | None = None) -> tuple[Matrix | None, li
         if problems := _row_problems(value, width):
             return None, problems
         array = np.array(value, dtype=np.float64).reshape(len(value), width)  # None: NaN
-        if np.count_nonzero(np.isnan(array)) != sum(row.count(None) for row in value):
-            return None, _nan_problems(value)  # a NaN read by a lenient parser is no null
     else:
         return None, [((), "the values must be a list of rows")]
     if problems := _value_problems(array):

@@ -194,7 +194,6 @@ class Metrics(BaseModel):
         description="Caller scores (`program.scores`, `program.score_matrix`): the range of "
         "the scores given, in the caller's units, the units of every score, `objective` and "
         "`bound` of the answer; null when the criteria score (then scores are in [0, 1]).",
-        examples=[{"min": -0.42, "max": 1.0003}],
     )
 
 
