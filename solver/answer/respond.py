@@ -79,7 +79,7 @@ def bound(problem: Problem, assignment: np.ndarray, solution: Solution, objectiv
         return objective
     shown = problem.display
     pinned_total = math.fsum(float(shown[i, j]) for i, j in problem.pins)
-    if solution.gain_bound is not None:  # engine units, over the pairs not pinned
+    if solution.gain_bound is not None:  # engine units, on as many free pairs as were made
         free_pairs = int(np.count_nonzero(assignment >= 0)) - len(problem.pins)
         gains = problem.units.caller(solution.gain_bound / SCORE_SCALE, free_pairs)
         return round(pinned_total + gains, 6)

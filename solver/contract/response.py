@@ -58,7 +58,9 @@ class Reason(BaseModel):
     )
     weight: float = Field(description="Its weight in this request (≥ 0).", examples=[3.0])
     value: float = Field(
-        description="The criterion's value for this pair, in [0, 1].", examples=[0.6667]
+        description="The criterion's value for this pair, in [0, 1] (for `scores`, the "
+        "caller's own score, in the caller's units).",
+        examples=[0.6667],
     )
     contribution: float = Field(
         description="weight × value / (sum of the weights): a pair's contributions add up to "
