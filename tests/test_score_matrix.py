@@ -232,3 +232,13 @@ def test_the_budget_weighs_the_matrix_and_refuses_one_beyond_it() -> None:
     assert response.status_code == 413, response.text
     [error] = response.json()["errors"]
     assert "BINOME_MAX_REQUEST_MEMORY_MB" in error["msg"] and "1,000 × 500" in error["msg"]
+
+
+@pytest.mark.parametrize("values", [{}, "rows", 3, [1, 2], [[1], "row"]])
+def test_values_that_are_not_rows_are_a_422_never_a_500(values: Any) -> None:
+    request = body(dense(2, 1, 16))
+    request["program"]["score_matrix"]["values"] = values
+    errors = refused(request)
+    assert errors[0]["loc"][:4] == ["body", "program", "score_matrix", "values"]
+    with pytest.raises(ValueError, match="values|row|score"):
+        MatchRequest.model_validate(request)

@@ -110,8 +110,10 @@ def _validated(value: Any) -> Matrix:
     matrix, problems = read_values(value)
     if matrix is None:
         where, message = problems[0]
+        if not where:
+            raise ValueError(message)
         at = f" (row {where[0]}" + (f", column {where[1]})" if len(where) > 1 else ")")
-        raise ValueError(message + (at if where else ""))
+        raise ValueError(message + at)
     return matrix
 
 
