@@ -59,7 +59,8 @@ scenarios: $(VENV)/.installed
 # (scipy, one-boolean CP-SAT, PuLP + CBC) on the same pools, each in its own process;
 # then the issue 16 rules table: each program rule and combinations against the baseline
 # a user would try (one-boolean CP-SAT; the matching library for stable); then what-if
-# jobs on Redis, one worker against two (needs redis-server).
+# jobs on Redis, one worker against two (needs redis-server); and the issue 17 dense caller
+# scores (`program.score_matrix`) at the CVPR 2017 and 2018 shapes against scipy.
 bench: $(VENV)/.installed-dev
 	$(BIN)/python -m bench.run --sizes 300x100,1000x350,3000x1000,10000x3400 --repeats 5
 	$(BIN)/python -m bench.run --sizes 10000x3400 --repeats 3 --no-example \
@@ -70,6 +71,7 @@ bench: $(VENV)/.installed-dev
 	$(BIN)/python -m bench.baselines --sizes 10000x3400 --methods binome,scipy --cap 120
 	$(BIN)/python -m bench.rematch --sizes 3000x1000,10000x3400 --repeats 3
 	$(BIN)/python -m bench.compact --sizes 10000x3400 --repeats 3
+	$(BIN)/python -m bench.dense --sizes 2623x1373,5062x2840 --repeats 3
 	$(BIN)/python -m bench.groups --capacities 3,8
 	$(BIN)/python -m bench.limits
 	$(BIN)/python -m bench.rules --sizes 1000x350,10000x3400 --repeats 3 --cap 60

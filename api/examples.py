@@ -20,7 +20,22 @@ POOL: dict[str, Any] = {
     "program": {"mentor_capacity": 2},
 }
 
-MATCH = {"pool": {"summary": "Two mentors, three mentees", "value": POOL}}
+SCORED: dict[str, Any] = {  # a platform's own affinities, dense, in its own units
+    "mentors": [{"id": "m1"}, {"id": "m2", "capacity": 1}],
+    "mentees": [{"id": "e1"}, {"id": "e2"}, {"id": "e3"}],
+    "program": {
+        "mentor_capacity": 2,
+        "score_matrix": {
+            "mentees": ["e1", "e2", "e3"],
+            "mentors": ["m1", "m2"],
+            "values": [[0.82, -0.1], [0.4, 0.95], [None, 1.02]],
+        },
+    },
+}
+MATCH = {
+    "pool": {"summary": "Two mentors, three mentees", "value": POOL},
+    "scores": {"summary": "A platform's own scores, a dense matrix", "value": SCORED},
+}
 MATCHED = {"pool": {"summary": "Each mentee paired (abridged)", "value": answers.MATCH_ANSWER}}
 
 SCENARIOS = {

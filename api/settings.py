@@ -29,7 +29,13 @@ class Settings(BaseSettings):
         description="Threads for the dense block loops of large pools (candidates, proof).",
     )
     scenario_workers: int = Field(2, ge=1, le=64, description="Variants solved at once.")
-    max_body_bytes: int = Field(32 * 2**20, ge=1024, le=2**31, description="Else 413.")
+    max_body_bytes: int = Field(
+        128 * 2**20,
+        ge=1024,
+        le=2**31,
+        description="Else 413. The default takes a dense score matrix of 14.4 M pairs with 2 "
+        "decimals (about 80 to 100 MB of JSON).",
+    )
     max_unpacked_bytes: int = Field(
         64 * 2**20,
         ge=1024,
@@ -99,7 +105,7 @@ class Settings(BaseSettings):
         16, ge=1, le=10_000, description="Bodies being received at once; beyond, 503."
     )
     max_buffered_bytes: int = Field(
-        128 * 2**20,
+        256 * 2**20,
         ge=1024,
         le=2**40,
         description="Bytes of the bodies being received at once; beyond, 503.",

@@ -18,6 +18,7 @@ from api.guards import SolveSlots, busy, check_size, solve_weight, take_slots
 from api.observe import Metrics
 from api.problems import ProblemError
 from api.reading import Count, Model, parsed
+from api.score_body import lift_matrix
 from api.settings import Settings
 from solver import InvalidRequest, MatchRequest, MatchResponse, PairsResponse, SolveOptions
 from solver.messages import negotiate
@@ -40,7 +41,8 @@ def solve_options(settings: Settings, accept_language: str | None) -> SolveOptio
 def counted_early(settings: Settings, where: tuple[str, ...] = ()) -> Count:
     """The pool at `where` of the parsed JSON held to the size limits before it is validated
     (validating 99,999 participants costs a second, only to refuse them), when it has the
-    shape of one: lists of mentors and mentees. Otherwise validation speaks first."""
+    shape of one: lists of mentors and mentees. Otherwise validation speaks first. Then
+    its score matrix's values become one array (`api.score_body`)."""
 
     def count(value: Any) -> None:
         for key in where:
@@ -49,6 +51,7 @@ def counted_early(settings: Settings, where: tuple[str, ...] = ()) -> Count:
             return
         if all(isinstance(value.get(side, []), list) for side in ("mentors", "mentees")):
             check_size(value, settings, where)
+        lift_matrix(value)
 
     return count
 

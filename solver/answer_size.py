@@ -74,7 +74,8 @@ def answer_bytes(request: MatchRequest) -> dict[str, float]:
     if program.answer == "pairs":
         pairs = pairings_of(request)
         return {"pairings": pairs * (PAIR_IDS + ids), "unmatched": (n + m - pairs) * UNMATCHED_ID}
-    weights = program.effective_weights() if program.scores is None else {"scores": 1.0}
+    caller = program.scores is not None or program.score_matrix is not None
+    weights = {"scores": 1.0} if caller else program.effective_weights()
     active = [name for name, w in weights.items() if w > 0]
     pairings = pairings_of(request)
     suggested = suggestions_of(request, pairings)

@@ -14,6 +14,8 @@ peaks: `docs/operations.md#the-budget`, `python -m bench.budget`):
   + ANSWER_OBJECTS × answer bytes          the answer as objects before it is written
   + BLOCK_CELL × BLOCK_ROWS × mentors      read by blocks: the blocks read at once
   + BLOCKS_PERSON × (mentees + mentors)    and the arcs, flows and potentials of the people
+  + CALLER_*_CELL × mentees × mentors      caller scores: their units' matrix (and a dense
+                                           one's own array, and its reordered copy)
 
 The answer: pairings, suggestions and unmatched people, each with a reason per criterion
 weighed, reasons quoting the mentee's own items (a pairing's explanation quotes two reasons
@@ -28,12 +30,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from solver.answer_size import REASON, UNMATCHED, answer_bytes, suggestions_of
-from solver.contract.request import Loc, MatchRequest, Participant
-from solver.dispatch import MATRIX_PATHS, SIDE_RULES, THRESHOLDS, by_blocks, on_candidates
+from solver.budget_path import path_of
+from solver.contract.request import Loc, MatchRequest, Participant, Program
 from solver.encode.pool import FULL_VOCABULARY
-from solver.engines.groups import handles
 from solver.rules.items import Folding
-from solver.rules.program import Balance, CrossShare, Stable, asked
+from solver.rules.program import asked
 
 MB = 2**20
 # bytes per pair; "levels": a flow one level at a time (its bounds, costs, faces): balance's,
@@ -76,6 +77,8 @@ SUGGESTION_PAIRS = 330  # and each suggestion with its reasons
 BLOCK_CELL = 40  # "blocks": bytes per cell of the blocks read at once (BLOCK_ROWS × mentors)
 BLOCK_ROWS = 2 * 1024  # two block threads (`runtime.BLOCK`) at a time
 BLOCKS_PERSON = 6_000  # "blocks": per person, the candidate arcs, the flows, the potentials
+CALLER_LIST_CELL = 8  # caller scores: their float64 matrix in their units, beside the engines'
+CALLER_MATRIX_CELL = 17  # a matrix: that, the request's own array, its copy in the pool's order
 LISTS = (("goals", "skills"), ("languages",) * 2, ("interests",) * 2, ("availability",) * 2)
 
 
@@ -120,35 +123,6 @@ class OverBudget(ValueError):
     def __init__(self, errors: list[tuple[Loc, str]]) -> None:
         super().__init__("; ".join(msg for _, msg in errors))
         self.errors = errors
-
-
-def path_of(request: MatchRequest) -> str:
-    """Which engine path the dispatch takes, as far as sizes tell (`solver/dispatch.py`)."""
-    program, pairs = request.program, len(request.mentees) * len(request.mentors)
-    rules = asked(program)
-    if program.answer == "pairs" and by_blocks(request, THRESHOLDS):
-        return "blocks"
-    if Stable in rules:
-        return "deferred"
-    share, side = CrossShare in rules, frozenset(rules) in SIDE_RULES
-    least = max(THRESHOLDS.large_from, THRESHOLDS.priced_share_from if share else 0)
-    least = max(THRESHOLDS.large_from, THRESHOLDS.side_rules_from) if side else least
-    engines = ("auto",) if share else ("auto", "flow")
-    single = len(program.diversity.cross) <= 1 and len(program.diversity.max_same_per_mentor) <= 1
-    if Balance in rules:  # one attribute, as on the flow (`dispatch.matrix_path`)
-        single = Balance.flow_models(program)
-    matrix = frozenset(rules) in MATRIX_PATHS and single and program.engine in engines
-    if matrix and pairs >= least:
-        return "rules" if side else "matrix"
-    if handles(program) and program.engine == "auto":  # `engines/groups/`
-        return "matrix" if pairs >= THRESHOLDS.groups_matrix_from else "levels"
-    if on_candidates(program, pairs, THRESHOLDS):
-        return "candidates"
-    if all(rule.flow_models(program) for rule in rules) and program.engine in ("auto", "flow"):
-        return "levels" if Balance in rules else "flow"
-    if pairs > THRESHOLDS.reduce_from and all(rule.reducible for rule in rules):
-        return "reduced"
-    return "cpsat"
 
 
 def _distinct(people: Sequence[Participant], name: str) -> set[str]:
@@ -200,6 +174,15 @@ def _listed(request: MatchRequest) -> int:
     return listed + len(program.pinned) + len(program.forbidden) + len(program.scores or [])
 
 
+def caller_cells(program: Program) -> int:
+    """Bytes per pair that caller scores add: their matrix in their own units (the engines'
+    [0, 1] one is in PER_PAIR); for a dense matrix also the request's array and, when its
+    rows or columns are not in the pool's order, its copy in that order."""
+    if program.score_matrix is not None:
+        return CALLER_MATRIX_CELL
+    return CALLER_LIST_CELL if program.scores is not None else 0
+
+
 def estimate(request: MatchRequest, budget: Budget | None = None, notes: int = 0) -> Cost:
     """The request's peak memory, answer and seconds, from its sizes alone. `notes`: extra
     entries its answer carries (a re-match's kept, ended, new and moved pairs)."""
@@ -209,7 +192,8 @@ def estimate(request: MatchRequest, budget: Budget | None = None, notes: int = 0
     gaps = rules.min_seniority_gap is not None or rules.max_timezone_gap_hours is not None
     most = int(budget.memory_mb * MB / 4 / TABLE_CELL / max(n + m, 1))
     shared = {mine: table_width(request, mine, theirs, most) for mine, theirs in LISTS}
-    weights = program.effective_weights() if program.scores is None else {}
+    caller = program.scores is not None or program.score_matrix is not None
+    weights = {} if caller else program.effective_weights()
     answer = answer_bytes(request) | {"notes": notes * (UNMATCHED + REASON)}
     memory = {
         "pairs": float((PER_PAIR[path] + (RULE_TEMPORARY if gaps else 0)) * pairs),
@@ -220,6 +204,7 @@ def estimate(request: MatchRequest, budget: Budget | None = None, notes: int = 0
         ),
         "items": float(ITEM * _listed(request)),
         "answer": ANSWER_OBJECTS * sum(answer.values()),
+        "caller scores": float(caller_cells(program) * pairs),
     }
     memory |= {f"tables:{f}": float(TABLE_CELL * (n + m) * max(v, 1)) for f, v in shared.items()}
     if path == "blocks":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import math
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -128,7 +129,7 @@ def solve(request: MatchRequest, options: SolveOptions | None = None) -> Solved:
         engine, _, solution, _ = optimise(problem, options, None)
     assignment = _with_pins(problem, solution)
     matched = np.nonzero(assignment >= 0)[0]
-    total = float(problem.score[matched, assignment[matched]].sum())
+    total = math.fsum(problem.display[matched, assignment[matched]].tolist())
     return Solved(engine, solution, len(matched), total)
 
 

@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from api.main import app
+from api.settings import Settings
 from solver import MatchRequest, MatchResponse, validate
 from tests.pools import pools, random_pool
 
@@ -78,22 +79,27 @@ def test_a_missing_list_is_422_at_that_list() -> None:
 
 
 def test_more_participants_than_allowed_is_413() -> None:
+    limit = Settings().max_participants  # the default takes a 100,000 x 34,000 pool
+    assert limit >= 134_000
+    half = (limit + 1) // 2
     body = {
-        "mentors": [{"id": f"m{i}"} for i in range(15_001)],
-        "mentees": [{"id": f"e{i}"} for i in range(15_000)],
+        "mentors": [{"id": f"m{i}"} for i in range(limit + 1 - half)],
+        "mentees": [{"id": f"e{i}"} for i in range(half)],
     }
     errors = refused(post(body), 413)
     assert [e["loc"] for e in errors] == [["body", "mentees"]]
-    assert "30001" in errors[0]["msg"]
+    assert str(limit + 1) in errors[0]["msg"]
 
 
 def test_a_body_over_the_byte_limit_is_413() -> None:
+    limit = Settings().max_body_bytes  # the default takes a 14.4 M pair score matrix
+    assert limit >= 100_000_000
     response = client.post(
-        "/v1/match", content=b" " * (32 * 2**20 + 1), headers={"content-type": "application/json"}
+        "/v1/match", content=b" " * (limit + 1), headers={"content-type": "application/json"}
     )
     assert response.status_code == 413
     assert response.headers["content-type"] == PROBLEM_JSON
-    assert response.json()["detail"]
+    assert str(limit) in response.json()["detail"]
 
 
 def test_an_unknown_route_and_a_wrong_method_are_problem_json() -> None:
@@ -200,15 +206,23 @@ def test_a_pin_listed_twice_is_422_at_the_second() -> None:
 # --- 422: field values -----------------------------------------------------------------------
 
 
-def test_score_above_one_is_422() -> None:
+def test_caller_scores_outside_zero_one_are_read_in_the_callers_units() -> None:
     body = small_pool()
-    body["program"]["scores"] = [{"mentor": "m1", "mentee": "e1", "score": 1.5}]
-    assert locs(post(body)) == [["body", "program", "scores", 0, "score"]]
+    body["program"]["scores"] = [
+        {"mentor": "m1", "mentee": "e1", "score": 1.5},
+        {"mentor": "m2", "mentee": "e2", "score": -0.1},
+    ]
+    answer = post(body)
+    assert answer.status_code == 200, answer.text
+    found = answer.json()
+    assert {(p["mentor"], p["score"]) for p in found["pairings"]} == {("m1", 1.5), ("m2", -0.1)}
+    assert found["objective"] == 1.4
+    assert found["metrics"]["score_range"] == {"min": -0.1, "max": 1.5}
 
 
-def test_negative_score_is_422() -> None:
+def test_a_score_beyond_the_limit_is_422() -> None:
     body = small_pool()
-    body["program"]["scores"] = [{"mentor": "m1", "mentee": "e1", "score": -0.1}]
+    body["program"]["scores"] = [{"mentor": "m1", "mentee": "e1", "score": 1e13}]
     assert locs(post(body)) == [["body", "program", "scores", 0, "score"]]
 
 

@@ -145,3 +145,15 @@ def test_the_huge_benchmark_answers_its_pool_through_the_routes_entry(tmp_path: 
     assert row["status"] == "optimal" and row["gap"] == 0.0
     assert row["path"] == "flow" and isinstance(row["pairs"], int) and row["pairs"] > 0
     assert isinstance(row["peak_mb"], int) and row["peak_mb"] > 0
+
+
+def test_the_dense_benchmark_finds_scipy_s_optimum_over_http(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from bench.dense import main as dense_main
+
+    assert dense_main(["--sizes", "40x25", "--repeats", "1"]) == 0
+    rows = [line for line in capsys.readouterr().out.splitlines() if line.startswith("| 40 × 25")]
+    assert len(rows) == 2
+    assert "scipy `linear_sum_assignment` alone, 40 × 50" in rows[0]
+    assert rows[1].endswith("| yes |") and "40 (optimal)" in rows[1]

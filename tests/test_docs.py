@@ -347,3 +347,10 @@ def test_every_project_path_a_page_names_exists(page: Path) -> None:
     """A page that names `solver/engines/flow.py` names a file that is there."""
     named = PROJECT_PATH.findall(page.read_text("utf-8"))
     assert [path for path in named if not (ROOT / path.rstrip("/")).exists()] == []
+
+
+def test_the_score_matrix_example_gets_the_answer_it_shows() -> None:
+    request, shown = example_json("matrix-request"), example_json("matrix-answer")
+    response = TestClient(app).post("/v1/match", json=request)
+    assert response.status_code == 200, response.text
+    assert matches(shown, response.json()), json.dumps(response.json(), indent=1)[:3000]

@@ -50,9 +50,9 @@ REFUSED = [
         "eX",
     ),
     (
-        pool(scores=[{"mentor": "m1", "mentee": "e1", "score": 1.5}]),
+        pool(scores=[{"mentor": "m1", "mentee": "e1", "score": 1.5e12}]),
         ["program", "scores", 0, "score"],
-        "less than or equal to 1",
+        "less than or equal to 1000000000000",
     ),
     ({"mentors": [{"id": "m1", "capacity": -1}], "mentees": []}, ["mentors", 0, "capacity"], "0"),
     (pool(mentor_capacity=-2), ["program", "mentor_capacity"], "greater than or equal to 0"),

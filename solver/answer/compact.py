@@ -36,7 +36,7 @@ def respond_pairs(
     """The compact answer of a solved request (`language` is that of `respond`'s
     signature: nothing here is in words)."""
     made = pair_ids(problem, assignment)
-    objective, upper, gap = totals(problem, assignment, solution, [p.score for p in made])
+    objective, upper, gap = totals(problem, assignment, solution)
     metrics = compute_metrics(
         problem.request, [(p.mentor, p.mentee, p.score) for p in made], blocking_pairs=blocking
     )

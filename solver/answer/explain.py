@@ -89,7 +89,7 @@ class Explainer:
             self._reasons[pair] = sorted((column[k] for column in columns), key=_strength)
 
     def _caller_reason(self, i: int, j: int) -> Reason:
-        score = round(float(self.problem.score[i, j]), 6)
+        score = round(float(self.problem.display[i, j]), 6)
         detail = render(self.language, "scores.caller")
         return Reason.model_construct(
             criterion="scores", weight=1, value=score, contribution=score, detail=detail
@@ -152,7 +152,7 @@ class Explainer:
             "explanation.pinned" if pinned else "explanation.pair",
             mentor=person(problem.pool.mentors[j]),
             mentee=person(problem.pool.mentees[i]),
-            score=Decimal(float(problem.score[i, j]), 2, fixed=True),
+            score=Decimal(float(problem.display[i, j]), 2, fixed=True),
             reasons=separator.join(cited) or render(language, "explanation.no_reason"),
         )
 
@@ -176,7 +176,7 @@ class Explainer:
                     Suggestion,
                     {
                         "mentor": problem.pool.mentors[j].id,
-                        "score": round(float(problem.score[i, j]), 6),
+                        "score": round(float(problem.display[i, j]), 6),
                         "assigned": j == assigned,
                         "has_room": bool(load[j] < problem.capacity[j]),
                         "reasons": self.reasons(i, j),

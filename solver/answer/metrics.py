@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections import Counter
 
 from solver.contract.request import MatchRequest, attribute_value
-from solver.contract.response import Metrics
+from solver.contract.response import Metrics, ScoreRange
+from solver.encode.units import caller_range
 from solver.rules.items import normalise
 from solver.rules.program.cross import cross_counts
 
@@ -46,6 +47,9 @@ def compute_metrics(
             if wanted
         },
         smallest_group=smallest_group(request, pairs),
+        score_range=None
+        if (seen := caller_range(request.program)) is None
+        else ScoreRange(min=seen[0], max=seen[1]),
     )
 
 

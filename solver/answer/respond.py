@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import math
 import time
 
 import numpy as np
@@ -26,7 +27,7 @@ def ranked(problem: Problem, assignment: np.ndarray) -> list[tuple[float, int, i
     """Every pair made as (score, mentee, mentor), best score first (ties by mentor id,
     then mentee id)."""
     matched = np.nonzero(assignment >= 0)[0]
-    scores = problem.score[matched, assignment[matched]].tolist()
+    scores = problem.display[matched, assignment[matched]].tolist()
     mentors, mentees = problem.pool.mentors, problem.pool.mentees
     return sorted(
         zip(scores, matched.tolist(), assignment[matched].tolist(), strict=True),
@@ -76,20 +77,25 @@ def bound(problem: Problem, assignment: np.ndarray, solution: Solution, objectiv
     """An upper bound on the total score: the proof, the engine's bound, or each mentee's best."""
     if solution.proven:
         return objective
-    pinned_total = sum(float(problem.score[i, j]) for i, j in problem.pins)
-    if solution.gain_bound is not None:
-        return round(pinned_total + solution.gain_bound / SCORE_SCALE, 6)
+    shown = problem.display
+    pinned_total = math.fsum(float(shown[i, j]) for i, j in problem.pins)
+    if solution.gain_bound is not None:  # engine units, on as many free pairs as were made
+        free_pairs = int(np.count_nonzero(assignment >= 0)) - len(problem.pins)
+        gains = problem.units.caller(solution.gain_bound / SCORE_SCALE, free_pairs)
+        return round(pinned_total + gains, 6)
     free = np.ones(len(problem.pool.mentees), dtype=bool)
     free[[i for i, _ in problem.pins]] = False
-    best = np.where(problem.eligible, problem.score, 0.0).max(axis=1, initial=0.0)
-    return round(pinned_total + float(best[free].sum()), 6)
+    best = np.where(problem.eligible, shown, 0.0).max(axis=1, initial=0.0)
+    return round(pinned_total + math.fsum(best[free].tolist()), 6)
 
 
 def totals(
-    problem: Problem, assignment: np.ndarray, solution: Solution, scores: list[float]
+    problem: Problem, assignment: np.ndarray, solution: Solution
 ) -> tuple[float, float, float]:
-    """The objective (the pairs' reported scores summed), the bound and the gap."""
-    objective = round(sum(scores), 6)
+    """The objective (the exact sum of the pairs' unrounded scores, rounded once), the bound
+    and the gap."""
+    matched = np.nonzero(assignment >= 0)[0]
+    objective = round(math.fsum(problem.display[matched, assignment[matched]].tolist()), 6)
     upper = max(bound(problem, assignment, solution, objective), objective)
     return objective, upper, round((upper - objective) / upper, 6) if upper > 0 else 0.0
 
@@ -107,7 +113,7 @@ def respond(
     explainer = Explainer(problem, language)
     made = pairings(problem, assignment, explainer)
     load = np.bincount(assignment[assignment >= 0], minlength=len(problem.pool.mentors))
-    objective, upper, gap = totals(problem, assignment, solution, [p.score for p in made])
+    objective, upper, gap = totals(problem, assignment, solution)
     by_mentor: dict[str, list[str]] = {}
     for pairing in made:
         by_mentor.setdefault(pairing.mentor, []).append(pairing.mentee)

@@ -4,6 +4,7 @@ that names each problem's location so the API can answer 422 pointing at the fie
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from typing import Any
 
 from solver.contract.request import TOP_LEVEL_ATTRIBUTES, GroupSettings, Loc, MatchRequest
@@ -35,12 +36,54 @@ def program_errors(request: MatchRequest) -> list[tuple[Loc, str]]:
     if policy.keep_rating <= policy.end_rating:
         message = f"keep_rating ({policy.keep_rating}) must be above end_rating"
         errors.append((("program", "rematch", "keep_rating"), message + f" ({policy.end_rating})"))
+    if program.scores is not None and program.score_matrix is not None:
+        message = "give program.scores or program.score_matrix, not both"
+        errors.append((("program", "score_matrix"), message))
+    return errors
+
+
+def _differences(side: str, given: list[str], ids: set[str]) -> str | None:
+    """How a matrix's ids differ from the pool's: the first few missing, unknown and
+    repeated ones, and how many of each."""
+    counts = Counter(given)
+    kinds = {
+        "missing": sorted(i for i in ids if i not in counts),
+        "unknown": sorted(i for i in counts if i not in ids),
+        "repeated": sorted(i for i, n in counts.items() if n > 1),
+    }
+    parts = []
+    for what, found in kinds.items():
+        if found:
+            shown = ", ".join(repr(i) for i in found[:SAID])
+            parts.append(f"{len(found)} {what} ({shown}{', ...' if len(found) > SAID else ''})")
+    if not parts:
+        return None
+    return f"the matrix's {side} must be exactly the pool's {side}: " + "; ".join(parts)
+
+
+def matrix_errors(request: MatchRequest) -> list[tuple[Loc, str]]:
+    """A score matrix names exactly the pool's people, and has a row per mentee."""
+    matrix = request.program.score_matrix
+    if matrix is None:
+        return []
+    errors: list[tuple[Loc, str]] = []
+    for side in ("mentees", "mentors"):
+        ids = {p.id for p in getattr(request, side)}
+        if (message := _differences(side, getattr(matrix, side), ids)) is not None:
+            errors.append((("program", "score_matrix", side), message))
+    shape, wanted = matrix.values.array.shape, (len(matrix.mentees), len(matrix.mentors))
+    if shape != wanted and not (shape[0] == 0 and wanted[0] == 0):
+        message = (
+            f"the values are {shape[0]} × {shape[1]}; the ids ask for {wanted[0]} × {wanted[1]}"
+        )
+        errors.append((("program", "score_matrix", "values"), message))
     return errors
 
 
 def reference_errors(request: MatchRequest) -> list[tuple[Loc, str]]:
     """Every cross-field problem of a request: duplicate ids and references to unknown ids."""
     errors: list[tuple[Loc, str]] = attribute_errors(request) + program_errors(request)
+    errors += matrix_errors(request)
     sides = {"mentors": request.mentors, "mentees": request.mentees}
     ids = {}
     for side, people in sides.items():

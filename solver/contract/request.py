@@ -18,6 +18,8 @@ from zoneinfo import available_timezones
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
+from solver.contract.matrix import SCORE_LIMIT, Matrix, MatrixValues
+
 Id = Annotated[str, StringConstraints(min_length=1, max_length=200)]
 
 
@@ -207,7 +209,10 @@ class Rules(Strict):
         None, ge=0, le=24, description="Hours apart at most, 0 to 24.", examples=[3.0]
     )
     min_score: float | None = Field(
-        None, ge=0, le=1, description="No pair below this score, in [0, 1].", examples=[0.2]
+        None,
+        description="No pair below this score, in the scores' units: [0, 1] for the "
+        "criteria, the caller's own for `program.scores` or `program.score_matrix`.",
+        examples=[0.2],
     )
     match_all_mentees: bool = Field(
         False, description="Every mentee must be matched (else infeasible).", examples=[False]
@@ -219,12 +224,43 @@ class PairRef(Strict):
     mentee: Id = Field(description="A mentee's id.", examples=["e1"])
 
 
+CALLER_SCORE = (
+    "in the caller's own units: any finite number (negative too) of at most 1e12 in "
+    "magnitude, higher is better; pairs are compared in these units"
+)
+
+
 class ScoredPair(PairRef):
     score: float = Field(
-        ge=0,
-        le=1,
-        description="The caller's score of the pair, in [0, 1], higher is better.",
+        ge=-SCORE_LIMIT,
+        le=SCORE_LIMIT,
+        description=f"The caller's score of the pair, {CALLER_SCORE}.",
         examples=[0.8],
+    )
+
+
+class ScoreMatrix(Strict):
+    """The caller's scores of every pair at once: one row per mentee (in `mentees`' order),
+    one value per mentor (in `mentors`' order). Read straight into an array: no pair
+    becomes an object."""
+
+    mentees: list[Id] = Field(
+        max_length=100_000,
+        description="The pool's mentee ids, each once, in the order of the rows: exactly the "
+        "request's `mentees` (any order).",
+        examples=[["e1", "e2"]],
+    )
+    mentors: list[Id] = Field(
+        max_length=100_000,
+        description="The pool's mentor ids, each once, in the order of the columns: exactly "
+        "the request's `mentors` (any order).",
+        examples=[["m1", "m2", "m3"]],
+    )
+    values: Annotated[Matrix, MatrixValues] = Field(
+        description=f"One row per mentee, one score per mentor, {CALLER_SCORE}; `null` where "
+        "the pair is not a candidate. A problem is located at its row and column "
+        "(`values`, 12, 3).",
+        examples=[[[0.82, -0.1, None], [0.4, 0.95, 0.31]]],
     )
 
 
@@ -270,8 +306,8 @@ class RematchPolicy(Strict):
         0.05,
         ge=0,
         le=1,
-        description="Score, in [0, 1], a change of mentor must gain before a current pair "
-        "is broken.",
+        description="Score a change of mentor must gain before a current pair is broken, in "
+        "the scores' units ([0, 1] for the criteria, the caller's own for caller scores).",
         examples=[0.05],
     )
     waiting_bonus: int = Field(
@@ -321,7 +357,14 @@ class Program(Strict):
     forbidden: list[PairRef] = Field(default_factory=list, description="Pairs never made.")
     scores: list[ScoredPair] | None = Field(
         None,
-        description="Caller's own scores: only listed pairs are candidates, each with its score.",
+        description="Caller's own scores, a sparse list: only listed pairs are candidates, "
+        "each with its score (any finite number: the answer's `metrics.score_range` says "
+        "the range seen). Not with `score_matrix`.",
+    )
+    score_matrix: ScoreMatrix | None = Field(
+        None,
+        description="Caller's own scores of every pair, dense: one row per mentee, `null` "
+        "where a pair is not a candidate; any finite numbers. Not with `scores`.",
     )
     suggestions: int = Field(
         3, ge=0, le=50, description="Ranked mentors returned per mentee.", examples=[3]

@@ -1,4 +1,8 @@
-"""The answer to a match request, as the HTTP contract (`docs/CONTRACT.md`) shapes it."""
+"""The answer to a match request, as the HTTP contract (`docs/CONTRACT.md`) shapes it.
+
+Long because every field says what it is, in which unit, with an example: the OpenAPI page
+and the clients generated from it show no more than this.
+"""
 
 from __future__ import annotations
 
@@ -40,8 +44,9 @@ UnmatchedReason = Literal[
     "infeasible",
 ]
 SCORE = (
-    "The pair's score: the weighted mean of its criteria's values, in [0, 1], 6 decimals "
-    "(or the caller's own, `program.scores`)."
+    "The pair's score, 6 decimals: the weighted mean of its criteria's values, in [0, 1], or "
+    "the caller's own (`program.scores`, `program.score_matrix`) in the caller's units "
+    "(`metrics.score_range`)."
 )
 
 
@@ -53,7 +58,9 @@ class Reason(BaseModel):
     )
     weight: float = Field(description="Its weight in this request (≥ 0).", examples=[3.0])
     value: float = Field(
-        description="The criterion's value for this pair, in [0, 1].", examples=[0.6667]
+        description="The criterion's value for this pair, in [0, 1] (for `scores`, the "
+        "caller's own score, in the caller's units).",
+        examples=[0.6667],
     )
     contribution: float = Field(
         description="weight × value / (sum of the weights): a pair's contributions add up to "
@@ -137,6 +144,13 @@ class Conflict(BaseModel):
     )
 
 
+class ScoreRange(BaseModel):
+    """The lowest and highest caller score of the request, in the caller's units."""
+
+    min: float = Field(description="The lowest score given.", examples=[-0.42])
+    max: float = Field(description="The highest score given.", examples=[1.0003])
+
+
 class Metrics(BaseModel):
     match_rate: float = Field(
         description="Matched mentees over all mentees, in [0, 1].", examples=[1.0]
@@ -144,7 +158,8 @@ class Metrics(BaseModel):
     matched_mentees: int = Field(description="Mentees with a mentor.", examples=[3])
     matched_volunteers: int = Field(description="Volunteer mentees with a mentor.", examples=[3])
     mean_score: float = Field(
-        description="The pairs' mean score, in [0, 1] (0 when none).", examples=[0.72]
+        description="The pairs' mean score, in the scores' units (0 when none).",
+        examples=[0.72],
     )
     min_score: float = Field(description="The lowest pair score (0 when none).", examples=[0.31])
     first_choice_rate: float = Field(
@@ -176,12 +191,19 @@ class Metrics(BaseModel):
         description="Format group: the fewest mentees of a mentor who has any.",
         examples=[2],
     )
+    score_range: ScoreRange | None = Field(
+        None,
+        description="Caller scores (`program.scores`, `program.score_matrix`): the range of "
+        "the scores given, in the caller's units, the units of every score, `objective` and "
+        "`bound` of the answer; null when the criteria score (then scores are in [0, 1]).",
+    )
 
 
 class MatchResponse(BaseModel):
     status: Status = Field(description=STATUS, examples=["optimal"])
     objective: float = Field(
-        description="The sum of the pairings' scores, 6 decimals (0 when infeasible).",
+        description="The exact sum of the pairings' unrounded scores, rounded once to 6 "
+        "decimals, in the scores' units (0 when infeasible).",
         examples=[2.1],
     )
     bound: float = Field(
@@ -266,7 +288,11 @@ class PairsResponse(BaseModel):
         "`infeasible` with `conflicts`.",
         examples=["optimal"],
     )
-    objective: float = Field(description="The total score of the pairs made.", examples=[53.2])
+    objective: float = Field(
+        description="The exact total score of the pairs made (unrounded scores summed, then "
+        "rounded once to 6 decimals), in the scores' units.",
+        examples=[53.2],
+    )
     bound: float = Field(
         description="An upper bound on the total score (the objective when optimal).",
         examples=[53.2],

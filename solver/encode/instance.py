@@ -90,7 +90,8 @@ def bonus_pairs(
     problem: Problem, bonus: dict[tuple[str, str], float]
 ) -> tuple[np.ndarray, np.ndarray]:
     """The row-major keys (mentee × mentors + mentor, increasing) of the (mentor id, mentee
-    id) pairs of a bonus that name people of the pool, and their extra gain in gain units."""
+    id) pairs of a bonus that name people of the pool, and their extra gain in gain units
+    (the bonus is in the scores' units: the caller's own for caller scores)."""
     mentees, mentors = problem.pool.mentee_index, problem.pool.mentor_index
     found = {
         mentees[mentee] * len(mentors) + mentors[mentor]: extra
@@ -98,7 +99,8 @@ def bonus_pairs(
         if mentee in mentees and mentor in mentors
     }
     keys = np.array(sorted(found), dtype=np.int64)
-    return keys, quantise(np.array([found[k] for k in keys.tolist()], dtype=np.float64))
+    extra = np.array([found[k] for k in keys.tolist()], dtype=np.float64)
+    return keys, quantise(extra / problem.units.width)  # in the engines' units
 
 
 def with_bonus(inst: Instance, problem: Problem, bonus: dict[tuple[str, str], float]) -> Instance:

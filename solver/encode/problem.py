@@ -12,6 +12,7 @@ from solver.contract.request import MatchRequest
 from solver.encode.blocks import BlockScores, packed_eligible
 from solver.encode.pool import Pool
 from solver.encode.scores import ScoreTables, score_tables
+from solver.encode.units import Units, caller_range, units_of
 from solver.rules.hard import RuleContext, exclusions
 
 
@@ -29,12 +30,19 @@ class Problem:
     volunteer: np.ndarray
     waiting: np.ndarray
     pins: list[tuple[int, int]] = field(default_factory=list)
-
+    shown: np.ndarray | None = None  # caller scores in their units, NaN where not scored
+    units: Units = field(default_factory=Units)  # `score` = (`shown` - low) / width
     blockwise: bool = False  # score and eligible are read by blocks, never held whole
 
     @property
     def caller_scores(self) -> bool:
-        return self.request.program.scores is not None
+        program = self.request.program
+        return program.scores is not None or program.score_matrix is not None
+
+    @property
+    def display(self) -> np.ndarray:
+        """Scores as the answer reports them: the caller's own, or the criteria's."""
+        return self.score if self.shown is None else self.shown
 
 
 def _blockwise_problem(
@@ -72,12 +80,37 @@ def _waiting(request: MatchRequest, extra: Mapping[str, int]) -> np.ndarray:
     return np.array([p.waiting_rounds + extra.get(p.id, 0) for p in request.mentees], np.int64)
 
 
-def _caller_scores(request: MatchRequest, pool: Pool) -> tuple[np.ndarray, np.ndarray]:
-    score, scored = np.zeros(pool.shape), np.zeros(pool.shape, dtype=bool)
+def _caller_list(request: MatchRequest, pool: Pool) -> np.ndarray:
+    shown = np.full(pool.shape, np.nan)
     for pair in request.program.scores or []:
-        i, j = pool.mentee_index[pair.mentee], pool.mentor_index[pair.mentor]
-        score[i, j], scored[i, j] = pair.score, True
-    return score, scored
+        shown[pool.mentee_index[pair.mentee], pool.mentor_index[pair.mentor]] = pair.score
+    return shown
+
+
+def _caller_matrix(request: MatchRequest, pool: Pool) -> np.ndarray:
+    """The matrix's values in the pool's order (the array itself when already so)."""
+    matrix = request.program.score_matrix
+    assert matrix is not None
+    values = matrix.values.array
+    row = {mentee: r for r, mentee in enumerate(matrix.mentees)}
+    column = {mentor: c for c, mentor in enumerate(matrix.mentors)}
+    rows = np.array([row[p.id] for p in pool.mentees], dtype=np.int64)
+    cols = np.array([column[p.id] for p in pool.mentors], dtype=np.int64)
+    if not np.array_equal(rows, np.arange(len(rows))):
+        values = values[rows]
+    if not np.array_equal(cols, np.arange(len(cols))):
+        values = values[:, cols]
+    return values
+
+
+def _caller_scores(request: MatchRequest, pool: Pool) -> tuple[np.ndarray, np.ndarray, Units]:
+    """The caller's scores in their units, the pairs scored, and the engines' units."""
+    program = request.program
+    shown = _caller_list(request, pool) if program.scores is not None else None
+    shown = _caller_matrix(request, pool) if shown is None else shown
+    found = caller_range(program)
+    units = Units() if found is None else units_of(*found)
+    return shown, ~np.isnan(shown), units
 
 
 def encode(
@@ -88,15 +121,15 @@ def encode(
     """Score every pair, apply every hard rule and read capacities and pins. `extra_waiting`
     adds rounds to some mentees' `waiting_rounds` (re-matching serves those already in the
     program first; the sum may pass the contract's limit on a request's field). `by_blocks`:
-    the score matrix is never held, recomputed on each read (`encode/blocks.py`; a request
-    the dispatch reads so, `dispatch.by_blocks`), unless a criterion is scored densely."""
-    extra = extra_waiting or {}
-    program = request.program
+    the scores are recomputed on each read, never held (`encode/blocks.py`), unless a
+    criterion is scored densely."""
+    extra, program = extra_waiting or {}, request.program
     pool = Pool(request.mentors, request.mentees)
     weights = {name: w for name, w in program.effective_weights().items() if w > 0}
-    scored = None
-    if program.scores is not None:
-        score, scored = _caller_scores(request, pool)
+    scored, shown, units = None, None, Units()
+    if program.scores is not None or program.score_matrix is not None:
+        shown, scored, units = _caller_scores(request, pool)
+        score = units.engine(shown)
     else:
         tables = score_tables(pool, weights, program.format)
         if by_blocks:
@@ -104,8 +137,8 @@ def encode(
             if found is not None:
                 return found
         score = tables.rows(0, pool.shape[0])
-    excluded = exclusions(RuleContext(pool, program, score, scored))
-    pins = [(pool.mentee_index[p.mentee], pool.mentor_index[p.mentor]) for p in program.pinned]
+    # the rules read the caller's units:
+    excluded = exclusions(RuleContext(pool, program, score if shown is None else shown, scored))
     return Problem(
         request=request,
         pool=pool,
@@ -116,7 +149,9 @@ def encode(
         capacity=_capacity(request),
         volunteer=np.array([p.volunteer for p in pool.mentees], dtype=bool),
         waiting=_waiting(request, extra),
-        pins=pins,
+        pins=[(pool.mentee_index[p.mentee], pool.mentor_index[p.mentor]) for p in program.pinned],
+        shown=shown,
+        units=units,
     )
 
 

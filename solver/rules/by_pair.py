@@ -7,6 +7,7 @@ check each other.
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 
@@ -97,9 +98,19 @@ def managers_of(request: MatchRequest) -> dict[str, str]:
 
 
 def scorer(request: MatchRequest) -> Callable[[Participant, Participant], float | None]:
-    """The score of a (mentor, mentee) pair from the criteria, or the caller's list (read
-    once); None: not a candidate."""
-    program = request.program
+    """The score of a (mentor, mentee) pair from the criteria, or the caller's list or
+    matrix (read once); None: not a candidate."""
+    program, matrix = request.program, request.program.score_matrix
+    if matrix is not None:
+        rows = {mentee: r for r, mentee in enumerate(matrix.mentees)}
+        cols = {mentor: c for c, mentor in enumerate(matrix.mentors)}
+        values = matrix.values.array
+
+        def read(mentor: Participant, mentee: Participant) -> float | None:
+            value = float(values[rows[mentee.id], cols[mentor.id]])
+            return None if math.isnan(value) else value
+
+        return read
     if program.scores is None:
         weights = program.effective_weights()
         return lambda mentor, mentee: score_pair(mentor, mentee, weights, program.format)
