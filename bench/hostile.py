@@ -31,6 +31,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+from api.settings import Settings
 from bench.live import ROOT, Live, head, read_status, serving
 from generator.pools import generate_pool
 
@@ -98,7 +99,7 @@ def burst(live: Live, body: bytes, clients_n: int, repeats: int, **kw: Any) -> d
 
 def parse(root: Path) -> dict[str, Any]:
     with serving(root=root) as live:
-        return burst(live, participants(99_999), 3, 3)
+        return burst(live, participants(Settings().max_participants + 1), 3, 3)
 
 
 def auth(root: Path) -> dict[str, Any]:

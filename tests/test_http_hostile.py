@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
+from api.settings import Settings
 from bench.hostile import participants
 from bench.live import Live, closed_by_server, dropped_unread, head, read_head, serving
 from generator.pools import generate_pool
@@ -36,6 +37,8 @@ ENV = {
     "MALLOC_ARENA_MAX": "1",
     "MALLOC_MMAP_THRESHOLD_": str(MB),
 }
+
+TOO_MANY = Settings().max_participants + 1  # one past the limit: refused once counted
 
 
 @pytest.fixture(scope="module")
@@ -85,7 +88,7 @@ def trickle(live: Live, codes: list[str], pieces: int, every_s: float) -> None:
 def test_healthz_answers_within_half_a_second_while_clients_send_large_and_slow_bodies(
     live: Live,
 ) -> None:
-    too_many = participants(99_999)  # 1.8 MB: a 413 once counted
+    too_many = participants(TOO_MANY)  # 2.7 MB: a 413 once counted
     valid = participants(29_000)  # 0.5 MB, valid: parsed, validated, solved, answered
     codes: list[str] = []  # appended to from each client's thread
 
