@@ -8,6 +8,7 @@ with their own results; idempotency; expiry; back-pressure."""
 from __future__ import annotations
 
 import copy
+import json
 import os
 import signal
 import time
@@ -312,3 +313,20 @@ def test_a_restart_loses_no_job_on_redis_and_says_which_it_loses_embedded(
         service.client.app.state.jobs.close()  # type: ignore[attr-defined]
     [said] = [r for r in caplog.records if "jobs lost" in r.getMessage()]
     assert said.jobs == [running]  # type: ignore[attr-defined]
+
+
+def test_a_job_s_request_with_a_score_matrix_is_written_back_as_its_rows() -> None:
+    """The body's score matrix is an array once parsed (`api/score_body.py`): the job keeps
+    it as the rows its worker reads back, and two such bodies are the same job's."""
+    from api.jobs.life import as_json, digest
+    from api.score_body import lift_matrix
+
+    rows = [[0.82, -0.1, None], [0.4, 0.95, 0.31]]
+    matrix = {"mentees": ["a", "b"], "mentors": ["m1", "m2", "m3"]}
+    request = {"program": {"score_matrix": {**matrix, "values": rows}}}
+    lift_matrix(request)
+    assert not isinstance(request["program"]["score_matrix"]["values"], list)  # an array now
+    assert json.loads(as_json(request))["program"]["score_matrix"]["values"] == rows
+    again = {"program": {"score_matrix": {**matrix, "values": [r[:] for r in rows]}}}
+    lift_matrix(again)
+    assert digest("match", "en", request) == digest("match", "en", again)

@@ -14,6 +14,7 @@ from api.jobs.model import ATTEMPTS, new_record, now
 from api.jobs.store import JobStore
 from api.problems import ProblemError
 from api.settings import Settings
+from solver.contract.matrix import Matrix
 
 log = logging.getLogger("binome.jobs")
 LOST_AFTER = 3  # heartbeat periods of silence after which a running job's worker is lost
@@ -42,9 +43,22 @@ class JobQueue(Protocol):
         """Stop what this process started for it."""
 
 
+def _plain(value: Any) -> Any:
+    """A parsed body's one value that is not JSON already: a score matrix, read into an
+    array as the body was parsed (`api/score_body.py`), written back as its rows."""
+    if isinstance(value, Matrix):
+        return value.rows()
+    raise TypeError(f"{type(value).__name__} in a job's request")
+
+
+def as_json(request: Any, **options: Any) -> str:
+    """A job's request as the JSON its worker reads back (score matrices as rows)."""
+    return json.dumps(request, separators=(",", ":"), default=_plain, **options)
+
+
 def digest(kind: str, language: str, request: Any) -> str:
     """What makes two submissions the same: kind, language and request, as JSON values."""
-    canonical = json.dumps([kind, language, request], sort_keys=True, separators=(",", ":"))
+    canonical = as_json([kind, language, request], sort_keys=True)
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
@@ -72,7 +86,7 @@ def submit(
     if held is None and queue.depth() >= settings.max_queued_jobs:
         raise full(queue, settings)
     record = new_record(kind, language, same, settings.job_ttl_s)
-    body = json.dumps(request, separators=(",", ":")).encode()
+    body = as_json(request).encode()
     kept = held or queue.store.create(record, body, key)
     if kept["id"] != record["id"]:
         if kept["digest"] != same:
