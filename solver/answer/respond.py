@@ -97,7 +97,17 @@ def totals(
     matched = np.nonzero(assignment >= 0)[0]
     objective = round(math.fsum(problem.display[matched, assignment[matched]].tolist()), 6)
     upper = max(bound(problem, assignment, solution, objective), objective)
-    return objective, upper, round((upper - objective) / upper, 6) if upper > 0 else 0.0
+    return objective, upper, relative_gap(objective, upper)
+
+
+def relative_gap(objective: float, upper: float) -> float:
+    """(bound − objective) over the larger of |bound|, |objective| and the difference: the
+    usual (bound − objective) / bound when both are positive, and still honest, in [0, 1],
+    when caller scores make the totals zero or negative."""
+    missing = upper - objective
+    if missing <= 0:
+        return 0.0
+    return round(missing / max(abs(upper), abs(objective), missing), 6)
 
 
 def respond(

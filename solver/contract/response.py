@@ -212,7 +212,9 @@ class MatchResponse(BaseModel):
         examples=[2.1],
     )
     gap: float = Field(
-        description="(bound − objective) / bound, in [0, 1]; 0 when optimal.", examples=[0.0]
+        description="(bound − objective) / bound when both are positive; over the larger of "
+        "|bound|, |objective| and their difference otherwise; in [0, 1], 0 when optimal.",
+        examples=[0.0],
     )
     engine: str = Field(
         description="The engine that answered: `flow`, `cpsat`, `mip`, `lagrangian`, "
@@ -297,7 +299,11 @@ class PairsResponse(BaseModel):
         description="An upper bound on the total score (the objective when optimal).",
         examples=[53.2],
     )
-    gap: float = Field(description="(bound - objective) / bound; 0 when optimal.", examples=[0])
+    gap: float = Field(
+        description="(bound − objective) / bound when both are positive; over the larger of "
+        "|bound|, |objective| and their difference otherwise; in [0, 1], 0 when optimal.",
+        examples=[0],
+    )
     engine: str = Field(description="The engine that ran (docs/engines.md).", examples=["flow"])
     solve_seconds: float = Field(
         description="The solve and this answer, in seconds (not reading nor writing).",
