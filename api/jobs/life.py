@@ -56,10 +56,10 @@ def as_json(request: Any, **options: Any) -> str:
     return json.dumps(request, separators=(",", ":"), default=_plain, **options)
 
 
-def digest(kind: str, language: str, request: Any) -> str:
-    """What makes two submissions the same: kind, language and request, as JSON values."""
-    canonical = as_json([kind, language, request], sort_keys=True)
-    return hashlib.sha256(canonical.encode()).hexdigest()
+def digest(kind: str, language: str, body: bytes) -> str:
+    """What makes two submissions the same: kind, language and the request's canonical JSON
+    (`as_json(request, sort_keys=True)`, the very bytes the job keeps)."""
+    return hashlib.sha256(b"\0".join([kind.encode(), language.encode(), body])).hexdigest()
 
 
 def full(queue: JobQueue, settings: Settings) -> ProblemError:
@@ -81,12 +81,12 @@ def submit(
 ) -> tuple[dict[str, Any], bool]:
     """The job for this request (a new one, queued; or the one already under `key`, when
     its body was this one: else 409), and whether it is new."""
-    same = digest(kind, language, request)
+    body = as_json(request, sort_keys=True).encode()  # written once: kept and hashed
+    same = digest(kind, language, body)
     held = queue.store.keyed(key) if key is not None else None
     if held is None and queue.depth() >= settings.max_queued_jobs:
         raise full(queue, settings)
     record = new_record(kind, language, same, settings.job_ttl_s)
-    body = as_json(request).encode()
     kept = held or queue.store.create(record, body, key)
     if kept["id"] != record["id"]:
         if kept["digest"] != same:

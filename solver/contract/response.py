@@ -48,6 +48,10 @@ SCORE = (
     "the caller's own (`program.scores`, `program.score_matrix`) in the caller's units "
     "(`metrics.score_range`)."
 )
+GAP = (
+    "(bound − objective) / bound when both are positive; over the larger of |bound|, "
+    "|objective| and their difference otherwise; in [0, 1], 0 when optimal."
+)
 
 
 class Reason(BaseModel):
@@ -212,8 +216,7 @@ class MatchResponse(BaseModel):
         examples=[2.1],
     )
     gap: float = Field(
-        description="(bound − objective) / bound when both are positive; over the larger of "
-        "|bound|, |objective| and their difference otherwise; in [0, 1], 0 when optimal.",
+        description=GAP,
         examples=[0.0],
     )
     engine: str = Field(
@@ -300,8 +303,7 @@ class PairsResponse(BaseModel):
         examples=[53.2],
     )
     gap: float = Field(
-        description="(bound − objective) / bound when both are positive; over the larger of "
-        "|bound|, |objective| and their difference otherwise; in [0, 1], 0 when optimal.",
+        description=GAP,
         examples=[0],
     )
     engine: str = Field(description="The engine that ran (docs/engines.md).", examples=["flow"])
