@@ -27,7 +27,7 @@ from api.observe import Metrics, Observe, configure_logging
 from api.openapi import for_clients, operation_id, with_request_bodies
 from api.reading import BodyBuffers, ClientGone, gone
 from api.routes import docs, export, health, intake, jobs, match, page, rematch, scenarios
-from api.running import solve_threads
+from api.running import CollectorPaused, solve_threads
 from api.settings import Settings
 from api.writing import WriteTimeout
 from solver import MatchRequest, RematchRequest, ScenarioRequest, runtime
@@ -152,6 +152,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     _compressed(app, settings)
     _cors(app, settings)
+    app.add_middleware(CollectorPaused)  # until the answer is sent: see `CollectorPaused`
     # outermost but for the write timeout: every answer, refusals included, is logged and counted
     app.add_middleware(Observe, metrics=app.state.metrics)
     return app

@@ -21,10 +21,10 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
 from fastapi import Request
-from starlette.types import Receive
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from api.reading import ClientGone
-from solver.runtime import Cancel, Cancelled
+from solver.runtime import COLLECTOR, Cancel, Cancelled
 
 log = logging.getLogger("binome.access")
 T = TypeVar("T")
@@ -116,3 +116,24 @@ async def run(http: Request, solve: Callable[[Cancel], T], release: Callable[[],
         watch.cancel()
         if not answer.done():
             cancel.cancel()  # the request itself was cancelled: stop the solve too
+
+
+class CollectorPaused:
+    """Python's collector paused from a solving request's first byte to its answer's last
+    (`solver.runtime.COLLECTOR`), so that it resumes once the request's objects are freed.
+
+    Paused only around the parse and around the solve, the collector resumed twice while
+    the parsed request (or the answer) was alive, and its first young-generation pass
+    then scanned them all: about 0.05 s each time at 10,000 × 3,400, in every request.
+    Resumed after the answer is sent, it finds them gone. The pause is still never long:
+    `CollectorPause` collects whenever a solve starts or ends after `max_pause_s`."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope.get("method") != "POST":
+            await self.app(scope, receive, send)
+            return
+        with COLLECTOR.paused():
+            await self.app(scope, receive, send)

@@ -91,7 +91,7 @@ def test_blocking_pairs_from_the_matrix_equal_the_count_on_every_arc(
     assignment[5] = 0
     expected = match_module.blocking_on_arcs(problem, instance(problem), assignment)
     for block in (1, 7, 1024):
-        monkeypatch.setattr(blocking, "BLOCK", block)
+        monkeypatch.setattr(blocking, "PLAIN_BLOCK", block)
         assert blocking.blocking_pairs(problem, usable, assignment) == expected
     rng = np.random.default_rng(seed)  # any assignment, not only optimal ones
     shuffled = assignment.copy()

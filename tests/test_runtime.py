@@ -155,3 +155,26 @@ def test_a_what_if_call_holds_one_slot_per_solve_running_at_once(
     finally:
         slots.give_back(3)
     assert slots.busy == 0
+
+
+def test_a_solving_request_keeps_the_collector_paused_until_its_answer_is_written(
+    collector_on: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The answer is serialised after the solve's own pause has ended: the request's pause
+    (`api.running.CollectorPaused`) still holds then, and ends with the request."""
+    from api.routes import match as route
+
+    seen: list[bool] = []
+    original = route.as_json
+
+    async def spy(answer: Any, language: str) -> Any:
+        seen.append(gc.isenabled())
+        return await original(answer, language)
+
+    monkeypatch.setattr(route, "as_json", spy)
+    client = TestClient(create_app(Settings()))
+    pool = random_pool(3, n_mentees=6, n_mentors=3)
+    assert client.post("/v1/match", json=pool).status_code == 200
+    assert seen == [False]  # paused while the answer was written
+    assert gc.isenabled() and runtime.COLLECTOR.running == 0  # and on again after
+    assert client.get("/healthz").status_code == 200 and gc.isenabled()

@@ -37,9 +37,10 @@ def respond_pairs(
     signature: nothing here is in words)."""
     made = pair_ids(problem, assignment)
     objective, upper, gap = totals(problem, assignment, solution)
-    metrics = compute_metrics(
-        problem.request, [(p.mentor, p.mentee, p.score) for p in made], blocking_pairs=blocking
-    )
+    with problem.pool.folding.active():  # each value normalised once, not once per pair
+        metrics = compute_metrics(
+            problem.request, [(p.mentor, p.mentee, p.score) for p in made], blocking
+        )
     sides = {"mentor": problem.pool.mentors, "mentee": problem.pool.mentees}
     return PairsResponse(
         answer="pairs",

@@ -130,9 +130,10 @@ def respond(
     groups = [Group(mentor=m, mentees=by_mentor[m]) for m in sorted(by_mentor)]
     suggestions = explainer.suggestions(assignment, load, request.program.suggestions)
     left_out = unmatched(problem, assignment, language)
-    metrics = compute_metrics(
-        request, [(p.mentor, p.mentee, p.score) for p in made], blocking_pairs=blocking
-    )
+    with problem.pool.folding.active():  # each value normalised once, not once per pair
+        metrics = compute_metrics(
+            request, [(p.mentor, p.mentee, p.score) for p in made], blocking_pairs=blocking
+        )
     return MatchResponse(
         status="optimal" if solution.proven else "feasible",
         objective=objective,

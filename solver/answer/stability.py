@@ -21,9 +21,10 @@ from solver.encode.problem import Problem
 from solver.encode.quantise import SCORE_SCALE
 from solver.encode.usable import Usable, pair_gains
 from solver.rules.program import Stable
-from solver.runtime import BLOCK, in_blocks
+from solver.runtime import in_blocks
 
 UNRANKED = np.iinfo(np.int64).max
+PLAIN_BLOCK = 128  # mentees per block of the plain count: its temporaries stay in cache
 
 
 def count_blocking_pairs(inst: Instance, stability: Stable, assignment: np.ndarray) -> int:
@@ -117,12 +118,12 @@ def _plain_blocking(
 ) -> int:
     """Blocking pairs among those nobody listed, block by block from the score matrix."""
     n, m = problem.score.shape
-    rows_of = np.arange(BLOCK, dtype=np.int64)[:, None]
+    rows_of = np.arange(PLAIN_BLOCK, dtype=np.int64)[:, None]
     columns = np.arange(m, dtype=np.int64)[None, :]
     s = standing
 
     def block(first: int) -> int:
-        last = min(first + BLOCK, n)
+        last = min(first + PLAIN_BLOCK, n)
         gain = np.rint(problem.score[first:last] * SCORE_SCALE)
         cg, cc = s.current_gain[first:last, None], s.current_col[first:last, None]
         mentee_wants = (gain > cg) | ((gain == cg) & (columns < cc))
@@ -136,7 +137,7 @@ def _plain_blocking(
         mentee_wants.flat[stated[lo:hi] - first * m] = False
         return int(np.count_nonzero(mentee_wants))
 
-    return sum(in_blocks(block, range(0, n, BLOCK)))
+    return sum(in_blocks(block, range(0, n, PLAIN_BLOCK)))  # 0.09 s at 1,024 (10k × 3.4k), 0.04
 
 
 def blocking_pairs(problem: Problem, usable: Usable, assignment: np.ndarray) -> int:
