@@ -7,5 +7,9 @@ nonsensical BINOME_ value stops the service at start-up, naming the setting.
 from __future__ import annotations
 
 from api.app import create_app
+from api.memory import retain_freed_memory
+from api.settings import Settings
 
-app = create_app()
+settings = Settings()
+retain_freed_memory(settings.retain_mb)  # the service process only, before its first solve
+app = create_app(settings)

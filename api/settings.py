@@ -28,6 +28,14 @@ class Settings(BaseSettings):
         le=64,
         description="Threads for the dense block loops of large pools (candidates, proof).",
     )
+    retain_mb: int = Field(
+        1024,
+        ge=0,
+        le=2**20,
+        description="Freed memory the service process keeps for the next request, in MB, "
+        "instead of handing it back to the system at once (0: the allocator's defaults; "
+        "`api.memory`).",
+    )
     scenario_workers: int = Field(2, ge=1, le=64, description="Variants solved at once.")
     max_body_bytes: int = Field(
         128 * 2**20,

@@ -4,9 +4,13 @@ their setting, and one solver slot is held per solve running at once."""
 from __future__ import annotations
 
 import gc
+import os
+import subprocess
+import sys
 import threading
 import time
 import weakref
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -178,3 +182,38 @@ def test_a_solving_request_keeps_the_collector_paused_until_its_answer_is_writte
     assert seen == [False]  # paused while the answer was written
     assert gc.isenabled() and runtime.COLLECTOR.running == 0  # and on again after
     assert client.get("/healthz").status_code == 200 and gc.isenabled()
+
+
+ROOT = Path(__file__).resolve().parent.parent
+HELD_AFTER_FREEING = """
+import numpy as np
+import api.main  # the service's entry: settings read, memory policy set, app built
+def rss():
+    for line in open("/proc/self/status"):
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) // 1024
+block = np.ones(300 * 2**20, dtype=np.uint8)
+held = rss()
+del block
+print(held - rss())
+"""
+
+
+@pytest.mark.parametrize(("retain_mb", "kept"), [(1024, True), (0, False)])
+def test_the_service_process_keeps_freed_memory_for_the_next_request(
+    retain_mb: int, kept: bool
+) -> None:
+    """`BINOME_RETAIN_MB` (api.memory): the service keeps what a request freed (no page
+    faults again in the next), or hands it back at once when set to 0."""
+    env = {**os.environ, "BINOME_RETAIN_MB": str(retain_mb), "PYTHONPATH": str(ROOT)}
+    done = subprocess.run(
+        [sys.executable, "-c", HELD_AFTER_FREEING],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    released = int(done.stdout.split()[-1])  # MB handed back when the block was freed
+    assert (released < 30) if kept else (released > 250), done.stdout
