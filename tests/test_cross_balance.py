@@ -186,3 +186,31 @@ def test_past_the_deadline_the_answer_keeps_the_rules_with_an_honest_bound(
         assert found.gain_bound is not None and found.gain_bound >= gain
         if optimum is not None:
             assert found.gain_bound >= optimum - shown
+
+
+def test_the_exact_models_stay_exact_without_presolve(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Large closure models run without HiGHS's presolve (`exact_options`: it stalled past
+    the deadline at 10,000 × 3,400); with every model so, the small pools still reach the
+    brute-force optimum, proven, and models did run that way."""
+    from solver.engines import balance_closure
+
+    monkeypatch.setattr(balance_closure, "PRESOLVE_UP_TO", 0)
+    unpresolved, original = [], balance_closure.exact_options
+
+    def spy(columns: int, seconds: float) -> dict[str, float | str]:
+        options = original(columns, seconds)
+        unpresolved.append(options.get("presolve") == "off")
+        return options
+
+    monkeypatch.setattr(balance_closure, "exact_options", spy)
+    for rules, seed in SMALL:
+        request = pool(seed, 6, 3, rules)
+        response = match(request)
+        assert validate(request, response) == []
+        best, _ = brute_force(request)
+        if best is None:
+            continue
+        found = key_of(request, response)
+        assert response.status == "optimal"
+        assert found[:-1] == best[:-1] and abs(found[-1] - best[-1]) <= 64
+    assert unpresolved and all(unpresolved)
