@@ -63,14 +63,17 @@ def incidence(
     folding = folding or Folding()
     sides = [[folding.item_set(tuple(items)) for items in lists] for lists in (left, right)]
     vocabulary = _vocabulary(sides, FULL_VOCABULARY if full_up_to is None else full_up_to)
-    matrices = []
+    matrices, counts = [], []
     for side in sides:
-        coded = [[vocabulary[k] for k in found if k in vocabulary] for found in side]
-        matrix = np.zeros((len(coded), max(len(vocabulary), 1)), dtype=np.float32)
-        people = np.repeat(np.arange(len(coded)), [len(columns) for columns in coded])
-        matrix[people, [k for columns in coded for k in columns]] = 1.0  # one assignment
+        count = np.array([len(found) for found in side], dtype=np.int64)
+        column = vocabulary.get  # every item of the side in one flat pass, -1 if no column
+        columns = np.array([column(k, -1) for found in side for k in found], dtype=np.int64)
+        people = np.repeat(np.arange(len(side)), count)
+        kept = columns >= 0
+        matrix = np.zeros((len(side), max(len(vocabulary), 1)), dtype=np.float32)
+        matrix[people[kept], columns[kept]] = 1.0  # one assignment
         matrices.append(matrix)
-    counts = [np.array([len(found) for found in side], dtype=np.int64) for side in sides]
+        counts.append(count)
     return Incidence(matrices[0], matrices[1], counts[0], counts[1])
 
 
