@@ -27,6 +27,7 @@ from contextlib import contextmanager
 from typing import TypeVar
 
 BLOCK = 1024  # mentees per block: temporaries of a few tens of MB
+CACHE_BLOCK = 128  # mentees per block of the passes whose temporaries must stay in cache
 
 T = TypeVar("T")
 

@@ -203,8 +203,8 @@ print(held - rss())
 def test_the_service_process_keeps_freed_memory_for_the_next_request(
     retain_mb: int, kept: bool
 ) -> None:
-    """`BINOME_RETAIN_MB` (api.memory): the service keeps what a request freed (no page
-    faults again in the next), or hands it back at once when set to 0."""
+    """`BINOME_RETAIN_MB` (api.memory): the service keeps what a request freed resident for
+    the next (which then need not fault it in again), or hands it back at once with 0."""
     env = {**os.environ, "BINOME_RETAIN_MB": str(retain_mb), "PYTHONPATH": str(ROOT)}
     done = subprocess.run(
         [sys.executable, "-c", HELD_AFTER_FREEING],

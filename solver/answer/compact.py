@@ -11,7 +11,7 @@ import time
 import numpy as np
 
 from solver.answer.metrics import compute_metrics
-from solver.answer.respond import pair_fields, ranked, totals
+from solver.answer.respond import metrics_of, pair_fields, ranked, totals
 from solver.answer.unmatched import left_out
 from solver.contract.response import Conflict, PairIds, PairsResponse, UnmatchedId, trusted
 from solver.encode.instance import Solution
@@ -37,10 +37,7 @@ def respond_pairs(
     signature: nothing here is in words)."""
     made = pair_ids(problem, assignment)
     objective, upper, gap = totals(problem, assignment, solution)
-    with problem.pool.folding.active():  # each value normalised once, not once per pair
-        metrics = compute_metrics(
-            problem.request, [(p.mentor, p.mentee, p.score) for p in made], blocking
-        )
+    metrics = metrics_of(problem, [(p.mentor, p.mentee, p.score) for p in made], blocking)
     sides = {"mentor": problem.pool.mentors, "mentee": problem.pool.mentees}
     return PairsResponse(
         answer="pairs",

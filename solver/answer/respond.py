@@ -12,7 +12,7 @@ from solver.answer.explain import Explainer
 from solver.answer.metrics import compute_metrics
 from solver.answer.unmatched import everyone_unmatched, unmatched
 from solver.contract.request import Program
-from solver.contract.response import Conflict, Group, MatchResponse, Pairing, trusted
+from solver.contract.response import Conflict, Group, MatchResponse, Metrics, Pairing, trusted
 from solver.encode.instance import Solution
 from solver.encode.problem import Problem
 from solver.encode.quantise import SCORE_SCALE
@@ -100,6 +100,13 @@ def totals(
     return objective, upper, relative_gap(objective, upper)
 
 
+def metrics_of(problem: Problem, pairs: list[tuple[str, str, float]], blocking: int) -> Metrics:
+    """`compute_metrics` of the pairs made, each value normalised once (the pool's folding),
+    not once per pair: the metrics of both answers."""
+    with problem.pool.folding.active():
+        return compute_metrics(problem.request, pairs, blocking_pairs=blocking)
+
+
 def relative_gap(objective: float, upper: float) -> float:
     """(bound − objective) over the larger of |bound|, |objective| and the difference: the
     usual (bound − objective) / bound when both are positive, and still honest, in [0, 1],
@@ -130,10 +137,7 @@ def respond(
     groups = [Group(mentor=m, mentees=by_mentor[m]) for m in sorted(by_mentor)]
     suggestions = explainer.suggestions(assignment, load, request.program.suggestions)
     left_out = unmatched(problem, assignment, language)
-    with problem.pool.folding.active():  # each value normalised once, not once per pair
-        metrics = compute_metrics(
-            request, [(p.mentor, p.mentee, p.score) for p in made], blocking_pairs=blocking
-        )
+    metrics = metrics_of(problem, [(p.mentor, p.mentee, p.score) for p in made], blocking)
     return MatchResponse(
         status="optimal" if solution.proven else "feasible",
         objective=objective,

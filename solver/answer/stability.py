@@ -21,10 +21,10 @@ from solver.encode.problem import Problem
 from solver.encode.quantise import SCORE_SCALE
 from solver.encode.usable import Usable, pair_gains
 from solver.rules.program import Stable
-from solver.runtime import in_blocks
+from solver.runtime import CACHE_BLOCK, in_blocks
 
 UNRANKED = np.iinfo(np.int64).max
-PLAIN_BLOCK = 128  # mentees per block of the plain count: its temporaries stay in cache
+PLAIN_BLOCK = CACHE_BLOCK  # mentees per block of the plain count: 0.04 s at 10k (1,024: 0.09)
 
 
 def count_blocking_pairs(inst: Instance, stability: Stable, assignment: np.ndarray) -> int:
@@ -137,7 +137,7 @@ def _plain_blocking(
         mentee_wants.flat[stated[lo:hi] - first * m] = False
         return int(np.count_nonzero(mentee_wants))
 
-    return sum(in_blocks(block, range(0, n, PLAIN_BLOCK)))  # 0.09 s at 1,024 (10k × 3.4k), 0.04
+    return sum(in_blocks(block, range(0, n, PLAIN_BLOCK)))
 
 
 def blocking_pairs(problem: Problem, usable: Usable, assignment: np.ndarray) -> int:

@@ -39,7 +39,7 @@ from solver.engines.large.pairs import Bonus, Penalty, arcs_instance
 from solver.engines.large.potentials import potentials
 from solver.engines.large.rooms import Entry, Rooms, entry, rooms_of
 from solver.rules.program import MaxSamePerMentor
-from solver.runtime import in_blocks
+from solver.runtime import CACHE_BLOCK, in_blocks
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +50,7 @@ ROUNDS = 6
 NEAR = SCORE_SCALE // 100  # the first proof also adds pairs whose reduced cost is below this
 
 
-PROOF_BLOCK = 128  # mentees per block of the proof: its buffers stay in cache
+PROOF_BLOCK = CACHE_BLOCK  # mentees per block of the proof
 
 
 def failing_pairs(
