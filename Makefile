@@ -71,6 +71,7 @@ bench: $(VENV)/.installed-dev
 	$(BIN)/python -m bench.baselines --sizes 10000x3400 --methods binome,scipy --cap 120
 	$(BIN)/python -m bench.rematch --sizes 3000x1000,10000x3400 --repeats 3
 	$(BIN)/python -m bench.compact --sizes 10000x3400 --repeats 3
+	$(BIN)/python -m bench.retain --sizes 10000x3400 --rounds 2 --repeats 5
 	$(BIN)/python -m bench.dense --sizes 2623x1373,5062x2840 --repeats 3
 	$(BIN)/python -m bench.groups --capacities 3,8
 	$(BIN)/python -m bench.limits

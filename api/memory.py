@@ -4,8 +4,9 @@ A large pool allocates and frees the same few hundred MB of arrays in every requ
 score matrix, rule masks, blocks of gains). glibc's defaults hand them back to the system
 as soon as they are freed (arrays from 32 MB are mapped on their own, and each solve
 thread gets an arena of its own that shrinks too), so every request faults its memory in
-again: about 1 GB of fresh pages a request at 10,000 × 3,400, which on this VM cost
-from 0.1 s to over 0.8 s from one request to the next. Retained, the process keeps what
+again: about 1 GB of fresh pages a request at 10,000 × 3,400. On this VM that cost
+from nothing to about 0.45 s a request, depending on the machine's state
+(`python -m bench.retain`). Retained, the process keeps what
 it freed for the next request, up to `retain_mb` free at the top of its heap: one arena for
 every thread, no separate mappings, the trim threshold at `retain_mb`. The peak (what
 the memory targets measure) is the same; what changes is that the process no longer

@@ -157,3 +157,15 @@ def test_the_dense_benchmark_finds_scipy_s_optimum_over_http(
     assert len(rows) == 2
     assert "scipy `linear_sum_assignment` alone, 40 × 50" in rows[0]
     assert rows[1].endswith("| yes |") and "40 (optimal)" in rows[1]
+
+
+def test_the_retention_benchmark_serves_each_setting_in_its_own_server(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from bench.retain import main as retain_main
+
+    argv = ["--sizes", "20x10", "--kinds", "pairs", "--rounds", "1", "--repeats", "1"]
+    assert retain_main(argv) == 0
+    rows = [line for line in capsys.readouterr().out.splitlines() if line.startswith("| 20 × 10")]
+    assert [row.split(" | ")[2] for row in rows] == ["1024", "0"]
+    assert all(row.endswith(" MB |") and " s | " in row for row in rows)
