@@ -67,7 +67,7 @@ def test_capped_passes_still_prove_the_optimum_of_every_pair(
     """With caps that bind on real pools, a capped pass is followed by a pass that reads
     every pair again (the pairs it left out may still fail), and the answer is the optimum."""
     monkeypatch.setattr(dispatch, "THRESHOLDS", Thresholds(large_from=0))
-    monkeypatch.setattr(proof, "NEAR_PER_MENTEE", cap)
+    monkeypatch.setattr(near, "NEAR_PER_MENTEE", cap)
     monkeypatch.setattr(near, "NEAR_PER_MENTOR", cap)
     monkeypatch.setattr(proof, "ROUNDS", 40)
     monkeypatch.setattr(proof, "PROOF_BLOCK", 5)

@@ -24,6 +24,7 @@ from solver.rules.program import asked
 
 candidates = importlib.import_module("solver.engines.large.candidates")
 proof = importlib.import_module("solver.engines.large.proof")
+near = importlib.import_module("solver.engines.large.near")
 side = importlib.import_module("solver.engines.large.side_rules")
 closure = importlib.import_module("solver.engines.large.closure")
 rooms = importlib.import_module("solver.engines.large.rooms")
@@ -101,7 +102,7 @@ def test_the_share_is_priced_and_its_gap_closed_by_the_exact_model(
     request = _request(PROGRAMS["share, max-same, fair"], (48, 16), 2)
     reference = _engine(request, "cpsat")
     if listed is not None:
-        monkeypatch.setattr(proof, "NEAR_PER_MENTEE", listed)
+        monkeypatch.setattr(near, "NEAR_PER_MENTEE", listed)
     answer = match(request, SMALL)
     assert validate(request, answer) == []
     assert answer.metrics.cross_share["department"] >= 0.9 - 1e-9

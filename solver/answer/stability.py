@@ -10,10 +10,10 @@ displaced, but they do fill their mentor's places.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
 import numpy as np
 
+from solver.answer.blocking_screen import Standing, screened_count
 from solver.encode.instance import Instance
 from solver.encode.keys import distinct, found_in
 from solver.encode.orders import mentee_keys, mentor_keys, wishes
@@ -71,28 +71,13 @@ def _stated_keys(problem: Problem) -> tuple[np.ndarray, np.ndarray]:
     )
 
 
-@dataclass(frozen=True)
-class _Standing:
-    """Where everyone stands in an assignment, for pairs nobody listed: each mentee's own
-    pair (gain, mentor; -inf when unpaired), whether a listed pair holds the mentee (then
-    left to the exact count), each mentor's least preferred unlisted mentee (gain, row)
-    and whether the mentor has room."""
-
-    current_gain: np.ndarray
-    current_col: np.ndarray
-    plain_rows: np.ndarray
-    worst_gain: np.ndarray
-    worst_row: np.ndarray
-    room: np.ndarray
-
-
 def _standing(
     problem: Problem,
     usable: Usable,
     assignment: np.ndarray,
     made: np.ndarray,
     stated: tuple[np.ndarray, np.ndarray],
-) -> _Standing:
+) -> Standing:
     n, m = problem.score.shape
     by_mentee, by_mentor = stated
     made_keys = made * m + assignment[made]
@@ -110,34 +95,44 @@ def _standing(
     worst_gain[mentors[first_of]] = made_gain[order[first_of]]
     worst_row[mentors[first_of]] = made[order[first_of]]
     room = np.bincount(assignment[made], minlength=m) < usable.capacity
-    return _Standing(current_gain, current_col, plain_rows, worst_gain, worst_row, room)
+    return Standing(current_gain, current_col, plain_rows, worst_gain, worst_row, room)
 
 
 def _plain_blocking(
-    problem: Problem, usable: Usable, standing: _Standing, stated: np.ndarray
+    problem: Problem, usable: Usable, standing: Standing, stated: np.ndarray
 ) -> int:
-    """Blocking pairs among those nobody listed, block by block from the score matrix."""
-    n, m = problem.score.shape
-    rows_of = np.arange(PLAIN_BLOCK, dtype=np.int64)[:, None]
-    columns = np.arange(m, dtype=np.int64)[None, :]
-    s = standing
+    """Blocking pairs among those nobody listed, block by block from the score matrix (or
+    through its screen, when it has one: `blocking_screen.py`)."""
+    n = problem.score.shape[0]
+    screened = screened_count(problem, usable, standing, stated)
 
     def block(first: int) -> int:
         last = min(first + PLAIN_BLOCK, n)
-        gain = np.rint(problem.score[first:last] * SCORE_SCALE)
-        cg, cc = s.current_gain[first:last, None], s.current_col[first:last, None]
-        mentee_wants = (gain > cg) | ((gain == cg) & (columns < cc))
-        rows = rows_of[: last - first] + first
-        mentor_wants = (gain > s.worst_gain) | ((gain == s.worst_gain) & (rows < s.worst_row))
-        mentor_wants |= s.room
-        mentee_wants &= mentor_wants
-        mentee_wants &= usable.mask[first:last]
-        mentee_wants &= s.plain_rows[first:last, None]
-        lo, hi = np.searchsorted(stated, [first * m, last * m])
-        mentee_wants.flat[stated[lo:hi] - first * m] = False
-        return int(np.count_nonzero(mentee_wants))
+        if screened is not None and (found := screened(first, last)) is not None:
+            return found
+        return _dense_count(problem, usable, standing, stated, first, last)
 
     return sum(in_blocks(block, range(0, n, PLAIN_BLOCK)))
+
+
+def _dense_count(
+    problem: Problem, usable: Usable, s: Standing, stated: np.ndarray, first: int, last: int
+) -> int:
+    """Blocking pairs nobody listed among mentees first..last-1, from their scores."""
+    m = problem.score.shape[1]
+    gain = np.rint(problem.score[first:last] * SCORE_SCALE)
+    columns = np.arange(m, dtype=np.int64)[None, :]
+    cg, cc = s.current_gain[first:last, None], s.current_col[first:last, None]
+    mentee_wants = (gain > cg) | ((gain == cg) & (columns < cc))
+    rows = np.arange(first, last, dtype=np.int64)[:, None]
+    mentor_wants = (gain > s.worst_gain) | ((gain == s.worst_gain) & (rows < s.worst_row))
+    mentor_wants |= s.room
+    mentee_wants &= mentor_wants
+    mentee_wants &= usable.mask[first:last]
+    mentee_wants &= s.plain_rows[first:last, None]
+    lo, hi = np.searchsorted(stated, [first * m, last * m])
+    mentee_wants.flat[stated[lo:hi] - first * m] = False
+    return int(np.count_nonzero(mentee_wants))
 
 
 def blocking_pairs(problem: Problem, usable: Usable, assignment: np.ndarray) -> int:

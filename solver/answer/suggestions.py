@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from solver.encode.keys import cells_of
 from solver.encode.problem import Problem
 from solver.runtime import in_blocks
 
@@ -45,7 +46,7 @@ def top_mentors(
         tied &= (
             np.cumsum(tied, axis=1, dtype=np.int32) <= k - np.count_nonzero(above, axis=1)[:, None]
         )
-        rows, cols = np.nonzero(above | tied)
+        rows, cols = cells_of(above | tied)
         order = np.lexsort((cols, -masked[rows, cols], rows))
         rows, cols = rows[order], cols[order]
         starts = np.searchsorted(rows, np.arange(len(part) + 1))

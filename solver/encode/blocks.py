@@ -56,6 +56,8 @@ class BlockScores:
         self.tables = tables
         self.shape = tables.shape
         self.ndim = 2
+        self.screen: Any = None  # its float32 screen (`solver/encode/screen.py`), once built
+        self.screened = False  # whether that was tried
 
     def __getitem__(self, key: Any) -> Any:
         block = _rows_of(key, self.shape[0])

@@ -14,7 +14,7 @@ from typing import TypeVar
 
 import numpy as np
 
-from solver.encode.keys import found_in
+from solver.encode.keys import cells_of, found_in
 from solver.encode.problem import Problem, free_places
 from solver.encode.quantise import quantise
 from solver.rules.program import ProgramRule
@@ -67,7 +67,7 @@ def instance(problem: Problem) -> Instance:
     """The free part of the problem: mentees not pinned, mentors' places left after pins."""
     free, capacity = free_places(problem)
     candidates = problem.eligible & free[:, None] & (capacity > 0)[None, :]
-    rows, cols = np.nonzero(candidates)
+    rows, cols = cells_of(candidates)
     rows, cols = rows.astype(np.int64), cols.astype(np.int64)
     gain = quantise(problem.score[rows, cols])
     pinned_gains = [int(quantise(problem.score[i, j])) for i, j in problem.pins]

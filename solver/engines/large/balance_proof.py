@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from solver.encode.keys import cells_of
 from solver.encode.problem import Problem
 from solver.encode.usable import Usable
 from solver.engines.large.near import NEAR_PER_MENTEE, Found, Pass, best_per_row, combined
@@ -100,7 +101,7 @@ def _block(
     order = levels.rank[rows][:, None] - levels.rank[n : n + m][None, :]
     early = undecided & (order < 0)  # the first level at which they differ fails them
     if early.any():
-        r, c = np.nonzero(early)
+        r, c = cells_of(early)
         slack[early], level = EARLY, levels.first_differing(rows[r], c, n)
     undecided &= order == 0
     gain = _block_gain(problem, rows, np.arange(m), None, levels.exact)

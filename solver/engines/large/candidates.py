@@ -7,7 +7,7 @@ import logging
 
 import numpy as np
 
-from solver.encode.keys import distinct
+from solver.encode.keys import cells_of, distinct
 from solver.encode.problem import Problem
 from solver.encode.quantise import SCORE_SCALE
 from solver.encode.usable import Usable
@@ -50,8 +50,8 @@ def candidates(problem: Problem, usable: Usable, penalty: Penalty | None = None)
     starts = list(_blocks(n))
     halves = [starts[: (len(starts) + 1) // 2], starts[(len(starts) + 1) // 2 :]]
 
-    def half(firsts: list[int]) -> tuple[list[np.ndarray], np.ndarray, np.ndarray]:
-        keys, values, whose = [], [], []  # the mentees' best; each block's best per mentor
+    def half(firsts: list[int]) -> tuple[list[np.ndarray], Best]:
+        keys, best = [], Best(m, PER_MENTOR)  # the mentees' best; each mentor's best so far
         for first in firsts:
             last = min(first + BLOCK, n)
             block = _masked(problem, usable, first, last, penalty)
@@ -59,24 +59,68 @@ def candidates(problem: Problem, usable: Usable, penalty: Penalty | None = None)
             rows = np.repeat(np.arange(first, last), k).reshape(-1, k)
             good = np.isfinite(np.take_along_axis(block, top, axis=1))
             keys.append(rows[good] * m + top[good])
-            by_mentor = np.ascontiguousarray(block.T)
-            size = min(PER_MENTOR, last - first)
-            best = np.argpartition(by_mentor, last - first - size, axis=1)[:, -size:].copy()
-            values.append(np.take_along_axis(by_mentor, best, axis=1))
-            whose.append(best + first)
-        return keys, np.concatenate(values, axis=1), np.concatenate(whose, axis=1)
+            best.add(block, first)
+        return keys, best
 
     done = in_blocks(lambda h: half(halves[h]), [0, 1] if halves[1] else [0])
-    keys = [key for found, _, _ in done for key in found]
-    value = np.concatenate([found for _, found, _ in done], axis=1)
-    whose = np.concatenate([found for _, _, found in done], axis=1)
-    size = min(PER_MENTOR, value.shape[1])  # each mentor's best of its blocks' best
-    best = np.argpartition(value, value.shape[1] - size, axis=1)[:, -size:]
-    value, whose = np.take_along_axis(value, best, axis=1), np.take_along_axis(whose, best, axis=1)
-    cols = np.broadcast_to(np.arange(m)[:, None], best.shape)
-    found = np.isfinite(value)
-    keys.append(whose[found] * m + cols[found])
-    return distinct(keys)
+    keys = [key for found, _ in done for key in found]
+    return distinct([*keys, Best.merged([best for _, best in done]).keys()])
+
+
+class Best:
+    """Each mentor's best `size` mentees over blocks read in turn. A block's cells above
+    the mentor's bar (its size-th best so far) join its list, and the lists are cut back
+    to `size` once they have grown: one comparison per cell instead of a partition per
+    mentor and block. The first block is partitioned (every cell is above no bar)."""
+
+    def __init__(self, m: int, size: int) -> None:
+        self.m, self.size = m, size
+        self.bar = np.full(m, -np.inf, dtype=np.float32)
+        self.parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []  # mentor, value, mentee
+        self.pending = 0
+
+    def add(self, block: np.ndarray, first: int) -> None:
+        """A block of values (-inf: not a candidate) of mentees first.. × every mentor."""
+        if self.parts or len(block) <= self.size:
+            r, c = cells_of(block > self.bar[None, :])
+        else:  # by mentor, contiguous: a partition along the rows' axis is slower
+            by_mentor = np.ascontiguousarray(block.T)
+            size = self.size
+            r = np.argpartition(by_mentor, len(block) - size, axis=1)[:, -size:].ravel()
+            c = np.repeat(np.arange(self.m), size)
+        self.parts.append((c, block[r, c], r + first))
+        self.pending += len(r)
+        if self.pending > 4 * self.size * self.m or len(self.parts) == 1:
+            self._cut()
+
+    def _cut(self) -> None:
+        """Each mentor's list cut back to its `size` best (earlier blocks first among
+        equals), and its bar raised to the last one kept once it has `size`."""
+        mentor, value, mentee = (np.concatenate(part) for part in zip(*self.parts, strict=True))
+        kept = np.isfinite(value)
+        mentor, value, mentee = mentor[kept], value[kept], mentee[kept]
+        order = np.lexsort((-value, mentor))
+        counts = np.bincount(mentor, minlength=self.m)
+        rank = np.arange(len(order)) - np.repeat(np.cumsum(counts) - counts, counts)
+        order = order[rank < self.size]
+        mentor, value, mentee = mentor[order], value[order], mentee[order]
+        self.parts, self.pending = [(mentor, value, mentee)], len(mentor)
+        full = np.bincount(mentor, minlength=self.m) == self.size
+        last = np.cumsum(np.bincount(mentor, minlength=self.m)) - 1
+        self.bar[full] = value[last[full]]
+
+    def keys(self) -> np.ndarray:
+        """Row-major keys of the best pairs kept."""
+        self._cut()
+        mentor, _, mentee = self.parts[0]
+        return mentee * self.m + mentor
+
+    @classmethod
+    def merged(cls, found: list[Best]) -> Best:
+        """One list per mentor from several (in their order among equals)."""
+        merged = cls(found[0].m, found[0].size)
+        merged.parts = [part for best in found for part in best.parts]
+        return merged
 
 
 def _around(

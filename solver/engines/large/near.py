@@ -18,6 +18,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from solver.encode.keys import cells_of, found_in
+
 NEAR_PER_MENTEE = 64  # pairs below the margin a mentee brings to the next round, at most
 NEAR_PER_MENTOR = 96  # and a mentor, times how many mentees there are per mentor
 
@@ -56,7 +58,7 @@ def best_per_row(value: np.ndarray, rows: np.ndarray, cap: int) -> tuple[np.ndar
     width = value.shape[1]
     finite = np.isfinite(value)
     if np.count_nonzero(finite, axis=1).max(initial=0) <= cap:
-        r, c = np.nonzero(finite)
+        r, c = cells_of(finite)
         return r, c
     k = min(cap, width)
     spread = (np.arange(width)[None, :] - rows[:, None] * cap) % width
@@ -88,6 +90,31 @@ class Found:
     failing: int
     listed: int
     worst: float = 0.0
+
+
+def found_of(
+    left_out: Left,
+    rows: np.ndarray,
+    columns: np.ndarray,
+    r: np.ndarray,
+    c: np.ndarray,
+    slack: np.ndarray,
+    m: int,
+) -> Found:
+    """A block's pairs below the margin, from its cells (r, c) of rows × columns (row-major
+    order) and their slack: the pairs left out dropped, at most the cap per mentee kept."""
+    keys = rows[r] * m + columns[c]
+    largest = np.zeros(len(rows))  # each row's largest slack below `near`, at least 0
+    np.maximum.at(largest, r, slack)  # on the pairs found: two passes fewer over the block
+    worst = float(largest.sum())  # ≥ 0 where failing
+    if len(left_out.arcs):
+        fresh = ~found_in(left_out.arcs, keys)[1]
+        keys, slack, r, c = keys[fresh], slack[fresh], r[fresh], c[fresh]
+    failing, listed = int(np.count_nonzero(slack > 0)), len(keys)
+    if left_out.capped:
+        kept = within_cap(rows[r], columns[c], slack, NEAR_PER_MENTEE, m)
+        keys, slack = keys[kept], slack[kept]
+    return Found(keys, slack, failing, listed, worst)
 
 
 KEPT = ("keys", "slack")

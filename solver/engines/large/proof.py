@@ -28,16 +28,17 @@ from dataclasses import dataclass
 import numpy as np
 
 from solver.encode.instance import Instance, priority_class
-from solver.encode.keys import distinct, found_in
+from solver.encode.keys import cells_of, distinct, found_in
 from solver.encode.problem import Problem
 from solver.encode.quantise import SCORE_SCALE
 from solver.encode.usable import Usable
 from solver.engines.flow import class_counts, score_flow
 from solver.engines.large.candidates import _around
-from solver.engines.large.near import NEAR_PER_MENTEE, Found, Left, Pass, combined, within_cap
+from solver.engines.large.near import Found, Left, Pass, combined, found_of
 from solver.engines.large.pairs import Bonus, Penalty, arcs_instance
 from solver.engines.large.potentials import potentials
 from solver.engines.large.rooms import Entry, Rooms, entry, rooms_of
+from solver.engines.large.screened import screened_pass
 from solver.rules.program import MaxSamePerMentor
 from solver.runtime import CACHE_BLOCK, in_blocks
 
@@ -80,10 +81,14 @@ def failing_pairs(
     mentor = entry(distance, (n, m), rooms, assignment, made, exact)
     rows, columns_for = _to_read(n, m, shift)
     left_out = Left(assignment, np.zeros(0, np.int64) if arcs is None else arcs, capped)
+    plain = exact and penalty is None and rooms is None
+    screened = screened_pass(problem, usable, (mentee, mentor.mentor), left_out, near, plain)
 
     def chunk(first: int) -> Found:
         rows_of = np.sort(rows[first : first + PROOF_BLOCK])
         wanted = columns_for(first)
+        if screened is not None and (found := screened(rows_of, wanted)) is not None:
+            return found
         gain = _block_gain(problem, rows_of, wanted, penalty, exact)
         return _failing(usable, mentee, mentor, left_out, rows_of, wanted, gain, near)
 
@@ -173,19 +178,8 @@ def _failing(
     below &= mask
     at, hit = found_in(columns, left_out.assignment[rows])  # -1 (unmatched) is no column
     below[np.nonzero(hit)[0], at[hit]] = False  # pairs made: not arcs i → j
-    r, c = np.nonzero(below)
-    keys, slack = rows[r] * m + columns[c], gain[r, c]
-    largest = np.zeros(len(rows))  # each row's largest slack below `near`, at least 0
-    np.maximum.at(largest, r, slack)  # on the pairs found: two passes fewer over the block
-    worst = float(largest.sum())  # ≥ 0 where failing
-    if len(left_out.arcs):
-        fresh = ~found_in(left_out.arcs, keys)[1]
-        keys, slack, r, c = keys[fresh], slack[fresh], r[fresh], c[fresh]
-    failing, listed = int(np.count_nonzero(slack > 0)), len(keys)
-    if left_out.capped:
-        kept = within_cap(rows[r], columns[c], slack, NEAR_PER_MENTEE, m)
-        keys, slack = keys[kept], slack[kept]
-    return Found(keys, slack, failing, listed, worst)
+    r, c = cells_of(below)
+    return found_of(left_out, rows, columns, r, c, gain[r, c], m)
 
 
 @dataclass

@@ -27,7 +27,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from solver.encode.instance import Instance
-from solver.encode.keys import distinct
+from solver.encode.keys import cells_of, distinct
 from solver.encode.problem import Problem
 from solver.encode.usable import Usable
 from solver.engines.large.pairs import Bonus, arcs_instance
@@ -74,7 +74,7 @@ def _in_range(orders: Orders, ends: Ends) -> tuple[np.ndarray, np.ndarray, np.nd
         block = slice(first, first + ROWS_PER_BLOCK)
         order = orders.mentee_rows(matched[block])
         inside = (order >= best[block, None]) & (order <= worst[block, None])
-        row, col = np.nonzero(inside)
+        row, col = cells_of(inside)
         keys.append(matched[block][row] * m + col)
         mentee_keys.append(order[row, col])
     found = np.concatenate(keys) if keys else np.zeros(0, dtype=np.int64)
