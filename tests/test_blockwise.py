@@ -172,3 +172,26 @@ def test_a_multinationals_pool_passes_the_limits_and_is_budgeted_by_blocks() -> 
         ).path
         == "blocks"
     )
+
+
+def test_the_packed_rules_exclude_exactly_the_pairs_the_masks_exclude() -> None:
+    """The packed path clears the listed rules' pairs from their lists and reads a shared
+    language from each set's packed row: the same pairs as every rule's own mask, on a pool
+    with avoid lists on both sides, forbidden pairs, a person on both sides and reporting
+    lines, with a mentor count that leaves spare bits in each row's last byte."""
+    body = generate_pool(500, 173, 9, program={"answer": "pairs"})
+    body["mentors"][0]["id"] = body["mentees"][0]["id"]  # one person on both sides
+    for k in range(0, 60, 3):
+        body["mentors"][k]["avoid"] = [body["mentees"][k + 1]["id"], body["mentees"][k + 2]["id"]]
+    body["program"]["forbidden"] = [
+        {"mentor": body["mentors"][k]["id"], "mentee": body["mentees"][2 * k]["id"]}
+        for k in range(1, 40)
+    ]
+    request = MatchRequest.model_validate(body)
+    assert any(p.avoid for p in request.mentees) and request.program.rules.shared_language
+    problem, stored = encode(request, by_blocks=True), encode(request)
+    assert isinstance(problem.eligible, PackedMask)
+    assert np.array_equal(problem.eligible[0:500], stored.eligible)
+    assert problem.eligible.count() == int(stored.eligible.sum())  # no spare bit set
+    for name in ("avoid", "forbidden", "not_self", "shared_language", "no_reporting_line"):
+        assert stored.excluded[name].any(), name  # each rule did exclude pairs

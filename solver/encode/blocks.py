@@ -23,7 +23,13 @@ import numpy as np
 from solver.contract.request import Program
 from solver.encode.pool import Pool
 from solver.encode.scores import ScoreTables
-from solver.rules.hard import RuleContext, exclusions
+from solver.rules.hard import (
+    LISTED,
+    RuleContext,
+    exclusions,
+    listed_exclusions,
+    shared_language_bits,
+)
 from solver.runtime import BLOCK, in_blocks
 
 
@@ -133,21 +139,34 @@ def pair_count(mask: np.ndarray | PackedMask) -> int:
 
 
 def packed_eligible(pool: Pool, program: Program, score: BlockScores) -> PackedMask:
-    """Every hard rule decided block by block of mentees, the eligible pairs packed."""
+    """Every hard rule decided block by block of mentees, the eligible pairs packed. The
+    rules that list their pairs clear them once, and a shared language is read from the
+    packed rows of each set of languages: no mask of the block for either."""
     n, m = pool.shape
     needs_score = program.rules.min_score is not None
     if program.rules.no_reporting_line:
         pool.lines()  # built once, before the blocks share it
+    language = shared_language_bits(pool, program)
+    every = np.packbits(np.ones((1, m), dtype=bool), axis=1)  # the last byte's spare bits 0
 
     def block(first: int) -> np.ndarray:
         last = min(first + BLOCK, n)
         part = pool.mentee_rows(first, last)
         scores = score[first:last] if needs_score else np.zeros((0, 0))
-        blocked = np.zeros((last - first, m), dtype=bool)
-        for mask in exclusions(RuleContext(part, program, scores, None)).values():
-            blocked |= mask
-        return np.packbits(~blocked, axis=1)
+        masks = exclusions(RuleContext(part, program, scores, None), (*LISTED, "shared_language"))
+        if masks:
+            blocked = np.zeros((last - first, m), dtype=bool)
+            for mask in masks.values():
+                blocked |= mask
+            bits = np.packbits(~blocked, axis=1)
+        else:
+            bits = np.repeat(every, last - first, axis=0)
+        if language is not None:
+            bits &= language[0][language[1][first:last]]
+        return bits
 
     parts = in_blocks(block, range(0, n, BLOCK))
     bits = np.concatenate(parts) if parts else np.zeros((0, (m + 7) // 8), dtype=np.uint8)
+    rows, cols = listed_exclusions(pool, program)
+    np.bitwise_and.at(bits, (rows, cols >> 3), ~(np.uint8(128) >> (cols & 7).astype(np.uint8)))
     return PackedMask(bits, m)

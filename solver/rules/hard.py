@@ -29,20 +29,36 @@ class RuleContext:
 Rule = Callable[[RuleContext], np.ndarray | None]
 
 
-def _pairs(pool: Pool, pairs: Iterable[tuple[str, str]]) -> np.ndarray:
-    """A mask with the given (mentor id, mentee id) pairs set."""
-    mask = np.zeros(pool.shape, dtype=bool)
+def _indices(pool: Pool, pairs: Iterable[tuple[str, str]]) -> tuple[np.ndarray, np.ndarray]:
+    """The (mentee, mentor) indices of the given (mentor id, mentee id) pairs in the pool."""
+    rows, cols = [], []
     for mentor_id, mentee_id in pairs:
         j, i = pool.mentor_index.get(mentor_id), pool.mentee_index.get(mentee_id)
         if i is not None and j is not None:
-            mask[i, j] = True
+            rows.append(i)
+            cols.append(j)
+    return np.array(rows, dtype=np.int64), np.array(cols, dtype=np.int64)
+
+
+def _pairs(pool: Pool, pairs: Iterable[tuple[str, str]]) -> np.ndarray:
+    """A mask with the given (mentor id, mentee id) pairs set."""
+    mask = np.zeros(pool.shape, dtype=bool)
+    mask[_indices(pool, pairs)] = True
     return mask
+
+
+def _same_people(pool: Pool) -> Iterable[tuple[str, str]]:
+    return ((p.id, p.id) for p in pool.mentees if p.id in pool.mentor_index)
+
+
+def _avoided(pool: Pool) -> Iterable[tuple[str, str]]:
+    yield from ((m, p.id) for p in pool.mentees for m in p.avoid)
+    yield from ((p.id, e) for p in pool.mentors for e in p.avoid)
 
 
 def not_self(ctx: RuleContext) -> np.ndarray | None:
     """Nobody is paired with themselves (the same id on both sides is one person)."""
-    pool = ctx.pool
-    return _pairs(pool, ((p.id, p.id) for p in pool.mentees if p.id in pool.mentor_index))
+    return _pairs(ctx.pool, _same_people(ctx.pool))
 
 
 def _language_sets(table: np.ndarray, count: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -113,10 +129,7 @@ def min_score(ctx: RuleContext) -> np.ndarray | None:
 
 def avoid(ctx: RuleContext) -> np.ndarray | None:
     """Nobody is paired with someone on either one's avoid list."""
-    pool = ctx.pool
-    pairs = [(m, p.id) for p in pool.mentees for m in p.avoid]
-    pairs += [(p.id, e) for p in pool.mentors for e in p.avoid]
-    return _pairs(pool, pairs)
+    return _pairs(ctx.pool, _avoided(ctx.pool))
 
 
 def forbidden(ctx: RuleContext) -> np.ndarray | None:
@@ -146,11 +159,36 @@ HARD_RULES: dict[str, Rule] = {
 }
 
 
-def exclusions(ctx: RuleContext) -> dict[str, np.ndarray]:
-    """The pairs each active rule excludes, by rule name."""
+def exclusions(ctx: RuleContext, skip: tuple[str, ...] = ()) -> dict[str, np.ndarray]:
+    """The pairs each active rule excludes, by rule name (but the rules in `skip`)."""
     found = {}
     for name, rule in HARD_RULES.items():
-        mask = rule(ctx)
+        mask = None if name in skip else rule(ctx)
         if mask is not None:
             found[name] = mask
     return found
+
+
+LISTED = ("not_self", "avoid", "forbidden")  # rules that list their pairs: few at any size
+
+
+def listed_exclusions(pool: Pool, program: Program) -> tuple[np.ndarray, np.ndarray]:
+    """The (mentee, mentor) indices the rules in LISTED exclude, read from their lists
+    rather than from a mask (a large pool decides the other rules block by block)."""
+    forbidden = ((f.mentor, f.mentee) for f in program.forbidden)
+    found = [_indices(pool, pairs) for pairs in (_same_people(pool), _avoided(pool), forbidden)]
+    return np.concatenate([r for r, _ in found]), np.concatenate([c for _, c in found])
+
+
+def shared_language_bits(pool: Pool, program: Program) -> tuple[np.ndarray, np.ndarray] | None:
+    """`shared_language` for every mentee, packed: the rows of pairs it allows (8 mentors
+    a byte, `np.packbits`) for each set of languages mentees speak, and each mentee's set;
+    None when the program does not ask for it."""
+    if not program.rules.shared_language:
+        return None
+    sets_e, of_mentee = _language_sets(pool.languages_e, pool.language_count_e)
+    sets_m, of_mentor = _language_sets(pool.languages_m, pool.language_count_m)
+    both_known = (sets_e[:, -1][:, None] > 0) & (sets_m[:, -1][None, :] > 0)
+    apart = both_known & ((sets_e[:, :-1] @ sets_m[:, :-1].T) == 0)
+    allowed = ~np.take(apart, of_mentor.reshape(-1), axis=1)
+    return np.packbits(allowed, axis=1), of_mentee.reshape(-1)
