@@ -70,6 +70,13 @@ def in_blocks(work: Callable[[int], T], starts: Sequence[int]) -> list[T]:
     return BLOCK_THREADS.map(work, starts)
 
 
+def in_turn(work: Callable[[int], T], starts: Sequence[int]) -> list[T]:
+    """[work(start) for start in starts] on this thread: for work whose own matrix products
+    already run on BLAS's threads (two block threads over them were slower: 1.1 against
+    0.6 s for a screened proof pass at 30,000 × 10,000)."""
+    return [work(start) for start in starts]
+
+
 def configure(*, block_threads: int) -> None:
     """Size the process's block threads (the service calls this with its settings)."""
     BLOCK_THREADS.resize(block_threads)

@@ -40,7 +40,7 @@ from solver.engines.large.potentials import potentials
 from solver.engines.large.rooms import Entry, Rooms, entry, rooms_of
 from solver.engines.large.screened import screened_pass
 from solver.rules.program import MaxSamePerMentor
-from solver.runtime import CACHE_BLOCK, in_blocks
+from solver.runtime import CACHE_BLOCK, in_blocks, in_turn
 
 log = logging.getLogger(__name__)
 
@@ -92,7 +92,8 @@ def failing_pairs(
         gain = _block_gain(problem, rows_of, wanted, penalty, exact)
         return _failing(usable, mentee, mentor, left_out, rows_of, wanted, gain, near)
 
-    return combined(in_blocks(chunk, range(0, len(rows), PROOF_BLOCK)), capped, n, m)
+    run = in_blocks if screened is None else in_turn  # the screen's product has BLAS threads
+    return combined(run(chunk, range(0, len(rows), PROOF_BLOCK)), capped, n, m)
 
 
 def _made_gain(problem: Problem, assignment: np.ndarray, penalty: Penalty | None) -> np.ndarray:
