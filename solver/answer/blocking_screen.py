@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from solver.encode.blocks import PackedMask
 from solver.encode.keys import found_in
 from solver.encode.problem import Problem
 from solver.encode.quantise import SCORE_SCALE
@@ -41,20 +42,20 @@ def screened_count(
     problem: Problem, usable: Usable, standing: Standing, stated: np.ndarray
 ) -> Callable[[int, int], int | None] | None:
     """How many pairs nobody listed block among mentees first..last-1, through the screen
-    (None for a crowded block, left to the dense count), or None: no screen."""
+    (None for a crowded block, left to the dense count), or None: no screen. A mentee
+    without a pair and a mentor with room block whatever their score: those pairs are
+    counted from the usable bits, and the screen reads the others (every mentee against
+    the mentors without room, the mentees with a pair against the mentors with room)."""
     screen = screen_of(problem.score)
     if screen is None:
         return None
     s, m = standing, problem.score.shape[1]
-    cols = np.nonzero(usable.capacity > 0)[0]  # no pair may enter the others
-    bar = np.where(s.room[cols], -np.inf, (s.worst_gain[cols] - 1) / SCORE_SCALE)
-    columns = screen.columns(cols, np.zeros(len(cols)), bar)
+    room = s.room & (usable.capacity > 0)  # no pair may enter a mentor without places
+    full = np.nonzero(~s.room & (usable.capacity > 0))[0]
+    closed = screen.columns(full, np.zeros(len(full)), (s.worst_gain[full] - 1) / SCORE_SCALE)
+    open_ = screen.columns(np.nonzero(room)[0], np.zeros(int(room.sum())))
 
-    def count(first: int, last: int) -> int | None:
-        rows = np.arange(first, last)
-        found = screen.above(rows, columns, (s.current_gain[rows] - 1) / SCORE_SCALE, None)
-        if found is None:
-            return None
+    def exact(rows: np.ndarray, found: tuple[np.ndarray, np.ndarray, np.ndarray]) -> int:
         read, r, c = found
         i, j = rows[r], read[c]
         gain = np.rint(screen.scores(i, j) * SCORE_SCALE)
@@ -66,4 +67,38 @@ def screened_count(
         wants &= ~found_in(stated, i * m + j)[1]
         return int(np.count_nonzero(wants))
 
+    def count(first: int, last: int) -> int | None:
+        rows = np.arange(first, last)
+        free = np.isneginf(s.current_gain[rows])
+        total = _free_with_room(usable, s, stated, rows[free], room)
+        for part, columns in ((rows, closed), (rows[~free], open_)):
+            if len(part) == 0 or len(columns.index) == 0:
+                continue
+            found = screen.above(part, columns, (s.current_gain[part] - 1) / SCORE_SCALE, None)
+            if found is None:
+                return None
+            total += exact(part, found)
+        return total
+
     return count
+
+
+def _free_with_room(
+    usable: Usable, s: Standing, stated: np.ndarray, rows: np.ndarray, room: np.ndarray
+) -> int:
+    """The usable pairs nobody listed between these mentees (without a pair) and the
+    mentors with room: all of them block."""
+    kept = rows[s.plain_rows[rows]]
+    if len(kept) == 0:
+        return 0
+    mask = usable.mask
+    if isinstance(mask, PackedMask):
+        found = int(np.bitwise_count(mask.bits[kept] & np.packbits(room)[None, :]).sum())
+    else:
+        found = int(np.count_nonzero(mask[kept][:, room]))
+    m = len(room)
+    lo, hi = np.searchsorted(stated, [kept[0] * m, (kept[-1] + 1) * m])
+    listed = stated[lo:hi]
+    i, j = listed // m, listed % m
+    listed_here = found_in(kept, i)[1] & room[j]
+    return found - int(np.count_nonzero(listed_here & usable.mask[i, j]))

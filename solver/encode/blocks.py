@@ -109,6 +109,8 @@ class PackedMask:
         if pairs is None:
             raise TypeError("a packed mask is read by blocks or cells only")
         rows, cols, grid = pairs
+        if grid and len(cols) == self.shape[1] and np.array_equal(cols, np.arange(len(cols))):
+            return self[rows]  # whole rows: unpacked, not read bit by bit
         if grid:
             rows, cols = rows[:, None], cols[None, :]
         shift = (7 - (cols & 7)).astype(np.uint8)

@@ -65,8 +65,8 @@ class ScoreTables:
         """The scores of rows × cols (any indices; no criterion scored densely)."""
         self._factored()
         n, m = self.shape
-        score = self.left[rows] @ self.right[cols].T
-        if len(np.unique(rows)) < len(rows) or len(np.unique(cols)) < len(cols):
+        score = _taken(self.left, rows) @ _taken(self.right, cols).T
+        if not (_distinct(rows) and _distinct(cols)):
             self._add_wishes(score.reshape(-1), (rows[:, None] * m + cols[None, :]).reshape(-1))
             return np.clip(score, 0.0, 1.0, out=score)
         row_at, col_at = np.full(n, -1), np.full(m, -1)  # no sort of the rows × columns
@@ -107,6 +107,20 @@ class ScoreTables:
     def _factored(self) -> None:
         if self.dense:
             raise ValueError("criteria scored densely are read by rows only")
+
+
+def _taken(table: np.ndarray, index: np.ndarray) -> np.ndarray:
+    """table[index]: a view when the index is a run of consecutive rows (no copy)."""
+    if len(index) and index[-1] - index[0] == len(index) - 1 and np.all(np.diff(index) == 1):
+        return table[index[0] : index[-1] + 1]
+    return table[index]
+
+
+def _distinct(index: np.ndarray) -> bool:
+    """Whether no index repeats (increasing ones are checked without a sort)."""
+    if len(index) < 2 or bool(np.all(index[1:] > index[:-1])):
+        return True
+    return len(np.unique(index)) == len(index)
 
 
 def score_tables(pool: Pool, weights: dict[str, float], program_format: str) -> ScoreTables:

@@ -131,30 +131,35 @@ def _around(
     them at a time: however many fail, the temporaries stay the size of a block."""
     n, m = problem.score.shape
     rows, cols = distinct([failing // m]), distinct([failing % m])  # sorts: see keys.distinct
-    found = []
-    k = min(AROUND * PER_MENTEE, m)
-    for first in range(0, len(rows), BLOCK):
+    k_row, k_col = min(AROUND * PER_MENTEE, m), min(AROUND * PER_MENTOR, n)
+    width = max(1, BLOCK * m // max(n, 1))  # columns per block: about BLOCK × m cells
+
+    def by_mentee(first: int) -> np.ndarray:
         some = rows[first : first + BLOCK]
         block = _valued(problem, usable, some, np.arange(m), penalty)
-        top = np.argpartition(block, m - k, axis=1)[:, m - k :]
+        top = np.argpartition(block, m - k_row, axis=1)[:, m - k_row :]
         good = np.isfinite(np.take_along_axis(block, top, axis=1))
-        found.append((np.repeat(some, k).reshape(-1, k)[good]) * m + top[good])
-    k = min(AROUND * PER_MENTOR, n)
-    width = max(1, BLOCK * m // max(n, 1))  # columns per block: about BLOCK × m cells
-    for first in range(0, len(cols), width):
+        return (np.repeat(some, k_row).reshape(-1, k_row)[good]) * m + top[good]
+
+    def by_mentor(first: int) -> np.ndarray:
         some = cols[first : first + width]
-        block = _valued(problem, usable, np.arange(n), some, penalty).T
-        top = np.argpartition(block, n - k, axis=1)[:, n - k :]
+        block = np.ascontiguousarray(_valued(problem, usable, np.arange(n), some, penalty).T)
+        top = np.argpartition(block, n - k_col, axis=1)[:, n - k_col :]
         good = np.isfinite(np.take_along_axis(block, top, axis=1))
-        found.append(top[good] * m + np.repeat(some, k).reshape(-1, k)[good])
+        return top[good] * m + np.repeat(some, k_col).reshape(-1, k_col)[good]
+
+    found = in_blocks(by_mentee, range(0, len(rows), BLOCK))
+    found += in_blocks(by_mentor, range(0, len(cols), width))
     return np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
 
 
 def _valued(
     problem: Problem, usable: Usable, rows: np.ndarray, cols: np.ndarray, penalty: Penalty | None
 ) -> np.ndarray:
-    """Gains in score units of rows × cols, -inf where a pair may not be made."""
-    value = problem.score[np.ix_(rows, cols)]
+    """Gains in score units of rows × cols in float32, -inf where a pair may not be made:
+    only for choosing (as `_masked`)."""
+    value = problem.score[np.ix_(rows, cols)].astype(np.float32)
     if penalty is not None:
-        value = value + penalty.of(rows[:, None], cols[None, :]) / SCORE_SCALE
-    return np.where(usable.mask[np.ix_(rows, cols)], value, -np.inf)
+        value += penalty.of(rows[:, None], cols[None, :]) / SCORE_SCALE
+    value[~usable.mask[np.ix_(rows, cols)]] = -np.inf
+    return value
