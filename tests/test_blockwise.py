@@ -20,6 +20,7 @@ from solver.encode.blocks import BlockScores, PackedMask
 from solver.encode.pool import Pool
 from solver.encode.problem import encode
 from solver.encode.scores import score_matrix, score_tables
+from solver.engines.large import candidates
 from solver.rules.criteria import criteria_for
 
 BLOCKS = SolveOptions(sizes=Thresholds(blocks_from=1))  # every request read by blocks
@@ -84,8 +85,12 @@ def _same_compact(body: dict[str, Any]) -> tuple[PairsResponse, PairsResponse]:
 
 @pytest.mark.parametrize(("mentees", "mentors", "seed"), [(900, 300, 1), (1_500, 500, 5)])
 def test_the_blockwise_path_gives_the_whole_matrix_paths_answer(
-    mentees: int, mentors: int, seed: int
+    mentees: int, mentors: int, seed: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """With candidates chosen from the exact scores, the blockwise path's answer is the
+    whole-matrix path's, pair for pair (its proof and its blocking pairs read through the
+    float32 screen change nothing)."""
+    monkeypatch.setattr(candidates, "screen_of", lambda score: None)
     body = generate_pool(mentees, mentors, seed, program={"answer": "pairs"})
     whole, blocks = _same_compact(body)
     assert blocks.status == whole.status == "optimal"
@@ -100,6 +105,32 @@ def test_the_blockwise_path_gives_the_whole_matrix_paths_answer(
     assert [(p.mentor, p.mentee, p.score) for p in full.pairings] == [
         (p.mentor, p.mentee, p.score) for p in blocks.pairings
     ]
+
+
+@pytest.mark.parametrize(("mentees", "mentors", "seed"), [(900, 300, 1), (1_500, 500, 5)])
+def test_candidates_from_the_float32_product_reach_the_same_optimum(
+    mentees: int, mentors: int, seed: int
+) -> None:
+    """Candidates chosen from the float32 product (the blockwise default) may pick another
+    of several tied optima, never a worse one: the same proven objective and bound, the
+    same people matched in each priority class, and every pair eligible, within its
+    mentors' places and scored as the stored matrix scores it."""
+    body = generate_pool(mentees, mentors, seed, program={"answer": "pairs"})
+    whole, blocks = _same_compact(body)
+    assert blocks.status == whole.status == "optimal" and blocks.gap == 0
+    assert blocks.objective == whole.objective and blocks.bound == whole.bound
+    assert len(blocks.pairings) == len(whole.pairings)
+    assert blocks.metrics.matched_volunteers == whole.metrics.matched_volunteers
+    request = MatchRequest.model_validate(body)
+    stored = encode(request)
+    mentor_at = {p.id: j for j, p in enumerate(request.mentors)}
+    mentee_at = {p.id: i for i, p in enumerate(request.mentees)}
+    rows = np.array([mentee_at[p.mentee] for p in blocks.pairings])
+    cols = np.array([mentor_at[p.mentor] for p in blocks.pairings])
+    assert len(set(rows.tolist())) == len(rows) and stored.eligible[rows, cols].all()
+    assert (np.bincount(cols, minlength=len(request.mentors)) <= stored.capacity).all()
+    shown = [round(float(v), 6) for v in stored.score[rows, cols]]
+    assert shown == [p.score for p in blocks.pairings]
 
 
 def test_the_blockwise_problem_holds_no_matrix_and_refuses_a_whole_read() -> None:

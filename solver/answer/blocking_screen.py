@@ -19,7 +19,7 @@ from solver.encode.blocks import PackedMask
 from solver.encode.keys import found_in
 from solver.encode.problem import Problem
 from solver.encode.quantise import SCORE_SCALE
-from solver.encode.screen import screen_of
+from solver.encode.screen import Screen, screen_of
 from solver.encode.usable import Usable
 
 
@@ -49,23 +49,11 @@ def screened_count(
     screen = screen_of(problem.score)
     if screen is None:
         return None
-    s, m = standing, problem.score.shape[1]
+    s = standing
     room = s.room & (usable.capacity > 0)  # no pair may enter a mentor without places
     full = np.nonzero(~s.room & (usable.capacity > 0))[0]
     closed = screen.columns(full, np.zeros(len(full)), (s.worst_gain[full] - 1) / SCORE_SCALE)
     open_ = screen.columns(np.nonzero(room)[0], np.zeros(int(room.sum())))
-
-    def exact(rows: np.ndarray, found: tuple[np.ndarray, np.ndarray, np.ndarray]) -> int:
-        read, r, c = found
-        i, j = rows[r], read[c]
-        gain = np.rint(screen.scores(i, j) * SCORE_SCALE)
-        cg, wg = s.current_gain[i], s.worst_gain[j]
-        wants = (gain > cg) | ((gain == cg) & (j < s.current_col[i]))
-        wants &= (gain > wg) | ((gain == wg) & (i < s.worst_row[j])) | s.room[j]
-        wants &= usable.mask[i, j]
-        wants &= s.plain_rows[i]
-        wants &= ~found_in(stated, i * m + j)[1]
-        return int(np.count_nonzero(wants))
 
     def count(first: int, last: int) -> int | None:
         rows = np.arange(first, last)
@@ -77,10 +65,31 @@ def screened_count(
             found = screen.above(part, columns, (s.current_gain[part] - 1) / SCORE_SCALE, None)
             if found is None:
                 return None
-            total += exact(part, found)
+            total += _exact(screen, usable, s, stated, part, found)
         return total
 
     return count
+
+
+def _exact(
+    screen: Screen,
+    usable: Usable,
+    s: Standing,
+    stated: np.ndarray,
+    rows: np.ndarray,
+    found: tuple[np.ndarray, np.ndarray, np.ndarray],
+) -> int:
+    """How many of the cells the screen kept block, by the dense count's exact test."""
+    read, r, c = found
+    i, j, m = rows[r], read[c], len(usable.capacity)
+    kept = s.plain_rows[i] & usable.mask[i, j]  # before the scores: bits are cheaper
+    kept &= ~found_in(stated, i * m + j)[1]
+    i, j = i[kept], j[kept]
+    gain = np.rint(screen.scores(i, j) * SCORE_SCALE)
+    cg, wg = s.current_gain[i], s.worst_gain[j]
+    wants = (gain > cg) | ((gain == cg) & (j < s.current_col[i]))
+    wants &= (gain > wg) | ((gain == wg) & (i < s.worst_row[j])) | s.room[j]
+    return int(np.count_nonzero(wants))
 
 
 def _free_with_room(

@@ -100,6 +100,16 @@ class Screen:
             return self.left[rows[0] : rows[-1] + 1]
         return self.left[rows]
 
+    def approximate(self, first: int, last: int) -> np.ndarray:
+        """The scores of mentees first..last-1 against every mentor in float32, within the
+        bound above of the exact ones (wishes added, clipped): for choosing candidates."""
+        m = self.tables.shape[1]
+        score = self.left[first:last, : self.width] @ self.right.T
+        keys, values = self.tables.wish_keys, self.tables.wish_values
+        lo, hi = np.searchsorted(keys, [first * m, last * m])
+        np.add.at(score.reshape(-1), keys[lo:hi] - first * m, values[lo:hi].astype(np.float32))
+        return np.clip(score, 0.0, 1.0, out=score)
+
     def scores(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
         """The exact scores of the cells (rows[k], cols[k]), as the stored matrix holds them."""
         return self.tables.cells(rows, cols)

@@ -10,6 +10,7 @@ import numpy as np
 from solver.encode.keys import cells_of, distinct
 from solver.encode.problem import Problem
 from solver.encode.quantise import SCORE_SCALE
+from solver.encode.screen import screen_of
 from solver.encode.usable import Usable
 from solver.engines.large.pairs import Penalty
 from solver.runtime import BLOCK, in_blocks
@@ -34,8 +35,14 @@ def _masked(
     problem: Problem, usable: Usable, first: int, last: int, penalty: Penalty | None
 ) -> np.ndarray:
     """Gains of the block's usable pairs in score units and float32, -inf where a pair may
-    not be made: only for choosing candidates (a near tie either way changes no proof)."""
-    block = problem.score[first:last].astype(np.float32)
+    not be made: only for choosing candidates (a near tie either way changes no proof,
+    so a pool read by blocks takes them from the float32 product, half the float64's time).
+    Among tied optima the one found may then differ from the stored matrix's."""
+    screen = screen_of(problem.score)  # a pool read by blocks: its float32 product
+    if screen is None:
+        block = problem.score[first:last].astype(np.float32)
+    else:
+        block = screen.approximate(first, last)
     if penalty is not None:
         columns = np.arange(block.shape[1])[None, :]
         block += penalty.of(np.arange(first, last)[:, None], columns) / SCORE_SCALE
@@ -99,7 +106,7 @@ class Best:
         mentor, value, mentee = (np.concatenate(part) for part in zip(*self.parts, strict=True))
         kept = np.isfinite(value)
         mentor, value, mentee = mentor[kept], value[kept], mentee[kept]
-        order = np.lexsort((-value, mentor))
+        order = np.argsort(_by_mentor_best_first(mentor, value), kind="stable")
         counts = np.bincount(mentor, minlength=self.m)
         rank = np.arange(len(order)) - np.repeat(np.cumsum(counts) - counts, counts)
         order = order[rank < self.size]
@@ -121,6 +128,14 @@ class Best:
         merged = cls(found[0].m, found[0].size)
         merged.parts = [part for best in found for part in best.parts]
         return merged
+
+
+def _by_mentor_best_first(mentor: np.ndarray, value: np.ndarray) -> np.ndarray:
+    """One uint64 key per entry: its mentor, then its value from the highest (the float32
+    bits made to sort as the values do); one sort of it is half a two-key lexsort."""
+    bits = value.astype(np.float32).view(np.uint32)
+    ordered = np.where(bits >> 31 == 1, ~bits, bits | np.uint32(1 << 31))  # increasing
+    return (mentor.astype(np.uint64) << np.uint64(32)) | (~ordered).astype(np.uint64)
 
 
 def _around(

@@ -45,12 +45,13 @@ class ScreenedPass:
             return None
         cols, r, c = found
         i, j = rows[r], cols[c]
+        usable = self.usable.mask[i, j]  # read before the scores: a bit is cheaper
+        usable &= self.left_out.assignment[i] != j  # pairs made: not arcs i → j
+        r, c, i, j = r[usable], c[usable], i[usable], j[usable]
         slack = np.rint(self.screen.scores(i, j) * SCORE_SCALE)
         slack += mentor[j]
         slack -= mentee[i]
         keep = slack > -self.near
-        keep &= self.usable.mask[i, j]
-        keep &= self.left_out.assignment[i] != j  # pairs made: not arcs i → j
         return found_of(self.left_out, rows, cols, r[keep], c[keep], slack[keep], m)
 
 
