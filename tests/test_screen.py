@@ -161,3 +161,20 @@ def test_blocking_pairs_through_the_screen_are_the_dense_count(
     monkeypatch.setattr(stability, "screened_count", lambda *args: None)
     assert count == stability.blocking_pairs(problem, usable, assignment) > 0
     assert count == stability.blocking_pairs(stored, usable_pairs(stored), assignment)
+
+
+def test_the_float32_scores_for_choosing_candidates_are_within_the_bound() -> None:
+    blocks, stored = _problem(700, 230, 5)
+    screen = screen_of(blocks.score)
+    assert screen is not None
+    bound = 2 * (screen.width + 3) * 2.0**-24 * screen.row_sum.max()
+    near = np.abs(screen.approximate(100, 400) - stored.score[100:400])
+    assert near.max() <= bound and near.max() > 0  # float32, not the exact scores
+    rows, cols = np.arange(0, 700, 3), np.sort(np.random.default_rng(5).choice(230, 50, False))
+    some = screen.approximate_of(rows, cols)
+    assert np.abs(some - stored.score[np.ix_(rows, cols)]).max() <= bound
+    wished = screen.tables.wish_keys[:50]
+    m = stored.score.shape[1]
+    every = screen.approximate_of(np.arange(700), np.arange(m))
+    assert np.abs(every - stored.score).max() <= bound  # the wishes are in
+    assert np.all(stored.score.flat[wished] > 0)

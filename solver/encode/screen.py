@@ -89,7 +89,8 @@ class Screen:
             passing = product >= bar[:, None]
         else:
             own = columns.bar if within is None else columns.bar[within]
-            passing = product >= np.maximum(bar[:, None], own[None, :])
+            passing = product >= own[None, :]  # two comparisons: cheaper than a maximum
+            passing &= product >= bar[:, None]
         if np.count_nonzero(passing) * CROWDED > passing.size:
             return None
         r, c = cells_of(passing)
@@ -108,6 +109,14 @@ class Screen:
         keys, values = self.tables.wish_keys, self.tables.wish_values
         lo, hi = np.searchsorted(keys, [first * m, last * m])
         np.add.at(score.reshape(-1), keys[lo:hi] - first * m, values[lo:hi].astype(np.float32))
+        return np.clip(score, 0.0, 1.0, out=score)
+
+    def approximate_of(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+        """The same for rows × cols (both increasing, distinct)."""
+        left = self._left(rows)[:, : self.width]
+        score = left @ self.right[cols].T if len(cols) < len(self.right) else left @ self.right.T
+        r, c, wished = _wishes_in(self.tables, rows, cols)
+        np.add.at(score, (r, c), self.tables.wish_values[wished].astype(np.float32))
         return np.clip(score, 0.0, 1.0, out=score)
 
     def scores(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
@@ -135,6 +144,17 @@ def _with_wishes(
     tables: ScoreTables, rows: np.ndarray, cols: np.ndarray, r: np.ndarray, c: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
     """The cells found plus every cell of rows × cols with a wish, in row-major order."""
+    at_row, at_col, _ = _wishes_in(tables, rows, cols)
+    width = len(cols)
+    cells = distinct([r * width + c, at_row * width + at_col])
+    return cells // width, cells % width
+
+
+def _wishes_in(
+    tables: ScoreTables, rows: np.ndarray, cols: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Where the wishes of rows × cols (both increasing) are among them (row, column) and
+    which wishes they are (positions in the tables' wish arrays, in order)."""
     m = tables.shape[1]
     lo, hi = (
         np.searchsorted(tables.wish_keys, [rows[0] * m, (rows[-1] + 1) * m])
@@ -145,9 +165,7 @@ def _with_wishes(
     at_row, in_rows = found_in(rows, keys // m)
     at_col, in_cols = found_in(cols, keys % m)
     wished = in_rows & in_cols
-    width = len(cols)
-    cells = distinct([r * width + c, at_row[wished] * width + at_col[wished]])
-    return cells // width, cells % width
+    return at_row[wished], at_col[wished], np.nonzero(wished)[0] + lo
 
 
 def screen_of(score: object) -> Screen | None:

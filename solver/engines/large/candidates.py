@@ -173,7 +173,11 @@ def _valued(
 ) -> np.ndarray:
     """Gains in score units of rows × cols in float32, -inf where a pair may not be made:
     only for choosing (as `_masked`)."""
-    value = problem.score[np.ix_(rows, cols)].astype(np.float32)
+    screen = screen_of(problem.score)  # a pool read by blocks: its float32 product
+    if screen is None:
+        value = problem.score[np.ix_(rows, cols)].astype(np.float32)
+    else:
+        value = screen.approximate_of(rows, cols)
     if penalty is not None:
         value += penalty.of(rows[:, None], cols[None, :]) / SCORE_SCALE
     value[~usable.mask[np.ix_(rows, cols)]] = -np.inf
