@@ -20,7 +20,7 @@ from solver.encode.blocks import BlockScores, PackedMask
 from solver.encode.pool import Pool
 from solver.encode.problem import encode
 from solver.encode.scores import score_matrix, score_tables
-from solver.engines.large import candidates
+from solver.engines.large import candidates, near
 from solver.rules.criteria import criteria_for
 
 BLOCKS = SolveOptions(sizes=Thresholds(blocks_from=1))  # every request read by blocks
@@ -226,3 +226,31 @@ def test_the_packed_rules_exclude_exactly_the_pairs_the_masks_exclude() -> None:
     assert problem.eligible.count() == int(stored.eligible.sum())  # no spare bit set
     for name in ("avoid", "forbidden", "not_self", "shared_language", "no_reporting_line"):
         assert stored.excluded[name].any(), name  # each rule did exclude pairs
+
+
+@pytest.mark.parametrize("keep_below", [1, 10**7])  # one gain unit: nearly every arc dropped
+def test_rounds_after_few_failures_keep_few_arcs_and_still_prove_the_optimum(
+    keep_below: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After a pass with few failing pairs the next round's flow keeps only the pairs made
+    and the arcs near the potentials' bar; whatever it leaves out, the next pass reads
+    every pair, so the answer is still the proven optimum (rounds may follow)."""
+    monkeypatch.setattr(near, "FEW", 0)  # every pass counts as one with few failures
+    monkeypatch.setattr(candidates, "PER_MENTEE", 2)  # few candidates: pairs fail, rounds run
+    monkeypatch.setattr(candidates, "PER_MENTOR", 1)
+    monkeypatch.setattr(near, "KEEP_BELOW", keep_below)
+    kept: list[tuple[int, int]] = []
+    real = near.kept_arcs
+
+    def spy(inst: Any, *args: Any) -> np.ndarray:
+        found = real(inst, *args)
+        kept.append((len(inst.rows), len(found)))
+        return found
+
+    monkeypatch.setattr(near, "kept_arcs", spy)
+    body = generate_pool(1_500, 500, 5, program={"answer": "pairs"})
+    whole, blocks = _same_compact(body)
+    assert kept and all(after < before for before, after in kept)  # arcs were dropped
+    assert blocks.status == whole.status == "optimal" and blocks.gap == 0
+    assert blocks.objective == whole.objective and blocks.bound == whole.bound
+    assert len(blocks.pairings) == len(whole.pairings)

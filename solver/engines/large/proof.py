@@ -28,13 +28,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from solver.encode.instance import Instance, priority_class
-from solver.encode.keys import cells_of, distinct, found_in
+from solver.encode.keys import cells_of, found_in
 from solver.encode.problem import Problem
 from solver.encode.quantise import SCORE_SCALE
 from solver.encode.usable import Usable
 from solver.engines.flow import class_counts, score_flow
 from solver.engines.large.candidates import _around
-from solver.engines.large.near import Found, Left, Pass, combined, found_of
+from solver.engines.large.near import Arcs, Found, Left, Pass, combined, found_of
 from solver.engines.large.pairs import Bonus, Penalty, arcs_instance
 from solver.engines.large.potentials import potentials
 from solver.engines.large.rooms import Entry, Rooms, entry, rooms_of
@@ -216,6 +216,7 @@ def prove(
     keys, counts, distance, checked = start.keys, start.counts, None, Pass.nothing()
     largest = SCORE_SCALE + sum(0 if add is None else add.largest for add in (penalty, bonus))
     last, began = None, time.monotonic()
+    arcs = Arcs(keys, problem.blockwise and penalty is None and bonus is None and same is None)
     for round_ in range(ROUNDS):
         if round_ and _no_time(began, deadline):
             log.info("large: out of time (round %d, arcs %d)", round_, len(keys))
@@ -232,7 +233,8 @@ def prove(
         if checked.failing == 0:
             return Proof(keys, counts, inst, assignment, distance)
         failing, last = checked.keys[checked.negative], assignment
-        keys = distinct([keys, checked.keys, _around(problem, usable, failing, penalty)])
+        added = [checked.keys, _around(problem, usable, failing, penalty)]
+        keys = arcs.next(inst, added, distance, assignment, checked.failing)
     return Proof(keys, counts, last=last, worst=checked.worst if last is not None else None)
 
 
