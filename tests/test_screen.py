@@ -4,6 +4,7 @@ lists exactly what the dense pass lists."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -12,6 +13,7 @@ import pytest
 from generator.pools import generate_pool
 from solver import MatchRequest
 from solver.answer import stability
+from solver.encode.blocks import BlockScores
 from solver.encode.problem import Problem, encode
 from solver.encode.quantise import SCORE_SCALE
 from solver.encode.screen import Screen, screen_of
@@ -178,3 +180,15 @@ def test_the_float32_scores_for_choosing_candidates_are_within_the_bound() -> No
     every = screen.approximate_of(np.arange(700), np.arange(m))
     assert np.abs(every - stored.score).max() <= bound  # the wishes are in
     assert np.all(stored.score.flat[wished] > 0)
+
+
+def test_tables_outside_the_bounds_assumptions_do_not_screen() -> None:
+    blocks, _ = _problem(200, 60, 2)
+    assert isinstance(blocks.score, BlockScores)
+    tables = blocks.score.tables
+    assert screen_of(BlockScores(tables)) is not None
+    negative = tables.left.copy()
+    negative[3, 0] = -0.25
+    halves = tables.right * 0.5
+    for changed in (replace(tables, left=negative), replace(tables, right=halves)):
+        assert screen_of(BlockScores(changed)) is None

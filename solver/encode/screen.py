@@ -171,16 +171,15 @@ def _wishes_in(
 def screen_of(score: object) -> Screen | None:
     """The screen of a score matrix read by blocks (built once, kept on it), or None when
     its scores cannot screen: stored whole, a criterion scored densely, a negative factor
-    or wish."""
+    or wish, a right factor other than 0 or 1."""
     if not isinstance(score, BlockScores):
         return None
     if score.screened:
         return cast(Screen | None, score.screen)
     tables = score.tables
-    usable = not tables.dense
-    usable &= bool(tables.left.min(initial=0.0) >= 0) and bool(
-        tables.wish_values.min(initial=0.0) >= 0
-    )
+    usable = not tables.dense and bool(tables.left.min(initial=0.0) >= 0)
+    usable &= bool(tables.wish_values.min(initial=0.0) >= 0)
+    usable &= bool(np.all((tables.right == 0) | (tables.right == 1)))  # exact in float32
     built = _built(tables) if usable else None
     score.screen, score.screened = built, True
     return built
