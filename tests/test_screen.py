@@ -101,6 +101,21 @@ def _round(problem: Problem, usable: Usable) -> tuple[Any, np.ndarray, np.ndarra
     return inst, assignment, found
 
 
+REAL_ABOVE = Screen.above
+
+
+def _watch_screen(monkeypatch: pytest.MonkeyPatch, screened: list[bool]) -> list[bool]:
+    """`Screen.above` made to note, for each block it reads, whether it screened it."""
+
+    def above(self: Screen, *args: Any) -> Any:
+        kept = REAL_ABOVE(self, *args)
+        screened.append(kept is not None)
+        return kept
+
+    monkeypatch.setattr(Screen, "above", above)
+    return screened
+
+
 @pytest.mark.parametrize(("mentees", "mentors", "seed"), [(1_200, 400, 1), (900, 300, 6)])
 def test_a_proof_pass_through_the_screen_lists_what_the_dense_pass_lists(
     mentees: int, mentors: int, seed: int, monkeypatch: pytest.MonkeyPatch
@@ -109,15 +124,7 @@ def test_a_proof_pass_through_the_screen_lists_what_the_dense_pass_lists(
     usable = usable_pairs(problem)
     inst, assignment, found = _round(problem, usable)
     arcs = inst.rows * mentors + inst.cols
-    screened: list[bool] = []
-    real_above = Screen.above
-
-    def above(self: Screen, *args: Any) -> Any:
-        kept = real_above(self, *args)
-        screened.append(kept is not None)
-        return kept
-
-    monkeypatch.setattr(Screen, "above", above)
+    screened = _watch_screen(monkeypatch, [])
     rng = np.random.default_rng(seed)
     shift = np.zeros_like(found, dtype=np.float64)
     shift[mentees:] = rng.integers(0, 3, len(shift) - mentees) * 1e6  # some mentors moved
@@ -130,7 +137,7 @@ def test_a_proof_pass_through_the_screen_lists_what_the_dense_pass_lists(
         monkeypatch.setattr(proof, "screened_pass", lambda *args: None)
         dense = failing_pairs(problem, usable, found, assignment, moved, None, near, arcs, True)
         monkeypatch.undo()
-        monkeypatch.setattr(Screen, "above", above)
+        _watch_screen(monkeypatch, screened)
         assert not screened
         assert np.array_equal(with_screen.keys, dense.keys)
         assert np.array_equal(with_screen.negative, dense.negative)
@@ -149,15 +156,7 @@ def test_blocking_pairs_through_the_screen_are_the_dense_count(
     _, assignment, _ = _round(problem, usable)
     assignment = assignment.copy()
     assignment[::7] = -1  # mentees left unpaired and mentors with room block too
-    screened: list[bool] = []
-    real_above = Screen.above
-
-    def above(self: Screen, *args: Any) -> Any:
-        kept = real_above(self, *args)
-        screened.append(kept is not None)
-        return kept
-
-    monkeypatch.setattr(Screen, "above", above)
+    screened = _watch_screen(monkeypatch, [])
     count = stability.blocking_pairs(problem, usable, assignment)
     assert screened.count(True) > len(screened) // 2  # crowded blocks are read densely
     monkeypatch.setattr(stability, "screened_count", lambda *args: None)
