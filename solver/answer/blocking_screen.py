@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import cast
 
 import numpy as np
 
@@ -49,16 +50,16 @@ def screened_count(
     screen = screen_of(problem.score)
     if screen is None:
         return None
-    s = standing
-    room = s.room & (usable.capacity > 0)  # no pair may enter a mentor without places
-    full = np.nonzero(~s.room & (usable.capacity > 0))[0]
+    s, places = standing, usable.capacity > 0  # no pair may enter a mentor without places
+    room, full = s.room & places, np.nonzero(~s.room & places)[0]
+    room_bits = np.packbits(room)[None, :]
     closed = screen.columns(full, np.zeros(len(full)), (s.worst_gain[full] - 1) / SCORE_SCALE)
     open_ = screen.columns(np.nonzero(room)[0], np.zeros(int(room.sum())))
 
     def count(first: int, last: int) -> int | None:
         rows = np.arange(first, last)
         free = np.isneginf(s.current_gain[rows])
-        total = _free_with_room(usable, s, stated, rows[free], room)
+        total = _free_with_room(usable, s, stated, rows[free], (room, room_bits))
         for part, columns in ((rows, closed), (rows[~free], open_)):
             if len(part) == 0 or len(columns.index) == 0:
                 continue
@@ -93,21 +94,23 @@ def _exact(
 
 
 def _free_with_room(
-    usable: Usable, s: Standing, stated: np.ndarray, rows: np.ndarray, room: np.ndarray
+    usable: Usable,
+    s: Standing,
+    stated: np.ndarray,
+    rows: np.ndarray,
+    room: tuple[np.ndarray, np.ndarray],
 ) -> int:
     """The usable pairs nobody listed between these mentees (without a pair) and the
-    mentors with room: all of them block."""
+    mentors with room (`room`: as a mask and packed): all of them block. A pool that
+    screens is read by blocks, so its usable pairs are packed bits."""
     kept = rows[s.plain_rows[rows]]
     if len(kept) == 0:
         return 0
-    mask = usable.mask
-    if isinstance(mask, PackedMask):
-        found = int(np.bitwise_count(mask.bits[kept] & np.packbits(room)[None, :]).sum())
-    else:
-        found = int(np.count_nonzero(mask[kept][:, room]))
-    m = len(room)
+    mask, (with_room, packed) = cast(PackedMask, usable.mask), room
+    found = int(np.bitwise_count(mask.bits[kept] & packed).sum())
+    m = len(with_room)
     lo, hi = np.searchsorted(stated, [kept[0] * m, (kept[-1] + 1) * m])
     listed = stated[lo:hi]
     i, j = listed // m, listed % m
-    listed_here = found_in(kept, i)[1] & room[j]
-    return found - int(np.count_nonzero(listed_here & usable.mask[i, j]))
+    listed_here = found_in(kept, i)[1] & with_room[j]
+    return found - int(np.count_nonzero(listed_here & mask[i, j]))

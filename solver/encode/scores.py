@@ -65,7 +65,7 @@ class ScoreTables:
         """The scores of rows × cols (any indices; no criterion scored densely)."""
         self._factored()
         n, m = self.shape
-        score = _taken(self.left, rows) @ _taken(self.right, cols).T
+        score = taken(self.left, rows) @ taken(self.right, cols).T
         if not (_distinct(rows) and _distinct(cols)):
             self._add_wishes(score.reshape(-1), (rows[:, None] * m + cols[None, :]).reshape(-1))
             return np.clip(score, 0.0, 1.0, out=score)
@@ -109,7 +109,7 @@ class ScoreTables:
             raise ValueError("criteria scored densely are read by rows only")
 
 
-def _taken(table: np.ndarray, index: np.ndarray) -> np.ndarray:
+def taken(table: np.ndarray, index: np.ndarray) -> np.ndarray:
     """table[index]: a view when the index is a run of consecutive rows (no copy)."""
     if len(index) and index[-1] - index[0] == len(index) - 1 and np.all(np.diff(index) == 1):
         return table[index[0] : index[-1] + 1]

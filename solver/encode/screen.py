@@ -28,7 +28,7 @@ import numpy as np
 
 from solver.encode.blocks import BlockScores
 from solver.encode.keys import cells_of, distinct, found_in
-from solver.encode.scores import ScoreTables
+from solver.encode.scores import ScoreTables, taken
 
 UNIT = 2.0**-24  # float32's unit roundoff
 CROWDED = 8  # a block where more than 1 in CROWDED pairs pass the screen is read exactly
@@ -84,7 +84,7 @@ class Screen:
         cols = columns.index if within is None else columns.index[within]
         right = columns.right if within is None else columns.right[within]
         bar = _lowered(row - columns.shift, self.row_sum[rows], self.width, columns.largest)
-        product = self._left(rows) @ right.T
+        product = taken(self.left, rows) @ right.T
         if columns.bar is None:
             passing = product >= bar[:, None]
         else:
@@ -96,24 +96,14 @@ class Screen:
         r, c = cells_of(passing)
         return (cols, *_with_wishes(self.tables, rows, cols, r, c))
 
-    def _left(self, rows: np.ndarray) -> np.ndarray:
-        if len(rows) and rows[-1] - rows[0] == len(rows) - 1:
-            return self.left[rows[0] : rows[-1] + 1]
-        return self.left[rows]
-
     def approximate(self, first: int, last: int) -> np.ndarray:
         """The scores of mentees first..last-1 against every mentor in float32, within the
         bound above of the exact ones (wishes added, clipped): for choosing candidates."""
-        m = self.tables.shape[1]
-        score = self.left[first:last, : self.width] @ self.right.T
-        keys, values = self.tables.wish_keys, self.tables.wish_values
-        lo, hi = np.searchsorted(keys, [first * m, last * m])
-        np.add.at(score.reshape(-1), keys[lo:hi] - first * m, values[lo:hi].astype(np.float32))
-        return np.clip(score, 0.0, 1.0, out=score)
+        return self.approximate_of(np.arange(first, last), np.arange(self.tables.shape[1]))
 
     def approximate_of(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
         """The same for rows × cols (both increasing, distinct)."""
-        left = self._left(rows)[:, : self.width]
+        left = taken(self.left, rows)[:, : self.width]
         score = left @ self.right[cols].T if len(cols) < len(self.right) else left @ self.right.T
         r, c, wished = _wishes_in(self.tables, rows, cols)
         np.add.at(score, (r, c), self.tables.wish_values[wished].astype(np.float32))

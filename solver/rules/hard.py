@@ -67,18 +67,24 @@ def _language_sets(table: np.ndarray, count: np.ndarray) -> tuple[np.ndarray, np
     return np.unique(np.hstack([table, known]), axis=0, return_inverse=True)
 
 
-def shared_language(ctx: RuleContext) -> np.ndarray | None:
-    """Mentor and mentee speak at least one common language."""
-    if not ctx.program.rules.shared_language:
-        return None
-    pool = ctx.pool
-    # People speak few distinct sets of languages: decide each pair of sets once. A set is
-    # the languages the other side speaks too, and (last) whether the person gave any.
+def _apart(pool: Pool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Which pairs of language sets share none (both known), and each mentee's and each
+    mentor's set. People speak few distinct sets of languages: each pair of sets is decided
+    once. A set is the languages the other side speaks too, and (last) whether the person
+    gave any."""
     sets_e, of_mentee = _language_sets(pool.languages_e, pool.language_count_e)
     sets_m, of_mentor = _language_sets(pool.languages_m, pool.language_count_m)
     both_known = (sets_e[:, -1][:, None] > 0) & (sets_m[:, -1][None, :] > 0)
     apart = both_known & ((sets_e[:, :-1] @ sets_m[:, :-1].T) == 0)
-    return np.take(apart[of_mentee.reshape(-1)], of_mentor.reshape(-1), axis=1)
+    return apart, of_mentee.reshape(-1), of_mentor.reshape(-1)
+
+
+def shared_language(ctx: RuleContext) -> np.ndarray | None:
+    """Mentor and mentee speak at least one common language."""
+    if not ctx.program.rules.shared_language:
+        return None
+    apart, of_mentee, of_mentor = _apart(ctx.pool)
+    return np.take(apart[of_mentee], of_mentor, axis=1)
 
 
 def different_department(ctx: RuleContext) -> np.ndarray | None:
@@ -132,9 +138,13 @@ def avoid(ctx: RuleContext) -> np.ndarray | None:
     return _pairs(ctx.pool, _avoided(ctx.pool))
 
 
+def _forbidden(program: Program) -> Iterable[tuple[str, str]]:
+    return ((f.mentor, f.mentee) for f in program.forbidden)
+
+
 def forbidden(ctx: RuleContext) -> np.ndarray | None:
     """The program manager's forbidden pairs are never made."""
-    return _pairs(ctx.pool, ((f.mentor, f.mentee) for f in ctx.program.forbidden))
+    return _pairs(ctx.pool, _forbidden(ctx.program))
 
 
 def scores(ctx: RuleContext) -> np.ndarray | None:
@@ -175,8 +185,8 @@ LISTED = ("not_self", "avoid", "forbidden")  # rules that list their pairs: few 
 def listed_exclusions(pool: Pool, program: Program) -> tuple[np.ndarray, np.ndarray]:
     """The (mentee, mentor) indices the rules in LISTED exclude, read from their lists
     rather than from a mask (a large pool decides the other rules block by block)."""
-    forbidden = ((f.mentor, f.mentee) for f in program.forbidden)
-    found = [_indices(pool, pairs) for pairs in (_same_people(pool), _avoided(pool), forbidden)]
+    lists = (_same_people(pool), _avoided(pool), _forbidden(program))
+    found = [_indices(pool, pairs) for pairs in lists]
     return np.concatenate([r for r, _ in found]), np.concatenate([c for _, c in found])
 
 
@@ -186,9 +196,6 @@ def shared_language_bits(pool: Pool, program: Program) -> tuple[np.ndarray, np.n
     None when the program does not ask for it."""
     if not program.rules.shared_language:
         return None
-    sets_e, of_mentee = _language_sets(pool.languages_e, pool.language_count_e)
-    sets_m, of_mentor = _language_sets(pool.languages_m, pool.language_count_m)
-    both_known = (sets_e[:, -1][:, None] > 0) & (sets_m[:, -1][None, :] > 0)
-    apart = both_known & ((sets_e[:, :-1] @ sets_m[:, :-1].T) == 0)
-    allowed = ~np.take(apart, of_mentor.reshape(-1), axis=1)
-    return np.packbits(allowed, axis=1), of_mentee.reshape(-1)
+    apart, of_mentee, of_mentor = _apart(pool)
+    allowed = ~np.take(apart, of_mentor, axis=1)
+    return np.packbits(allowed, axis=1), of_mentee
