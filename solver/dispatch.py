@@ -310,7 +310,8 @@ def _on_candidates(
 ) -> tuple[str, Instance, Solution, Blocking] | None:
     """Large and no matrix path: the engine table on candidate pairs, never proven."""
     program, limits = problem.request.program, options.thresholds
-    if not on_candidates(program, problem.score.size, limits):
+    n, m = problem.score.shape  # a matrix read by blocks has no `size`
+    if not on_candidates(program, n * m, limits):
         return None
     options = options.reserving(_answer_seconds(problem), program)
     usable = usable_pairs(problem)

@@ -12,7 +12,16 @@ import pytest
 
 from api.settings import Settings
 from generator.pools import generate_pool
-from solver import Budget, MatchRequest, OverBudget, match, match_as_asked, validate, within_budget
+from solver import (
+    Budget,
+    MatchRequest,
+    OverBudget,
+    dispatch,
+    match,
+    match_as_asked,
+    validate,
+    within_budget,
+)
 from solver.budget import estimate
 from solver.contract.response import PairsResponse
 from solver.dispatch import SolveOptions, Thresholds
@@ -20,7 +29,7 @@ from solver.encode.blocks import BlockScores, PackedMask
 from solver.encode.pool import Pool
 from solver.encode.problem import encode
 from solver.encode.scores import score_matrix, score_tables
-from solver.engines.large import candidates, near
+from solver.engines.large import candidates, near, proof
 from solver.rules.criteria import criteria_for
 
 BLOCKS = SolveOptions(sizes=Thresholds(blocks_from=1))  # every request read by blocks
@@ -121,16 +130,23 @@ def test_candidates_from_the_float32_product_reach_the_same_optimum(
     assert blocks.objective == whole.objective and blocks.bound == whole.bound
     assert len(blocks.pairings) == len(whole.pairings)
     assert blocks.metrics.matched_volunteers == whole.metrics.matched_volunteers
-    request = MatchRequest.model_validate(body)
+    _assert_pairs_keep_the_rules(MatchRequest.model_validate(body), blocks)
+
+
+def _assert_pairs_keep_the_rules(request: MatchRequest, compact: PairsResponse) -> None:
+    """Every pair eligible, each mentee once, within its mentor's places, scored as the
+    stored matrix scores it, and everyone either paired or unmatched."""
     stored = encode(request)
     mentor_at = {p.id: j for j, p in enumerate(request.mentors)}
     mentee_at = {p.id: i for i, p in enumerate(request.mentees)}
-    rows = np.array([mentee_at[p.mentee] for p in blocks.pairings])
-    cols = np.array([mentor_at[p.mentor] for p in blocks.pairings])
+    rows = np.array([mentee_at[p.mentee] for p in compact.pairings])
+    cols = np.array([mentor_at[p.mentor] for p in compact.pairings])
     assert len(set(rows.tolist())) == len(rows) and stored.eligible[rows, cols].all()
     assert (np.bincount(cols, minlength=len(request.mentors)) <= stored.capacity).all()
     shown = [round(float(v), 6) for v in stored.score[rows, cols]]
-    assert shown == [p.score for p in blocks.pairings]
+    assert shown == [p.score for p in compact.pairings]
+    unmatched = {u.id for u in compact.unmatched}
+    assert set(mentee_at) == {p.mentee for p in compact.pairings} | (unmatched & set(mentee_at))
 
 
 def test_the_blockwise_problem_holds_no_matrix_and_refuses_a_whole_read() -> None:
@@ -254,3 +270,37 @@ def test_rounds_after_few_failures_keep_few_arcs_and_still_prove_the_optimum(
     assert blocks.status == whole.status == "optimal" and blocks.gap == 0
     assert blocks.objective == whole.objective and blocks.bound == whole.bound
     assert len(blocks.pairings) == len(whole.pairings)
+
+
+def test_a_proof_out_of_rounds_answers_the_last_round_unproven_and_bounded(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A blockwise proof that runs out of rounds still answers: its last round's pairing,
+    `feasible`, every rule kept, with a bound over every pair that the proven optimum
+    (the same request with the rounds it needs) lies within."""
+    monkeypatch.setattr(proof, "ROUNDS", 1)
+    monkeypatch.setattr(candidates, "PER_MENTEE", 1)  # few candidates: the first pass fails
+    monkeypatch.setattr(candidates, "PER_MENTOR", 1)
+    request = MatchRequest.model_validate(generate_pool(900, 300, 1, program={"answer": "pairs"}))
+    cut = match_as_asked(request, BLOCKS)
+    assert isinstance(cut, PairsResponse) and cut.status == "feasible"
+    assert cut.engine == "flow" and cut.bound is not None
+    _assert_pairs_keep_the_rules(request, cut)
+    monkeypatch.setattr(proof, "ROUNDS", 6)
+    proven = match_as_asked(request, BLOCKS)
+    assert isinstance(proven, PairsResponse) and proven.status == "optimal"
+    assert cut.objective < proven.objective <= cut.bound
+
+
+def test_a_blockwise_pool_without_a_proof_falls_back_to_the_candidates_engines(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """When the large path gives nothing, the request runs on candidate pairs read by
+    blocks (the whole matrix is never asked for), `feasible` and bounded, every rule kept."""
+    monkeypatch.setattr(dispatch, "solve_large", lambda *args: None)
+    request = MatchRequest.model_validate(generate_pool(900, 300, 1, program={"answer": "pairs"}))
+    sizes = Thresholds(blocks_from=1, flow_candidates_from=1)
+    answer = match_as_asked(request, SolveOptions(sizes=sizes))
+    assert isinstance(answer, PairsResponse) and answer.status == "feasible"
+    assert answer.bound is not None and answer.bound >= answer.objective
+    _assert_pairs_keep_the_rules(request, answer)
