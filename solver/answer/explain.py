@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from operator import attrgetter
+
 import numpy as np
 
 from solver.answer.suggestions import top_mentors
@@ -15,8 +18,8 @@ from solver.rules.criteria import criteria_for
 EXPLAINED_REASONS = 2  # how many reasons the one-sentence explanation cites
 
 
-def _strength(reason: Reason) -> float:
-    return -reason.contribution
+_CONTRIBUTION = attrgetter("contribution")
+Read = Callable[[int, int], object]  # what a list criterion reads of the two lists' lengths
 
 
 def _signature(value: object) -> object:
@@ -44,17 +47,18 @@ class Explainer:
         self._criteria = criteria_for(problem.request.program.format)
         self._total = sum(problem.weights.values())
         self._codes: dict[str, tuple[list[int], list[int]]] = {}
-        self._items: dict[str, tuple[list[dict[str, str]], list[dict[str, str]]]] = {}
+        self._items: dict[str, tuple[list[dict[str, str]], list[dict[str, str]], Read]] = {}
         pool = problem.pool
         for name in problem.weights:
             criterion = self._criteria[name]
             if criterion.reads is None:
                 continue
             mentee_field, mentor_field = criterion.reads
-            if criterion.common:
+            if criterion.common is not None:
                 self._items[name] = (
                     [pool.folding.item_set(getattr(p, mentee_field)) for p in pool.mentees],
                     [pool.folding.item_set(getattr(p, mentor_field)) for p in pool.mentors],
+                    criterion.common,
                 )
             else:
                 self._codes[name] = (
@@ -85,8 +89,9 @@ class Explainer:
         columns = [self._column(name, w, todo) for name, w in self.problem.weights.items()]
         if self.problem.caller_scores:
             columns.insert(0, [self._caller_reason(i, j) for i, j in todo])
-        for k, pair in enumerate(todo):
-            self._reasons[pair] = sorted((column[k] for column in columns), key=_strength)
+        for pair, found in zip(todo, zip(*columns, strict=True), strict=True):
+            # stable, so equal contributions keep the criteria's order, as by -contribution
+            self._reasons[pair] = sorted(found, key=_CONTRIBUTION, reverse=True)
 
     def _caller_reason(self, i: int, j: int) -> Reason:
         score = round(float(self.problem.display[i, j]), 6)
@@ -100,10 +105,12 @@ class Explainer:
         key) share the reason, and the evidence function runs once per key."""
         keys: list[object]
         if (items := self._items.get(name)) is not None:
-            mine, theirs = items
+            mine, theirs, read = items  # the shared items, and what is read of the counts
             keys = [
-                (tuple(text for k, text in mine[i].items() if k in theirs[j]), len(mine[i]))
-                + (len(theirs[j]),)
+                (
+                    tuple(text for k, text in mine[i].items() if k in theirs[j]),
+                    read(len(mine[i]), len(theirs[j])),
+                )
                 for i, j in pairs
             ]
         elif (codes := self._codes.get(name)) is not None:

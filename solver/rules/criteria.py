@@ -53,9 +53,10 @@ class Criterion:
     # (mentee field, mentor field): the only data `evidence` reads, so equal fields give
     # equal evidence; None when it reads more (ids, for preferences).
     reads: tuple[str, str] | None = None
-    # True when `evidence` depends only on `_common` of those two lists: the items they
-    # share (as the mentee wrote them, in the mentee's order) and how many each lists.
-    common: bool = False
+    # When `evidence` depends only on `_common` of those two lists: the items they share
+    # (as the mentee wrote them, in the mentee's order) and what this function of how many
+    # each lists (mentee's, mentor's) returns; pairs equal in both share one reason.
+    common: Callable[[int, int], object] | None = None
     # Otherwise, a cheaper function of the pair that determines the evidence, if any.
     key: Callable[[Participant, Participant], object] | None = None
 
@@ -249,22 +250,37 @@ def department_evidence(mentor: Participant, mentee: Participant) -> Evidence:
     return Evidence(1.0, "department.cross", params)
 
 
+def _goals_read(goals: int, skills: int) -> int:
+    """Goals read how many goals the mentee lists, never how many skills."""
+    return goals
+
+
+def _both_listed(mine: int, theirs: int) -> tuple[bool, bool]:
+    """Languages read only whether each lists any."""
+    return mine > 0, theirs > 0
+
+
+def _union_read(mine: int, theirs: int) -> int:
+    """Interests read the union: with the items shared, the sum of the two counts."""
+    return mine + theirs
+
+
 CRITERIA: dict[str, Criterion] = {
     c.name: c
     for c in (
-        Criterion("goals", goals_matrix, goals_evidence, ("goals", "skills"), common=True),
+        Criterion("goals", goals_matrix, goals_evidence, ("goals", "skills"), _goals_read),
         Criterion(
-            "languages", languages_matrix, languages_evidence, ("languages",) * 2, common=True
+            "languages", languages_matrix, languages_evidence, ("languages",) * 2, _both_listed
         ),
         Criterion(
-            "interests", interests_matrix, interests_evidence, ("interests",) * 2, common=True
+            "interests", interests_matrix, interests_evidence, ("interests",) * 2, _union_read
         ),
         Criterion(
             "availability",
             availability_matrix,
             availability_evidence,
             ("availability",) * 2,
-            common=True,
+            min,
         ),
         Criterion("timezone", timezone_matrix, timezone_evidence, ("timezone",) * 2),
         Criterion("seniority", seniority_matrix, seniority_evidence, ("seniority",) * 2),
