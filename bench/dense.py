@@ -20,7 +20,6 @@ compact one (`program.answer: "pairs"`).
 from __future__ import annotations
 
 import argparse
-import http.client
 import json
 import math
 import statistics
@@ -32,9 +31,9 @@ from typing import Any
 import numpy as np
 import orjson
 
-from bench.live import HOST, serving
+from bench.live import serving
 from bench.memory import peak_mb, process_mb
-from bench.run import calibration, machine, sizes_of
+from bench.run import calibration, machine, post, sizes_of
 
 CAPACITY = 2
 ENV = {"BINOME_MAX_TIME_LIMIT_S": "600"}
@@ -59,20 +58,6 @@ def body(values: np.ndarray, answer: str) -> bytes:
         },
     }
     return orjson.dumps(request, option=orjson.OPT_SERIALIZE_NUMPY)
-
-
-def post(port: int, raw: bytes) -> tuple[float, dict[str, Any]]:
-    connection = http.client.HTTPConnection(HOST, port, timeout=1200)
-    started = time.perf_counter()
-    connection.request("POST", "/v1/match", raw, {"Content-Type": "application/json"})
-    response = connection.getresponse()
-    payload = response.read()
-    elapsed = time.perf_counter() - started
-    connection.close()
-    if response.status != 200:
-        raise RuntimeError(f"HTTP {response.status}: {payload[:300]!r}")
-    said: dict[str, Any] = orjson.loads(payload)
-    return elapsed, said
 
 
 def scipy_child(mentees: int, mentors: int, seed: int) -> None:
@@ -102,10 +87,10 @@ def scipy_alone(mentees: int, mentors: int, seed: int) -> dict[str, Any]:
 def binome_row(values: np.ndarray, answer: str, repeats: int) -> dict[str, Any]:
     raw = body(values, answer)
     with serving(ENV) as live:
-        post(live.port, raw)  # warm: the first call is not timed
+        post(live.port, raw, timeout=1200)  # warm: the first call is not timed
         times, said = [], {}
         for _ in range(repeats):
-            elapsed, said = post(live.port, raw)
+            elapsed, said = post(live.port, raw, timeout=1200)
             times.append(elapsed)
         peak = process_mb(live.pid)
     return {"p50": statistics.median(times), "peak": peak, "said": said, "bytes": len(raw)}
