@@ -6,6 +6,9 @@ pair from the participants themselves and says why, in a message key and its
 parameters. The two are independent implementations of the same sentence, so
 each checks the other in the tests. Missing data never excludes a pair: it
 earns no points.
+
+Long because each criterion's two implementations, and what its evidence reads, sit side
+by side in one module, so that one reads against the other.
 """
 
 from __future__ import annotations
@@ -250,37 +253,31 @@ def department_evidence(mentor: Participant, mentee: Participant) -> Evidence:
     return Evidence(1.0, "department.cross", params)
 
 
-def _goals_read(goals: int, skills: int) -> int:
-    """Goals read how many goals the mentee lists, never how many skills."""
-    return goals
-
-
-def _both_listed(mine: int, theirs: int) -> tuple[bool, bool]:
-    """Languages read only whether each lists any."""
-    return mine > 0, theirs > 0
-
-
-def _union_read(mine: int, theirs: int) -> int:
-    """Interests read the union: with the items shared, the sum of the two counts."""
-    return mine + theirs
-
-
 CRITERIA: dict[str, Criterion] = {
     c.name: c
     for c in (
-        Criterion("goals", goals_matrix, goals_evidence, ("goals", "skills"), _goals_read),
+        # goals read how many goals the mentee lists, never how many skills
+        Criterion("goals", goals_matrix, goals_evidence, ("goals", "skills"), lambda g, _: g),
         Criterion(
-            "languages", languages_matrix, languages_evidence, ("languages",) * 2, _both_listed
+            "languages",  # whether each lists any
+            languages_matrix,
+            languages_evidence,
+            ("languages",) * 2,
+            lambda mine, theirs: (mine > 0, theirs > 0),
         ),
         Criterion(
-            "interests", interests_matrix, interests_evidence, ("interests",) * 2, _union_read
+            "interests",  # the union: with the items shared, the sum of the counts
+            interests_matrix,
+            interests_evidence,
+            ("interests",) * 2,
+            lambda mine, theirs: mine + theirs,
         ),
         Criterion(
             "availability",
             availability_matrix,
             availability_evidence,
             ("availability",) * 2,
-            min,
+            min,  # the smaller list
         ),
         Criterion("timezone", timezone_matrix, timezone_evidence, ("timezone",) * 2),
         Criterion("seniority", seniority_matrix, seniority_evidence, ("seniority",) * 2),
