@@ -465,3 +465,39 @@ def test_reasons_shared_by_evidence_key_are_each_pairs_own(seed: int, program_fo
     }
     for i, j in pairs:
         assert shared.reasons(i, j) == alone.reasons(i, j), (i, j)
+
+
+def test_list_reasons_are_shared_exactly_when_what_the_evidence_reads_is_equal() -> None:
+    """Two pairs with the same shared items share one reason when they differ only in what
+    the criterion's evidence does not read (the mentor's count of skills for goals), and
+    each gets its own, equal to its own evidence, when they differ in what it reads (the
+    union for interests, the smaller list for availability)."""
+    from solver.answer.explain import Explainer
+    from solver.encode.problem import encode
+
+    mentee = {
+        "id": "e0",
+        "goals": ["negotiation", "ai"],
+        "interests": ["chess", "jazz"],
+        "availability": ["mon-am", "tue-am"],
+    }
+    mentors = [
+        {"id": "m0", "skills": ["ai"], "interests": ["chess"], "availability": ["mon-am"]},
+        {
+            "id": "m1",
+            "skills": ["ai", "sql", "go"],
+            "interests": ["chess", "golf", "wine"],
+            "availability": ["mon-am", "wed-am"],
+        },
+    ]
+    problem = encode(MatchRequest.model_validate({"mentors": mentors, "mentees": [mentee]}))
+    explainer = Explainer(problem, "en")
+    explainer.prepare([(0, 0), (0, 1)])
+    first, second = ({r.criterion: r for r in explainer.reasons(0, j)} for j in range(len(mentors)))
+    assert first["goals"] is second["goals"]  # 1 of 2 goals covered, however many skills
+    assert first["interests"].value == 0.5 and second["interests"].value == 0.25
+    assert first["availability"].value == 1.0 and second["availability"].value == 0.5
+    for j, found in enumerate((first, second)):
+        for name in ("goals", "interests", "availability"):
+            own = CRITERIA[name].evidence(problem.pool.mentors[j], problem.pool.mentees[0])
+            assert found[name].value == round(own.value, 4), (name, j)
