@@ -480,9 +480,16 @@ def test_list_reasons_are_shared_exactly_when_what_the_evidence_reads_is_equal()
         "goals": ["negotiation", "ai"],
         "interests": ["chess", "jazz"],
         "availability": ["mon-am", "tue-am"],
+        "languages": ["fr"],
     }
     mentors = [
-        {"id": "m0", "skills": ["ai"], "interests": ["chess"], "availability": ["mon-am"]},
+        {
+            "id": "m0",
+            "skills": ["ai"],
+            "interests": ["chess"],
+            "availability": ["mon-am"],
+            "languages": ["de"],  # none shared; the other mentor lists none at all
+        },
         {
             "id": "m1",
             "skills": ["ai", "sql", "go"],
@@ -497,6 +504,7 @@ def test_list_reasons_are_shared_exactly_when_what_the_evidence_reads_is_equal()
     assert first["goals"] is second["goals"]  # 1 of 2 goals covered, however many skills
     assert first["interests"].value == 0.5 and second["interests"].value == 0.25
     assert first["availability"].value == 1.0 and second["availability"].value == 0.5
+    assert first["languages"].detail != second["languages"].detail  # none shared / unknown
     for j, found in enumerate((first, second)):
         for name in ("goals", "interests", "availability"):
             own = CRITERIA[name].evidence(problem.pool.mentors[j], problem.pool.mentees[0])
