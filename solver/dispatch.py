@@ -244,9 +244,8 @@ def optimise(
     plain = inst  # scores alone: what blocking pairs are ranked by, re-match bonus or not
     inst = prepared(with_bonus(inst, problem, bonus or {}))
     engine = engine_for(program, inst, options.thresholds)
-    n, m = problem.score.shape
-    answer = ANSWER_SECONDS + ANSWER_SECONDS_PER_MENTEE * n + ANSWER_SECONDS_PER_PAIR * n * m
-    engine, solution = _run_engine(engine, program, inst, options.reserving(answer, program))
+    timed = options.reserving(_answer_seconds(problem), program)
+    engine, solution = _run_engine(engine, program, inst, timed)
     return (
         engine,
         inst,

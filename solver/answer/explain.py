@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from operator import attrgetter
 
 import numpy as np
@@ -13,13 +12,12 @@ from solver.contract.response import Reason, Suggestion, trusted
 from solver.encode.problem import Problem
 from solver.messages import catalogue, render
 from solver.messages.formats import Decimal, person
-from solver.rules.criteria import criteria_for
+from solver.rules.criteria import CountsRead, criteria_for
 
 EXPLAINED_REASONS = 2  # how many reasons the one-sentence explanation cites
 
 
 _CONTRIBUTION = attrgetter("contribution")
-Read = Callable[[int, int], object]  # what a list criterion reads of the two lists' lengths
 
 
 def _signature(value: object) -> object:
@@ -47,7 +45,7 @@ class Explainer:
         self._criteria = criteria_for(problem.request.program.format)
         self._total = sum(problem.weights.values())
         self._codes: dict[str, tuple[list[int], list[int]]] = {}
-        self._items: dict[str, tuple[list[dict[str, str]], list[dict[str, str]], Read]] = {}
+        self._items: dict[str, tuple[list[dict[str, str]], list[dict[str, str]], CountsRead]] = {}
         pool = problem.pool
         for name in problem.weights:
             criterion = self._criteria[name]

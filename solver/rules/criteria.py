@@ -48,6 +48,9 @@ class Evidence:
     params: dict[str, Any] = field(default_factory=dict)
 
 
+CountsRead = Callable[[int, int], object]  # what a list criterion reads of the lists' lengths
+
+
 @dataclass(frozen=True)
 class Criterion:
     name: str
@@ -59,7 +62,7 @@ class Criterion:
     # When `evidence` depends only on `_common` of those two lists: the items they share
     # (as the mentee wrote them, in the mentee's order) and what this function of how many
     # each lists (mentee's, mentor's) returns; pairs equal in both share one reason.
-    common: Callable[[int, int], object] | None = None
+    common: CountsRead | None = None
     # Otherwise, a cheaper function of the pair that determines the evidence, if any.
     key: Callable[[Participant, Participant], object] | None = None
 

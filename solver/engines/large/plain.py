@@ -29,7 +29,7 @@ def solve_large(
     if proof.inst is not None and proof.assignment is not None:
         return proof.inst, Solution(proof.assignment, proven=True)
     if proof.last is None or not problem.blockwise:
-        return None  # a stored matrix: the arc engines prove it on every pair (`dispatch`)
+        return None  # a stored matrix: `dispatch` runs the arc (or candidates') engines on it
     # Read by blocks, out of rounds: the last round's answer (its pairs are among the arcs
     # kept), `feasible`, bounded over every pair by prices on the mentors' places.
     log.info("large: unproven after the rounds, the last answer (arcs %d)", len(proof.keys))
