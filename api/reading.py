@@ -8,7 +8,8 @@ so nothing is read before the route's dependencies (the API key) have passed. Th
   counted before a byte is read, a chunked body as it comes), else 503 with Retry-After;
 - it is received under a read timeout, between pieces (BINOME_READ_IDLE_TIMEOUT_S) and in
   all (BINOME_READ_TIMEOUT_S), else 408 and the connection closed;
-- it is parsed (orjson; a body orjson refuses is read again by `json`, for the same errors
+- it is parsed (a body with a score matrix by simdjson, its values into one array,
+  `api.dense_json`; else orjson; a body orjson refuses is read again by `json`, for the same errors
   as before) and validated in a worker thread (the collector paused, long lists a chunk at
   a time, `api.validation`, so the GIL changes hands; a score matrix's values read into
   one array first, `api.score_body`), answering exactly what FastAPI would: 400 when it is
@@ -34,6 +35,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.types import Receive, Scope, Send
 
+from api import dense_json
 from api.problems import ProblemError
 from api.settings import Settings
 from api.validation import validate
@@ -160,6 +162,8 @@ def _decoded(body: bytearray, content_type: str | None) -> Any:
     """The body as FastAPI hands it to validation: JSON parsed, other types as bytes."""
     if not _is_json(content_type):
         return bytes(body)
+    if (value := dense_json.loads(body)) is not dense_json.UNREAD:
+        return value  # a score matrix's values straight into an array
     try:  # orjson: a 14 M value score matrix in a second or two; the errors are json's own
         return orjson.loads(body)
     except orjson.JSONDecodeError:

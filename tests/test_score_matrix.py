@@ -78,8 +78,9 @@ def test_the_matrix_path_equals_scipy_on_dense_scores_with_negatives_and_nulls(
     assert validate(request, answer) == []
 
 
-def test_a_pool_past_the_matrix_threshold_equals_scipy_over_http() -> None:
-    values = dense(400, 300, 5, nulls=0.1, decimals=2)  # 108,000 candidates: the matrix path
+@pytest.mark.parametrize("nulls", [0.1, 0.0])  # without a null, read by api.dense_json
+def test_a_pool_past_the_matrix_threshold_equals_scipy_over_http(nulls: float) -> None:
+    values = dense(400, 300, 5, nulls=nulls, decimals=2)  # 120,000 pairs: the matrix path
     answer = client.post("/v1/match", json=body(values, answer="pairs"))
     assert answer.status_code == 200, answer.text
     found = answer.json()
@@ -104,9 +105,11 @@ def as_list(request: dict[str, Any]) -> dict[str, Any]:
     return request
 
 
-@pytest.mark.parametrize("capacity", [1, 2])
-def test_the_same_scores_as_a_matrix_and_as_a_list_give_one_answer(capacity: int) -> None:
-    values = dense(35, 20, 6 + capacity, nulls=0.4)
+@pytest.mark.parametrize(("capacity", "nulls"), [(1, 0.4), (2, 0.4), (2, 0.0)])
+def test_the_same_scores_as_a_matrix_and_as_a_list_give_one_answer(
+    capacity: int, nulls: float
+) -> None:
+    values = dense(35, 20, 6 + capacity, nulls=nulls)
     request = body(values, capacity=capacity, suggestions=2)
     by_matrix = client.post("/v1/match", json=request)
     by_list = client.post("/v1/match", json=as_list(body(values, capacity, suggestions=2)))

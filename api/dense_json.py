@@ -1,0 +1,87 @@
+"""A body that holds a score matrix, parsed with its values straight into one array.
+
+orjson makes each of a matrix's values a Python float (14 M of them at CVPR 2018's shape:
+about 1 s and 460 MB, then as long again to copy them into an array and free them).
+simdjson (pysimdjson) parses the document into its own tape and copies a homogeneous
+array of numbers into a buffer of doubles, with no Python object per value: the values of
+`program.score_matrix` become a float64 array here, and everything else the Python
+objects orjson would have made.
+
+This path is only taken when it gives what orjson gives: a body without
+`"score_matrix"`, one simdjson refuses, one whose walked objects repeat a key, or values
+that are not rows of equal length of numbers only (a null, a string, a nested list, a
+ragged row) all return `UNREAD`, and the caller parses as before, for the same answer
+and the same located errors.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import orjson
+import simdjson
+
+UNREAD = object()  # this body is for the ordinary parse
+VALUES = ("program", "score_matrix", "values")
+
+
+class _Unusual(Exception):
+    """The document is not one this path reads as orjson would."""
+
+
+def loads(body: bytes | bytearray) -> Any:
+    """The parsed body, each score matrix's values a 2-D float64 array; `UNREAD` when it
+    is not one for this path."""
+    if b'"score_matrix"' not in body or b"\\u005b" in body or b"\\u005B" in body:
+        return UNREAD  # an escaped bracket would blur the count of lists below
+    try:
+        document = simdjson.Parser().parse(body)
+    except Exception:  # simdjson's refusals (ValueError, RuntimeError...): orjson says why
+        return UNREAD
+    matrices: list[np.ndarray] = []
+    try:
+        value = _python(document, (), matrices)
+    except _Unusual:
+        return UNREAD
+    # A list inside a row would be flattened into it: every '[' of the body must be one of
+    # the rest's (a list, or a bracket in a string) or open a matrix or one of its rows.
+    rest = orjson.dumps(value, default=lambda _: None).count(b"[")
+    if body.count(b"[") != rest + sum(len(matrix) + 1 for matrix in matrices):
+        return UNREAD
+    return value
+
+
+def _python(node: Any, path: tuple[str, ...], matrices: list[np.ndarray]) -> Any:
+    """The node as orjson makes it, objects walked key by key (a matrix may be inside);
+    the matrices' values read into arrays, and noted in `matrices`."""
+    if isinstance(node, simdjson.Object):
+        keys = list(node.keys())
+        if len(set(keys)) != len(keys):  # orjson keeps the last; node[key] is the first
+            raise _Unusual
+        return {key: _python(node[key], (*path[-2:], key), matrices) for key in keys}
+    if isinstance(node, simdjson.Array):
+        if path == VALUES and (values := _numbers(node)) is not None:
+            matrices.append(values)
+            return values
+        return node.as_list()
+    return node
+
+
+def _numbers(values: Any) -> np.ndarray | None:
+    """Rows of equal length holding numbers (or lists of them: see `loads`), as one
+    array; None for anything else (the ordinary reading locates its problems)."""
+    rows = list(values)
+    if not rows or not all(isinstance(row, simdjson.Array) for row in rows):
+        return None
+    width = len(rows[0])
+    if any(len(row) != width for row in rows):
+        return None
+    try:
+        buffer = values.as_buffer(of_type="d")
+    except (TypeError, ValueError):  # a null, a boolean, a string
+        return None
+    array = np.frombuffer(buffer, dtype=np.float64)
+    if array.size != len(rows) * width:  # flattened lists of other lengths
+        return None
+    return array.reshape(len(rows), width)

@@ -1,0 +1,138 @@
+"""A body with a score matrix read by simdjson (`api.dense_json`): its values one array
+equal to what orjson reads, the rest of the body exactly orjson's, values that are not
+rows of numbers kept as lists, and every body this path could read otherwise than orjson
+left to it, for the same answer and the same located errors."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import numpy as np
+import orjson
+import pytest
+from fastapi.testclient import TestClient
+
+from api import dense_json
+from api.main import app
+
+client = TestClient(app)
+
+
+def request(values: Any, mentees: list[str] | None = None) -> dict[str, Any]:
+    n, m = len(values), len(values[0]) if values and isinstance(values[0], list) else 1
+    mentees = mentees or [f"e{i}" for i in range(n)]
+    mentors = [f"m{j}" for j in range(m)]
+    return {
+        "mentors": [{"id": j, "skills": ["a", "b"]} for j in mentors],
+        "mentees": [{"id": i, "goals": ["a"]} for i in mentees],
+        "program": {
+            "suggestions": 0,
+            "weights": {"goals": 1.0},
+            "score_matrix": {"mentees": mentees, "mentors": mentors, "values": values},
+        },
+    }
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_the_values_become_one_array_and_the_rest_is_orjsons(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    n, m = int(rng.integers(1, 30)), int(rng.integers(1, 30))
+    values = rng.uniform(-5e3, 5e3, (n, m))
+    rows: list[list[Any]] = values.tolist()
+    rows[0][0] = int(rng.integers(-9, 9))  # integers are numbers too
+    rows[-1][-1] = 0.123456789
+    ids = [f"e[{i}]" for i in range(n)]  # brackets in strings count as the rest's
+    text = json.dumps(request(rows, ids), indent=int(rng.integers(0, 3))).encode()
+    text = text.replace(b"0.123456789", b"-1.5E-3")  # exponents read alike
+    read = dense_json.loads(bytearray(text))
+    assert read is not dense_json.UNREAD
+    array = read["program"]["score_matrix"]["values"]
+    assert isinstance(array, np.ndarray) and array.dtype == np.float64
+    expected = orjson.loads(text)
+    assert np.array_equal(array, np.array(expected["program"]["score_matrix"]["values"]))
+    read["program"]["score_matrix"]["values"] = expected["program"]["score_matrix"]["values"]
+    assert read == expected
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        [[1, None], [3, 4]],  # a null: the ordinary reading makes it NaN
+        [[1, True], [3, 4]],
+        [[1, "0.5"], [3, 4]],
+        [[1, 2], [3]],  # a short row
+        [[1, [2]], [3, 4]],  # a list in a row, as many values once flattened
+        [[[1, 2]], [[3, 4]]],
+        [[1, []], [[3, 4], 5]],
+        [1, 2],
+        [],
+    ],
+)
+def test_values_that_are_not_rows_of_numbers_are_never_an_array(
+    values: Any,
+) -> None:
+    text = json.dumps(request(values)).encode()
+    read = dense_json.loads(text)
+    if read is not dense_json.UNREAD:  # a flattened list in a row: orjson reads it all
+        assert isinstance(read["program"]["score_matrix"]["values"], list)
+        assert read == orjson.loads(text)
+    else:
+        assert any(isinstance(value, list) for row in values for value in row)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        b'{"mentors": [], "mentees": [], "program": {}}',  # no matrix: orjson reads it
+        b'{"program": {"score_matrix": {"values": [[1]]}}, "program": {}}',  # repeated key
+        b'{"a": "\\u005b", "program": {"score_matrix": {"values": [[1, [2]]]}}}',
+        b'{"program": {"score_matrix": {"values": [[NaN]]}}}',
+        b'{"program": {"score_matrix": {"values": [[1]]}}',  # cut short
+    ],
+)
+def test_bodies_this_path_could_read_otherwise_are_left_to_orjson_or_json(text: bytes) -> None:
+    assert dense_json.loads(text) is dense_json.UNREAD
+
+
+@pytest.mark.parametrize(
+    ("values", "loc", "msg"),
+    [
+        ([[0.5, [0.2]], [0.3, 0.4]], [0, 1], "number or null"),
+        ([[0.5, 0.2], [0.3]], [1], "1 values, not 2"),
+        ([[0.5, 0.2], [0.3, 2e12]], [1, 1], "finite number"),
+    ],
+)
+def test_a_malformed_matrix_is_a_422_at_its_row_and_column(
+    values: Any, loc: list[int], msg: str
+) -> None:
+    response = client.post("/v1/match", json=request(values))
+    assert response.status_code == 422, response.text
+    [error] = response.json()["errors"]
+    assert error["loc"] == ["body", "program", "score_matrix", "values", *loc]
+    assert msg in error["msg"]
+
+
+def test_a_matrix_wider_than_the_mentors_is_located_row_by_row() -> None:
+    body = request([[0.5, 0.2], [0.3, 0.4]])
+    body["program"]["score_matrix"]["mentors"] = ["m0"]
+    body["mentors"] = body["mentors"][:1]
+    response = client.post("/v1/match", json=body)
+    assert response.status_code == 422, response.text
+    locs = [error["loc"] for error in response.json()["errors"]]
+    assert ["body", "program", "score_matrix", "values", 0] in locs
+
+
+def test_a_matrix_read_as_an_array_gets_the_answer_orjsons_lists_get(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    values = np.round(np.random.default_rng(4).uniform(-1, 1, (9, 4)), 3).tolist()
+    body = request(values)
+    body["program"]["mentor_capacity"] = 2
+    fast = client.post("/v1/match", json=body)
+    monkeypatch.setattr(dense_json, "loads", lambda _: dense_json.UNREAD)
+    ordinary = client.post("/v1/match", json=body)
+    assert fast.status_code == ordinary.status_code == 200
+    assert fast.json()["pairings"] and fast.json() == ordinary.json() | {
+        "solve_seconds": fast.json()["solve_seconds"]
+    }
