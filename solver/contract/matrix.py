@@ -80,6 +80,11 @@ def _row_problems(rows: list[Any], width: int) -> list[Problem]:
 
 def _value_problems(array: np.ndarray) -> list[Problem]:
     """Values that are not finite, or beyond SCORE_LIMIT, at their row and column."""
+    if array.size == 0 or (  # NaN is a null; the lowest and highest of the others suffice
+        -SCORE_LIMIT <= np.fmin.reduce(array, axis=None) <= SCORE_LIMIT
+        and -SCORE_LIMIT <= np.fmax.reduce(array, axis=None) <= SCORE_LIMIT
+    ):
+        return []
     rows, cols = np.nonzero(np.abs(array) > SCORE_LIMIT)  # infinities too; NaN is a null
     return [((int(i), int(j)), FINITE) for i, j in zip(rows[:SHOWN], cols[:SHOWN], strict=True)]
 

@@ -27,12 +27,14 @@ class Units:
     width: float = 1.0
 
     def engine(self, caller: np.ndarray) -> np.ndarray:
-        """Caller scores (NaN where a pair is not scored) in engine units, 0 where NaN."""
+        """Caller scores (NaN where a pair is not scored) in engine units, 0 where NaN.
+        Every engine score is at least 0 (`low` is the lowest score, or 0 when the scores
+        are within [0, 1]), so fmax(score, 0) only replaces the NaNs: one pass, in place."""
         if self.low == 0.0 and self.width == 1.0:
-            return np.nan_to_num(caller, nan=0.0)
+            return np.fmax(caller, 0.0)
         score = np.subtract(caller, self.low)
         score /= self.width
-        return np.nan_to_num(score, copy=False, nan=0.0)
+        return np.fmax(score, 0.0, out=score)
 
     def caller(self, engine_total: float, pairs: int) -> float:
         """A total of `pairs` pairs' engine scores, in the caller's units."""
@@ -50,9 +52,10 @@ def caller_range(program: Program) -> tuple[float, float] | None:
     """The lowest and highest caller score given (None: no caller score, or none given)."""
     if program.score_matrix is not None:
         values = program.score_matrix.values.array
-        if values.size == 0 or np.isnan(values).all():
+        if values.size == 0:
             return None
-        return float(np.nanmin(values)), float(np.nanmax(values))
+        low = float(np.fmin.reduce(values, axis=None))  # NaN is skipped, unless all are NaN
+        return None if np.isnan(low) else (low, float(np.fmax.reduce(values, axis=None)))
     if program.scores:
         scores = [pair.score for pair in program.scores]
         return min(scores), max(scores)
