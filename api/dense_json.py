@@ -7,11 +7,13 @@ array of numbers into a buffer of doubles, with no Python object per value: the 
 `program.score_matrix` become a float64 array here, and everything else the Python
 objects orjson would have made.
 
-This path is only taken when it gives what orjson gives: a body without
-`"score_matrix"`, one simdjson refuses, one whose walked objects repeat a key, or values
-that are not rows of equal length of numbers only (a null, a string, a nested list, a
-ragged row) all return `UNREAD`, and the caller parses as before, for the same answer
-and the same located errors.
+A row with a `null` (a conflict) is read as a list, NaN for the null, as the ordinary
+reading does; the other rows stay buffers. This path is only taken when it gives what
+orjson gives: a body without `"score_matrix"`, one simdjson refuses, or one whose walked
+objects repeat a key returns `UNREAD`, and the caller parses as before; values that are
+not rows of equal length of numbers and nulls (a string, a boolean, a ragged row) stay
+lists, and a list nested in a row sends the whole body to orjson: the same located
+errors either way.
 """
 
 from __future__ import annotations
@@ -69,8 +71,9 @@ def _python(node: Any, path: tuple[str, ...], matrices: list[np.ndarray]) -> Any
 
 
 def _numbers(values: Any) -> np.ndarray | None:
-    """Rows of equal length holding numbers (or lists of them: see `loads`), as one
-    array; None for anything else (the ordinary reading locates its problems)."""
+    """Rows of equal length holding numbers or nulls (or lists of numbers: see `loads`),
+    as one array, NaN for a null; None for anything else (the ordinary reading locates
+    its problems)."""
     rows = list(values)
     if not rows or not all(isinstance(row, simdjson.Array) for row in rows):
         return None
@@ -78,10 +81,25 @@ def _numbers(values: Any) -> np.ndarray | None:
     if any(len(row) != width for row in rows):
         return None
     try:
-        buffer = values.as_buffer(of_type="d")
-    except (TypeError, ValueError):  # a null, a boolean, a string
-        return None
-    array = np.frombuffer(buffer, dtype=np.float64)
-    if array.size != len(rows) * width:  # flattened lists of other lengths
-        return None
-    return array.reshape(len(rows), width)
+        array = np.frombuffer(values.as_buffer(of_type="d"), dtype=np.float64)
+    except (TypeError, ValueError):  # a null, a boolean or a string somewhere
+        return _by_rows(rows, width)
+    return array.reshape(len(rows), width) if array.size == len(rows) * width else None
+
+
+def _by_rows(rows: list[Any], width: int) -> np.ndarray | None:
+    """Row by row: a row of numbers copied as a buffer, a row with a null read as a list
+    (conflicts leave a few per row); None at the first row holding anything else."""
+    array = np.empty((len(rows), width))
+    for i, row in enumerate(rows):
+        try:
+            found = np.frombuffer(row.as_buffer(of_type="d"), dtype=np.float64)
+        except (TypeError, ValueError):
+            listed = row.as_list()
+            if not set(map(type, listed)) <= {float, int, type(None)}:  # bool is not a number
+                return None
+            found = np.array(listed, dtype=np.float64)  # None: NaN
+        if found.size != width:  # a list in a row, flattened
+            return None
+        array[i] = found
+    return array

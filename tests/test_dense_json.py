@@ -34,12 +34,14 @@ def request(values: Any, mentees: list[str] | None = None) -> dict[str, Any]:
     }
 
 
-@pytest.mark.parametrize("seed", [1, 2, 3])
-def test_the_values_become_one_array_and_the_rest_is_orjsons(seed: int) -> None:
+@pytest.mark.parametrize(("seed", "nulls"), [(1, 0.0), (2, 0.0), (3, 0.1), (4, 0.5)])
+def test_the_values_become_one_array_and_the_rest_is_orjsons(seed: int, nulls: float) -> None:
     rng = np.random.default_rng(seed)
-    n, m = int(rng.integers(1, 30)), int(rng.integers(1, 30))
+    n, m = int(rng.integers(2, 30)), int(rng.integers(2, 30))
     values = rng.uniform(-5e3, 5e3, (n, m))
-    rows: list[list[Any]] = values.tolist()
+    rows: list[list[Any]] = [
+        [None if rng.random() < nulls else value for value in row] for row in values.tolist()
+    ]
     rows[0][0] = int(rng.integers(-9, 9))  # integers are numbers too
     rows[-1][-1] = 0.123456789
     ids = [f"e[{i}]" for i in range(n)]  # brackets in strings count as the rest's
@@ -50,7 +52,8 @@ def test_the_values_become_one_array_and_the_rest_is_orjsons(seed: int) -> None:
     array = read["program"]["score_matrix"]["values"]
     assert isinstance(array, np.ndarray) and array.dtype == np.float64
     expected = orjson.loads(text)
-    assert np.array_equal(array, np.array(expected["program"]["score_matrix"]["values"]))
+    listed = np.array(expected["program"]["score_matrix"]["values"], dtype=np.float64)
+    assert np.array_equal(array, listed, equal_nan=True)  # None: NaN
     read["program"]["score_matrix"]["values"] = expected["program"]["score_matrix"]["values"]
     assert read == expected
 
@@ -58,13 +61,14 @@ def test_the_values_become_one_array_and_the_rest_is_orjsons(seed: int) -> None:
 @pytest.mark.parametrize(
     "values",
     [
-        [[1, None], [3, 4]],  # a null: the ordinary reading makes it NaN
         [[1, True], [3, 4]],
+        [[None, True], [3, 4]],
         [[1, "0.5"], [3, 4]],
         [[1, 2], [3]],  # a short row
         [[1, [2]], [3, 4]],  # a list in a row, as many values once flattened
         [[[1, 2]], [[3, 4]]],
         [[1, []], [[3, 4], 5]],
+        [[1, None], [[3], 4]],
         [1, 2],
         [],
     ],
@@ -127,6 +131,7 @@ def test_a_matrix_read_as_an_array_gets_the_answer_orjsons_lists_get(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     values = np.round(np.random.default_rng(4).uniform(-1, 1, (9, 4)), 3).tolist()
+    values[2][1] = values[5][0] = values[5][3] = None  # rows with a null are read as lists
     body = request(values)
     body["program"]["mentor_capacity"] = 2
     fast = client.post("/v1/match", json=body)
