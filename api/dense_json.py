@@ -26,6 +26,7 @@ import simdjson
 
 UNREAD = object()  # this body is for the ordinary parse
 VALUES = ("program", "score_matrix", "values")
+WALKED = 8  # objects walked key by key this deep (a job's matrix lies 6 keys down)
 
 
 class _Unusual(Exception):
@@ -48,7 +49,10 @@ def loads(body: bytes | bytearray) -> Any:
         return UNREAD
     # A list inside a row would be flattened into it: every '[' of the body must be one of
     # the rest's (a list, or a bracket in a string) or open a matrix or one of its rows.
-    rest = orjson.dumps(value, default=lambda _: None).count(b"[")
+    try:
+        rest = orjson.dumps(value, default=lambda _: None).count(b"[")
+    except orjson.JSONEncodeError:  # nested deeper than orjson writes (it reads deeper)
+        return UNREAD
     if body.count(b"[") != rest + sum(len(matrix) + 1 for matrix in matrices):
         return UNREAD
     return value
@@ -57,13 +61,15 @@ def loads(body: bytes | bytearray) -> Any:
 def _python(node: Any, path: tuple[str, ...], matrices: list[np.ndarray]) -> Any:
     """The node as orjson makes it, objects walked key by key (a matrix may be inside);
     the matrices' values read into arrays, and noted in `matrices`."""
+    if isinstance(node, simdjson.Object) and len(path) >= WALKED:
+        return node.as_dict()  # deeper than any matrix lies: simdjson converts it whole
     if isinstance(node, simdjson.Object):
         keys = list(node.keys())
         if len(set(keys)) != len(keys):  # orjson keeps the last; node[key] is the first
             raise _Unusual
-        return {key: _python(node[key], (*path[-2:], key), matrices) for key in keys}
+        return {key: _python(node[key], (*path, key), matrices) for key in keys}
     if isinstance(node, simdjson.Array):
-        if path == VALUES and (values := _numbers(node)) is not None:
+        if path[-3:] == VALUES and (values := _numbers(node)) is not None:
             matrices.append(values)
             return values
         return node.as_list()

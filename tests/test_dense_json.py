@@ -93,10 +93,28 @@ def test_values_that_are_not_rows_of_numbers_are_never_an_array(
         b'{"a": "\\u005b", "program": {"score_matrix": {"values": [[1, [2]]]}}}',
         b'{"program": {"score_matrix": {"values": [[NaN]]}}}',
         b'{"program": {"score_matrix": {"values": [[1]]}}',  # cut short
+        b'{"program": {"score_matrix": {"values": [[1]]}}, "x": ' + b"{" * 1100 + b"}" * 1100,
     ],
 )
 def test_bodies_this_path_could_read_otherwise_are_left_to_orjson_or_json(text: bytes) -> None:
     assert dense_json.loads(text) is dense_json.UNREAD
+
+
+@pytest.mark.parametrize("depth", [200, 900])  # Python's recursion would end near 500
+def test_objects_nested_deeper_than_a_matrix_lies_are_read_as_orjson_reads_them(
+    depth: int,
+) -> None:
+    nested = b'{"a": ' * depth + b"1" + b"}" * depth
+    text = b'{"program": {"score_matrix": {"values": [[1.5]]}}, "x": ' + nested + b"}"
+    read = dense_json.loads(text)
+    if read is not dense_json.UNREAD:  # deeper than orjson writes: left to it
+        assert isinstance(read["program"]["score_matrix"]["values"], np.ndarray)
+        read["program"]["score_matrix"]["values"] = [[1.5]]
+        assert read == orjson.loads(text)
+    else:
+        assert depth > 250
+    response = client.post("/v1/match", content=text, headers={"content-type": "application/json"})
+    assert response.status_code == 422, response.text
 
 
 @pytest.mark.parametrize(
