@@ -15,6 +15,7 @@ from hypothesis import given, settings
 from scipy.optimize import linear_sum_assignment
 
 from solver import MatchRequest, MatchResponse, match, validate
+from solver.engines.flow import _on_their_grid
 from solver.rules.by_pair import managers_of, pair_violations
 from solver.rules.criteria import score_pair
 from tests.pools import pools, random_pool
@@ -90,15 +91,20 @@ def test_every_engine_matches_brute_force(engine: str, seed: int) -> None:
     assert_same_key(response_key(request, response), brute_force_key(request))
 
 
-def explicit_scores(seed: int, n_mentees: int, n_mentors: int) -> dict[str, Any]:
+def explicit_scores(
+    seed: int, n_mentees: int, n_mentors: int, decimals: int | None = None
+) -> dict[str, Any]:
+    """Scores in [0, 1]; with `decimals`, on a grid (the flow's costs are then divided)."""
     rng = np.random.default_rng(seed)
     capacity = rng.integers(1, 4, size=n_mentors)
+    values = rng.random((n_mentees, n_mentors))
+    values = values if decimals is None else np.round(values, decimals)
     return {
         "mentors": [{"id": f"m{j}", "capacity": int(c)} for j, c in enumerate(capacity)],
         "mentees": [{"id": f"e{i}"} for i in range(n_mentees)],
         "program": {
             "scores": [
-                {"mentor": f"m{j}", "mentee": f"e{i}", "score": float(rng.random())}
+                {"mentor": f"m{j}", "mentee": f"e{i}", "score": float(values[i, j])}
                 for i in range(n_mentees)
                 for j in range(n_mentors)
             ],
@@ -108,12 +114,13 @@ def explicit_scores(seed: int, n_mentees: int, n_mentors: int) -> dict[str, Any]
 
 
 @pytest.mark.parametrize(
-    ("n_mentees", "n_mentors", "seed"), [(60, 25, 1), (150, 40, 2), (90, 90, 3)]
+    ("n_mentees", "n_mentors", "seed", "decimals"),
+    [(60, 25, 1, None), (150, 40, 2, None), (90, 90, 3, None), (90, 40, 4, 1), (150, 60, 5, 2)],
 )
 def test_flow_equals_scipy_assignment_with_replicated_mentors(
-    n_mentees: int, n_mentors: int, seed: int
+    n_mentees: int, n_mentors: int, seed: int, decimals: int | None
 ) -> None:
-    body = explicit_scores(seed, n_mentees, n_mentors)
+    body = explicit_scores(seed, n_mentees, n_mentors, decimals)
     request = MatchRequest.model_validate(body)
     score = np.zeros((n_mentees, n_mentors))
     for s in body["program"]["scores"]:
@@ -126,6 +133,13 @@ def test_flow_equals_scipy_assignment_with_replicated_mentors(
     assert len(response.pairings) == min(n_mentees, len(slots))
     # Scores are reported to 6 decimals; the optimum itself is exact at 1e-9.
     assert response.objective == pytest.approx(expected, abs=1e-6 * len(rows) + 1e-9)
+
+
+def test_costs_on_a_grid_are_divided_by_their_step_and_others_are_kept() -> None:
+    keep = np.array([True, True, True, False])
+    on_grid = _on_their_grid(np.array([30_000_000, 50_000_000, 0, 7]), keep)
+    assert on_grid[keep].tolist() == [3, 5, 0]
+    assert _on_their_grid(np.array([3, 5, 7]), np.ones(3, dtype=bool)).tolist() == [3, 5, 7]
 
 
 def test_fine_score_differences_are_not_lost_to_rounding() -> None:
