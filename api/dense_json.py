@@ -18,6 +18,7 @@ errors either way.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import numpy as np
@@ -26,6 +27,10 @@ import simdjson
 
 UNREAD = object()  # this body is for the ordinary parse
 VALUES = ("program", "score_matrix", "values")
+BOM = b"\xef\xbb\xbf"  # simdjson skips it, orjson refuses it
+# An escaped bracket would blur the count of lists in `loads`; pysimdjson looks a key up
+# only up to an escaped NUL in it ("a\u0000b" finds "a"): both are left to orjson.
+ESCAPES = re.compile(rb"\\u00(?:5[bB]|00)")
 WALKED = 8  # objects walked key by key this deep (a job's matrix lies 6 keys down)
 
 
@@ -36,16 +41,13 @@ class _Unusual(Exception):
 def loads(body: bytes | bytearray) -> Any:
     """The parsed body, each score matrix's values a 2-D float64 array; `UNREAD` when it
     is not one for this path."""
-    if b'"score_matrix"' not in body or b"\\u005b" in body or b"\\u005B" in body:
-        return UNREAD  # an escaped bracket would blur the count of lists below
+    if b'"score_matrix"' not in body or body.startswith(BOM) or ESCAPES.search(body):
+        return UNREAD
     try:
         document = simdjson.Parser().parse(body)
-    except Exception:  # simdjson's refusals (ValueError, RuntimeError...): orjson says why
-        return UNREAD
-    matrices: list[np.ndarray] = []
-    try:
+        matrices: list[np.ndarray] = []
         value = _python(document, (), matrices)
-    except _Unusual:
+    except Exception:  # simdjson's refusals, _Unusual: orjson reads it, or says why not
         return UNREAD
     # A list inside a row would be flattened into it: every '[' of the body must be one of
     # the rest's (a list, or a bracket in a string) or open a matrix or one of its rows.

@@ -12,6 +12,8 @@ import numpy as np
 import orjson
 import pytest
 from fastapi.testclient import TestClient
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from api import dense_json
 from api.main import app
@@ -93,6 +95,10 @@ def test_values_that_are_not_rows_of_numbers_are_never_an_array(
         b'{"a": "\\u005b", "program": {"score_matrix": {"values": [[1, [2]]]}}}',
         b'{"program": {"score_matrix": {"values": [[NaN]]}}}',
         b'{"program": {"score_matrix": {"values": [[1]]}}',  # cut short
+        b'\xef\xbb\xbf{"score_matrix": 1}',  # a BOM: simdjson skips it, orjson refuses it
+        b'{"score_matrix": 1, "a\\u0000b": 1}',  # pysimdjson would look up "a": KeyError
+        b'{"score_matrix": 1, "a\\u0000b": 1, "a": 2}',  # ... or find another key's value
+        b'{"program": {"score_matrix": {"values\\u0000": [[1]], "values": [[2]]}}}',
         b'{"program": {"score_matrix": {"values": [[1]]}}, "x": ' + b"{" * 1100 + b"}" * 1100,
     ],
 )
@@ -159,3 +165,61 @@ def test_a_matrix_read_as_an_array_gets_the_answer_orjsons_lists_get(
     assert fast.json()["pairings"] and fast.json() == ordinary.json() | {
         "solve_seconds": fast.json()["solve_seconds"]
     }
+
+
+CELLS = st.one_of(
+    st.integers(-(2**70), 2**70),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.none(),
+    st.sampled_from([True, "0.5", "[", [], [1.5], [1, 2], {}]),  # not numbers
+)
+LEAVES = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-(2**70), 2**70),
+    st.floats(allow_nan=False),
+    st.text(alphabet=st.sampled_from('a[]"\\é\x00 values'), max_size=6),
+)
+KEYS = st.sampled_from(["program", "score_matrix", "values", "a", "[", "é", "\x00", "a\x00"])
+DOCUMENTS = st.recursive(
+    LEAVES, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(KEYS, inner, max_size=3)
+)
+
+
+def matrices(draw: Any) -> list[list[Any]]:
+    n, m = draw(st.integers(1, 4)), draw(st.integers(1, 4))
+    numbers = st.one_of(st.floats(-1e6, 1e6), st.integers(-9, 9), st.none())
+    cell = draw(st.sampled_from([numbers, numbers, CELLS]))
+    rows = [draw(st.lists(cell, min_size=m, max_size=m)) for _ in range(n)]
+    if draw(st.booleans()):  # now and then a row of another length
+        rows[-1] = draw(st.lists(cell, max_size=5))
+    return rows
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.data())
+def test_any_body_is_read_as_orjson_reads_it_or_left_to_it(data: st.DataObject) -> None:
+    """The contract of `loads`, on generated bodies: UNREAD, or orjson's value exactly, the
+    matrix an array only where orjson's is rows of equal length of numbers and nulls."""
+    rows = matrices(data.draw)
+    body = {"program": {"score_matrix": {"values": rows}}, "x": data.draw(DOCUMENTS)}
+    wrap = data.draw(st.lists(KEYS, max_size=3))
+    for key in wrap:
+        body = {key: body, "y": data.draw(DOCUMENTS)}
+    indent = data.draw(st.sampled_from([None, 0, 2]))
+    text = json.dumps(body, indent=indent, ensure_ascii=data.draw(st.booleans())).encode()
+    read = dense_json.loads(text)
+    if read is dense_json.UNREAD:
+        return
+    expected = orjson.loads(text)
+    inner, found = expected, read
+    for key in reversed(wrap):
+        inner, found = inner[key], found[key]
+    values = found["program"]["score_matrix"]["values"]
+    if isinstance(values, np.ndarray):
+        listed = inner["program"]["score_matrix"]["values"]
+        assert all(len(row) == len(listed[0]) for row in listed)
+        assert all(type(v) in (int, float, type(None)) for row in listed for v in row)
+        assert np.array_equal(values, np.array(listed, dtype=np.float64), equal_nan=True)
+        found["program"]["score_matrix"]["values"] = listed
+    assert read == expected
