@@ -9,11 +9,11 @@ so nothing is read before the route's dependencies (the API key) have passed. Th
 - it is received under a read timeout, between pieces (BINOME_READ_IDLE_TIMEOUT_S) and in
   all (BINOME_READ_TIMEOUT_S), else 408 and the connection closed;
 - it is parsed (a body with a score matrix by simdjson, its values into one array,
-  `api.dense_json`; else orjson; a body orjson refuses is read again by `json`, for the same errors
-  as before) and validated in a worker thread (the collector paused, long lists a chunk at
-  a time, `api.validation`, so the GIL changes hands; a score matrix's values read into
-  one array first, `api.score_body`), answering exactly what FastAPI would: 400 when it is
-  not JSON (or nested too deep), 422 with `loc` starting at `body`.
+  `api.dense_json`; else orjson; a body orjson refuses is read again by `json`, for the
+  same errors as before) and validated in a worker thread (the collector paused, long
+  lists a chunk at a time, `api.validation`, so the GIL changes hands; a score matrix's
+  values read into one array first, `api.score_body`), answering exactly what FastAPI
+  would: 400 when it is not JSON (or nested too deep), 422 with `loc` starting at `body`.
 """
 
 from __future__ import annotations
