@@ -223,3 +223,28 @@ def test_any_body_is_read_as_orjson_reads_it_or_left_to_it(data: st.DataObject) 
         assert np.array_equal(values, np.array(listed, dtype=np.float64), equal_nan=True)
         found["program"]["score_matrix"]["values"] = listed
     assert read == expected
+
+
+MATRIX = {"program": {"score_matrix": {"values": [[0.5, 1.0]]}}}  # in an unknown field
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "field"),
+    [
+        ("/v1/match", {"mentors": [], "mentees": [], "x": MATRIX}, "x"),
+        ("/v1/jobs", {"kind": "match", "request": {"y": MATRIX}}, "y"),
+        ("/v1/scenarios", {"base": {"mentors": [], "mentees": []}, "z": MATRIX}, "z"),
+    ],
+)
+def test_an_array_where_no_matrix_belongs_is_a_located_422(
+    path: str, body: Any, field: str
+) -> None:
+    """An array read where the request has no matrix (an unknown field) is refused there
+    as anything else would be, never a 500 for an array in the error."""
+    arrays: list[Any] = []  # what orjson cannot write: the array this path read
+    orjson.dumps(dense_json.loads(json.dumps(body).encode()), default=arrays.append)
+    assert len(arrays) == 1 and isinstance(arrays[0], np.ndarray)
+    response = client.post(path, json=body)
+    assert response.status_code == 422, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    assert any(error["loc"][-1] == field for error in response.json()["errors"])
