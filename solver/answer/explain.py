@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from operator import attrgetter
-
 import numpy as np
 
+from solver.answer.evidence_keys import ItemCodes, codes, groups, groups_of_keys
 from solver.answer.suggestions import top_mentors
 from solver.contract.request import Participant
 from solver.contract.response import Reason, Suggestion, trusted
@@ -15,9 +14,6 @@ from solver.messages.formats import Decimal, person
 from solver.rules.criteria import CountsRead, criteria_for
 
 EXPLAINED_REASONS = 2  # how many reasons the one-sentence explanation cites
-
-
-_CONTRIBUTION = attrgetter("contribution")
 
 
 def _signature(value: object) -> object:
@@ -44,7 +40,7 @@ class Explainer:
         self._reasons: dict[tuple[int, int], list[Reason]] = {}
         self._criteria = criteria_for(problem.request.program.format)
         self._total = sum(problem.weights.values())
-        self._codes: dict[str, tuple[list[int], list[int]]] = {}
+        self._codes: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self._items: dict[str, tuple[list[dict[str, str]], list[dict[str, str]], CountsRead]] = {}
         pool = problem.pool
         for name in problem.weights:
@@ -60,9 +56,10 @@ class Explainer:
                 )
             else:
                 self._codes[name] = (
-                    _field_codes(pool.mentees, mentee_field),
-                    _field_codes(pool.mentors, mentor_field),
+                    codes(_field_codes(pool.mentees, mentee_field)),
+                    codes(_field_codes(pool.mentors, mentor_field)),
                 )
+        self._item_codes: dict[str, ItemCodes] = {}
         self._by_code: dict[str, dict[object, Reason]] = {}
         # The same evidence gives the same reason ("no shared interest"): each distinct
         # one is rendered and built once, then shared (reasons are read only).
@@ -84,12 +81,20 @@ class Explainer:
         todo = [pair for pair in dict.fromkeys(pairs) if pair not in self._reasons]
         if not todo:
             return
-        columns = [self._column(name, w, todo) for name, w in self.problem.weights.items()]
+        at = np.asarray(todo, dtype=np.intp).reshape(-1, 2)
+        columns = [self._column(name, w, todo, at) for name, w in self.problem.weights.items()]
         if self.problem.caller_scores:
-            columns.insert(0, [self._caller_reason(i, j) for i, j in todo])
-        for pair, found in zip(todo, zip(*columns, strict=True), strict=True):
-            # stable, so equal contributions keep the criteria's order, as by -contribution
-            self._reasons[pair] = sorted(found, key=_CONTRIBUTION, reverse=True)
+            columns.insert(0, ([self._caller_reason(i, j) for i, j in todo], np.arange(len(todo))))
+        table = np.empty((len(todo), len(columns)), dtype=object)
+        contributions = np.empty(table.shape)
+        for c, (found, inverse) in enumerate(columns):
+            # fromiter: a slice assignment would ask each model for an array interface
+            table[:, c] = np.fromiter(found, dtype=object, count=len(found))[inverse]
+            contributions[:, c] = np.fromiter((r.contribution for r in found), float)[inverse]
+        # stable, so equal contributions keep the criteria's order, as by -contribution
+        order = np.argsort(-contributions, axis=1, kind="stable")
+        ranked = np.take_along_axis(table, order, axis=1).tolist()
+        self._reasons.update(zip(todo, ranked, strict=True))
 
     def _caller_reason(self, i: int, j: int) -> Reason:
         score = round(float(self.problem.display[i, j]), 6)
@@ -98,34 +103,57 @@ class Explainer:
             criterion="scores", weight=1, value=score, contribution=score, detail=detail
         )
 
-    def _column(self, name: str, weight: float, pairs: list[tuple[int, int]]) -> list[Reason]:
-        """One criterion's reason for each pair; pairs whose evidence must be equal (same
-        key) share the reason, and the evidence function runs once per key."""
-        keys: list[object]
+    def _column(
+        self, name: str, weight: float, pairs: list[tuple[int, int]], at: np.ndarray
+    ) -> tuple[list[Reason], np.ndarray]:
+        """One criterion's distinct reasons among these pairs, and which one each pair has:
+        pairs whose evidence must be equal (same key) share the reason, and the evidence
+        function runs once per key (`solver.answer.evidence_keys` groups the pairs)."""
+        rows, cols = at[:, 0], at[:, 1]
+        keyed: list[np.ndarray] | None = None
         if (items := self._items.get(name)) is not None:
             mine, theirs, read = items  # the shared items, and what is read of the counts
-            keys = [
-                (
-                    tuple(text for k, text in mine[i].items() if k in theirs[j]),
-                    read(len(mine[i]), len(theirs[j])),
-                )
-                for i, j in pairs
-            ]
-        elif (codes := self._codes.get(name)) is not None:
-            keys = [(codes[0][i], codes[1][j]) for i, j in pairs]
+            if name not in self._item_codes:
+                self._item_codes[name] = ItemCodes(mine, theirs, read)
+            keyed = self._item_codes[name].keys(rows, cols)
+            first, inverse = (
+                groups(keyed)
+                if keyed is not None
+                else groups_of_keys([self._items_key(name, i, j) for i, j in pairs])
+            )
+        elif (field_codes := self._codes.get(name)) is not None:
+            first, inverse = groups([field_codes[0][rows], field_codes[1][cols]])
         elif (key := self._criteria[name].key) is not None:
             mentors, mentees = self.problem.pool.mentors, self.problem.pool.mentees
-            keys = [key(mentors[j], mentees[i]) for i, j in pairs]
+            first, inverse = groups_of_keys([key(mentors[j], mentees[i]) for i, j in pairs])
         else:
-            return [self._reason(name, weight, i, j) for i, j in pairs]
+            return [self._reason(name, weight, i, j) for i, j in pairs], np.arange(len(pairs))
         known = self._by_code.setdefault(name, {})
         found = []
-        for evidence_key, (i, j) in zip(keys, pairs, strict=True):
+        for i, j in at[first].tolist():
+            evidence_key = self._key(name, i, j)
             reason = known.get(evidence_key)
             if reason is None:
                 reason = known[evidence_key] = self._reason(name, weight, i, j)
             found.append(reason)
-        return found
+        return found, inverse
+
+    def _items_key(self, name: str, i: int, j: int) -> object:
+        """A list criterion's key of one pair: the items shared, as the mentee wrote them
+        in the mentee's order, and what the criterion reads of the counts."""
+        mine, theirs, read = self._items[name]
+        shared = tuple(text for k, text in mine[i].items() if k in theirs[j])
+        return shared, read(len(mine[i]), len(theirs[j]))
+
+    def _key(self, name: str, i: int, j: int) -> object:
+        """The key of one pair, equal for two pairs exactly when their evidence must be."""
+        if name in self._items:
+            return self._items_key(name, i, j)
+        if (field_codes := self._codes.get(name)) is not None:
+            return int(field_codes[0][i]), int(field_codes[1][j])
+        key = self._criteria[name].key
+        assert key is not None
+        return key(self.problem.pool.mentors[j], self.problem.pool.mentees[i])
 
     def _reason(self, name: str, weight: float, i: int, j: int) -> Reason:
         mentor, mentee = self.problem.pool.mentors[j], self.problem.pool.mentees[i]
