@@ -197,24 +197,30 @@ class Explainer:
             return {}
         problem, found = self.problem, {}
         tops = [top.tolist() for top in top_mentors(problem, count)]
-        for i, ranked in enumerate(tops):
-            assigned = int(assignment[i])
+        assigned_to = assignment.tolist()
+        for ranked, assigned in zip(tops, assigned_to, strict=True):
             if assigned >= 0 and assigned not in ranked:
                 ranked.append(assigned)
-        self.prepare([(i, j) for i, ranked in enumerate(tops) for j in ranked])
-        for i, mentee in enumerate(problem.pool.mentees):
-            ranked, assigned = tops[i], int(assignment[i])
+        pairs = [(i, j) for i, ranked in enumerate(tops) for j in ranked]
+        self.prepare(pairs)
+        at = np.asarray(pairs, dtype=np.intp).reshape(-1, 2)
+        scores = iter(problem.display[at[:, 0], at[:, 1]].tolist())  # in the pairs' order
+        ids = [mentor.id for mentor in problem.pool.mentors]
+        room = (load < problem.capacity).tolist()
+        reasons = self._reasons
+        for i, (mentee, ranked) in enumerate(zip(problem.pool.mentees, tops, strict=True)):
+            assigned = assigned_to[i]
             found[mentee.id] = [
                 trusted(  # values computed here: no re-validation
                     Suggestion,
                     {
-                        "mentor": problem.pool.mentors[j].id,
-                        "score": round(float(problem.display[i, j]), 6),
+                        "mentor": ids[j],
+                        "score": round(score, 6),
                         "assigned": j == assigned,
-                        "has_room": bool(load[j] < problem.capacity[j]),
-                        "reasons": self.reasons(i, j),
+                        "has_room": room[j],
+                        "reasons": reasons[(i, j)],
                     },
                 )
-                for j in ranked
+                for j, score in zip(ranked, scores, strict=False)  # this mentee's share
             ]
         return found

@@ -114,9 +114,22 @@ def _pattern(places: int, fixed: bool) -> str:
     return "#,##0." + ("0" if fixed else "#") * places
 
 
+@lru_cache(maxsize=8)
+def _language_names(language: str) -> dict[str, str]:
+    """CLDR's language names in `language`, read once (Babel resolves each lookup anew)."""
+    return dict(_locale(language).languages.items())
+
+
+@lru_cache(maxsize=8)
+def _day_names(language: str) -> tuple[str, ...]:
+    """The abbreviated day names in `language`, Monday first (`DAYS`' order)."""
+    days = get_day_names("abbreviated", locale=_locale(language))
+    return tuple(days[k] for k in range(len(DAYS)))
+
+
 def language_name(code: str, language: str) -> str:
     """A language code in words ("fr" → "français" in French, "French" in English)."""
-    names = _locale(language).languages
+    names = _language_names(language)
     return names.get(code.casefold().replace("-", "_"), names.get(code.casefold(), code))
 
 
@@ -125,8 +138,7 @@ def slot_name(slot: str, language: str, words: Mapping[str, str]) -> str:
     found = SLOT.fullmatch(slot.strip())
     if not found:
         return slot
-    days = get_day_names("abbreviated", locale=_locale(language))
-    day = days[DAYS.index(found[1].casefold())]
+    day = _day_names(language)[DAYS.index(found[1].casefold())]
     return f"{day} {words[f'slot.{found[2].casefold()}']}"
 
 
