@@ -49,11 +49,11 @@ class Explainer:
                 continue
             mentee_field, mentor_field = criterion.reads
             if criterion.common is not None:
-                self._items[name] = (
+                mine, theirs = pool.item_sets.get(criterion.reads) or (
                     [pool.folding.item_set(getattr(p, mentee_field)) for p in pool.mentees],
                     [pool.folding.item_set(getattr(p, mentor_field)) for p in pool.mentors],
-                    criterion.common,
                 )
+                self._items[name] = (mine, theirs, criterion.common)
             else:
                 self._codes[name] = (
                     codes(_field_codes(pool.mentees, mentee_field)),

@@ -36,6 +36,7 @@ class Incidence:
     theirs: np.ndarray  # mentors × items
     mine_count: np.ndarray  # distinct items per mentee, int64
     theirs_count: np.ndarray  # distinct items per mentor, int64
+    sets: tuple[list[dict[str, str]], list[dict[str, str]]] = ([], [])  # `Folding.item_set`s
 
 
 def _vocabulary(sides: list[list[dict[str, str]]], full_up_to: int) -> dict[str, int]:
@@ -74,7 +75,7 @@ def incidence(
         matrix[people[kept], columns[kept]] = 1.0  # one assignment
         matrices.append(matrix)
         counts.append(count)
-    return Incidence(matrices[0], matrices[1], counts[0], counts[1])
+    return Incidence(matrices[0], matrices[1], counts[0], counts[1], (sides[0], sides[1]))
 
 
 def optional_floats(values: Iterable[float | None]) -> np.ndarray:
@@ -132,6 +133,14 @@ class Pool:
         self.offset_m = optional_floats(
             utc_offset_hours(p.timezone) if p.timezone else None for p in m
         )
+        # each person's items as the explanations read them (`Folding.item_set`), by the
+        # (mentee field, mentor field) a criterion reads
+        self.item_sets = {
+            ("goals", "skills"): goals.sets,
+            ("languages", "languages"): languages.sets,
+            ("interests", "interests"): interests.sets,
+            ("availability", "availability"): slots.sets,
+        }
         self.department_e, self.department_m = codes(
             [p.department for p in e], [p.department for p in m], folding
         )
@@ -162,6 +171,7 @@ class Pool:
         part.mentee_index = {p.id: i for i, p in enumerate(part.mentees)}
         for name in self.MENTEE_ARRAYS:
             setattr(part, name, getattr(self, name)[first:last])
+        part.item_sets = {key: (e[first:last], m) for key, (e, m) in self.item_sets.items()}
         return part
 
     def lines(self) -> Forest:
