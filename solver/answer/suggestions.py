@@ -39,15 +39,20 @@ def top_mentors(
             return [np.zeros(0, dtype=np.int64)] * len(part)
         chosen = slice(part[0], part[-1] + 1) if mentees is None else part
         usable = problem.eligible[chosen] & open_[None, :]
-        masked = np.where(usable, problem.score[chosen], -np.inf)
-        kth = np.partition(masked, m - k, axis=1)[:, m - k][:, None]
-        above = (masked > kth) & usable  # fewer than k a row
-        tied = (masked == kth) & usable  # any number a row: the first columns fill up to k
-        tied &= (
-            np.cumsum(tied, axis=1, dtype=np.int32) <= k - np.count_nonzero(above, axis=1)[:, None]
-        )
+        score = problem.score[chosen]
+        masked = np.where(usable, score, -np.inf)
+        masked.partition(m - k, axis=1)  # in place: only the k-th column is read
+        kth = masked[:, m - k][:, None]
+        above = (score > kth) & usable  # fewer than k a row
+        tied = (score == kth) & usable  # any number a row: the first columns fill up to k
+        room = k - np.count_nonzero(above, axis=1)
+        crowded = np.flatnonzero(np.count_nonzero(tied, axis=1) > room)  # the rows to cut
+        if len(crowded):
+            cut = tied[crowded]
+            cut &= np.cumsum(cut, axis=1, dtype=np.int32) <= room[crowded][:, None]
+            tied[crowded] = cut
         rows, cols = cells_of(above | tied)
-        order = np.lexsort((cols, -masked[rows, cols], rows))
+        order = np.lexsort((cols, -score[rows, cols], rows))
         rows, cols = rows[order], cols[order]
         starts = np.searchsorted(rows, np.arange(len(part) + 1))
         return [cols[a : min(b, a + count)] for a, b in zip(starts[:-1], starts[1:], strict=True)]
