@@ -202,4 +202,6 @@ def test_answers_nobody_reads_are_dropped_with_their_connections(live: Live) -> 
         for sock in unread:
             sock.close()
     assert closed == [True] * 9
-    assert memory[2] - memory[0] < 2 * len(answer) / MB  # six answers held: 75 MB more
+    # six answers held would be 6 x 12 MB more; the server's resident memory moves by up to
+    # 30 MB between such rounds when nothing is held (its allocator keeps freed memory)
+    assert memory[2] - memory[0] < 3 * len(answer) / MB

@@ -151,7 +151,7 @@ def test_fair_on_the_large_path_is_the_fair_optimum(
     assert answer.objective == pytest.approx(reference.objective, abs=1e-6 * len(answer.pairings))
 
 
-@pytest.mark.parametrize("name", ["Pairing", "Suggestion", "PairNote", "Move"])
+@pytest.mark.parametrize("name", ["Pairing", "Suggestion", "Reason", "PairNote", "Move"])
 def test_trusted_models_are_what_validation_builds(name: str) -> None:
     """`trusted` skips validation: only for models it cannot get wrong, and equal to them."""
     import solver.contract.rematch as rematch_schema
@@ -161,9 +161,10 @@ def test_trusted_models_are_what_validation_builds(name: str) -> None:
     assert model.__pydantic_post_init__ is None and model.model_config.get("extra") != "allow"
     for field in model.model_fields.values():
         assert field.alias is None and field.validation_alias is None and field.is_required()
-    if name in ("Pairing", "Suggestion"):
+    if name in ("Pairing", "Suggestion", "Reason"):
         answer = match(MatchRequest.model_validate(generate_pool(12, 5, 2)))
         found = [answer.pairings[0], next(iter(answer.suggestions.values()))[0]]
+        found += answer.pairings[0].reasons
     else:
         found = []
         for seed in range(6):  # a few pools: some re-match moves somebody

@@ -99,8 +99,15 @@ class Explainer:
     def _caller_reason(self, i: int, j: int) -> Reason:
         score = round(float(self.problem.display[i, j]), 6)
         detail = render(self.language, "scores.caller")
-        return Reason.model_construct(
-            criterion="scores", weight=1, value=score, contribution=score, detail=detail
+        return trusted(  # values computed here: no re-validation
+            Reason,
+            {
+                "criterion": "scores",
+                "weight": 1,
+                "value": score,
+                "contribution": score,
+                "detail": detail,
+            },
         )
 
     def _column(
@@ -166,12 +173,15 @@ class Explainer:
         said = (name, used, evidence.value, evidence.key, params)
         if said not in self._said:
             total = self._total
-            self._said[said] = Reason.model_construct(  # checked values: no re-validation
-                criterion=name,
-                weight=used,
-                value=round(evidence.value, 4),
-                contribution=round(used * evidence.value / total, 4) if total else 0.0,
-                detail=render(self.language, evidence.key, **evidence.params),
+            self._said[said] = trusted(  # values computed here: no re-validation
+                Reason,
+                {
+                    "criterion": name,
+                    "weight": used,
+                    "value": round(evidence.value, 4),
+                    "contribution": round(used * evidence.value / total, 4) if total else 0.0,
+                    "detail": render(self.language, evidence.key, **evidence.params),
+                },
             )
         return self._said[said]
 

@@ -144,6 +144,9 @@ def slot_name(slot: str, language: str, words: Mapping[str, str]) -> str:
 
 def formatted(value: Any, language: str, words: Mapping[str, str]) -> str:
     """A parameter as it reads in a sentence of `language`; `words` are its templates."""
+    kind = type(value)
+    if kind is str or kind is int:  # most parameters: as written (none of the types below)
+        return str(value)
     locale = _locale(language)
     if isinstance(value, Decimal):
         if not math.isfinite(value.value):
