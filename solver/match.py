@@ -13,7 +13,7 @@ import numpy as np
 
 from solver.answer.compact import infeasible_pairs, respond_pairs
 from solver.answer.infeasible import pin_conflicts
-from solver.answer.respond import infeasible, respond
+from solver.answer.respond import head_start, infeasible, respond
 from solver.contract.references import InvalidRequest, reference_errors
 from solver.contract.request import MatchRequest
 from solver.contract.response import Conflict, MatchResponse, PairsResponse
@@ -31,10 +31,13 @@ A = TypeVar("A", MatchResponse, PairsResponse)
 
 @dataclass(frozen=True)
 class Answering(Generic[A]):
-    """How an answer is built: once solved, and when the request cannot hold."""
+    """How an answer is built: once solved, and when the request cannot hold; `ahead`, what
+    it starts before the engine (its result is `solved`'s last argument)."""
 
-    solved: Callable[[Problem, np.ndarray, Solution, float, str, str, int], A]
+    solved: Callable[..., A]  # (problem, assignment, solution, started, language, engine,
+    # blocking pairs[, what `ahead` started])
     infeasible: Callable[[Problem, list[Conflict], float, str, str], A]
+    ahead: Callable[[Problem, str], object] | None = None
 
 
 PAIRS = Answering(respond_pairs, infeasible_pairs)
@@ -54,7 +57,7 @@ def match(
     adds waiting rounds to some mentees (served first). Always the full answer, whatever
     `program.answer` says (`match_as_asked` reads it)."""
     with COLLECTOR.paused():
-        full = Answering(respond, infeasible)  # read now: benches time `respond` in place
+        full = Answering(respond, infeasible, head_start)  # read now: benches time `respond`
         return _match(request, options, full, bonus=bonus, extra_waiting=extra_waiting)
 
 
@@ -90,6 +93,7 @@ def _match(
         engine = engine_for(program, None, options.thresholds)
         return answering.infeasible(problem, conflicts, started, options.language, engine)
     cancel = options.cancel or Cancel()
+    ahead = () if answering.ahead is None else (answering.ahead(problem, options.language),)
     engine, inst, solution, blocking = optimise(problem, options, bonus)
     cancel.check()
     assignment = _with_pins(problem, solution)
@@ -105,7 +109,14 @@ def _match(
         return answering.infeasible(problem, conflicts, started, options.language, engine)
     _log_solved(engine, inst, assignment, solution)
     return answering.solved(
-        problem, assignment, solution, started, options.language, engine, blocking(assignment)
+        problem,
+        assignment,
+        solution,
+        started,
+        options.language,
+        engine,
+        blocking(assignment),
+        *ahead,
     )
 
 

@@ -60,6 +60,7 @@ class Explainer:
                     codes(_field_codes(pool.mentors, mentor_field)),
                 )
         self._item_codes: dict[str, ItemCodes] = {}
+        self._tops: list[list[int]] | None = None  # each mentee's best mentors (`rank`)
         self._by_code: dict[str, dict[object, Reason]] = {}
         # The same evidence gives the same reason ("no shared interest"): each distinct
         # one is rendered and built once, then shared (reasons are read only).
@@ -199,14 +200,22 @@ class Explainer:
             reasons=separator.join(cited) or render(language, "explanation.no_reason"),
         )
 
+    def rank(self, count: int) -> None:
+        """Each mentee's best `count` eligible mentors, and their reasons: the suggestions'
+        work that needs no pairing (`respond.HeadStart` does it while the engine runs)."""
+        self._tops = [top.tolist() for top in top_mentors(self.problem, count)]
+        self.prepare([(i, j) for i, ranked in enumerate(self._tops) for j in ranked])
+
     def suggestions(
         self, assignment: np.ndarray, load: np.ndarray, count: int
     ) -> dict[str, list[Suggestion]]:
         """The top `count` eligible mentors per mentee; the assigned one flagged, always shown."""
         if count == 0:
             return {}
+        if self._tops is None:
+            self.rank(count)
         problem, found = self.problem, {}
-        tops = [top.tolist() for top in top_mentors(problem, count)]
+        tops = [list(ranked) for ranked in self._tops or []]
         assigned_to = assignment.tolist()
         for ranked, assigned in zip(tops, assigned_to, strict=True):
             if assigned >= 0 and assigned not in ranked:
