@@ -93,7 +93,9 @@ def _match(
         engine = engine_for(program, None, options.thresholds)
         return answering.infeasible(problem, conflicts, started, options.language, engine)
     cancel = options.cancel or Cancel()
-    ahead = () if answering.ahead is None else (answering.ahead(problem, options.language),)
+    ahead: tuple[object, ...] = ()
+    if answering.ahead is not None:  # started now: it runs beside the engine
+        ahead = (answering.ahead(problem, options.language),)
     engine, inst, solution, blocking = optimise(problem, options, bonus)
     cancel.check()
     assignment = _with_pins(problem, solution)
@@ -108,16 +110,8 @@ def _match(
         conflicts = diagnose(problem, inst, assignment, options)
         return answering.infeasible(problem, conflicts, started, options.language, engine)
     _log_solved(engine, inst, assignment, solution)
-    return answering.solved(
-        problem,
-        assignment,
-        solution,
-        started,
-        options.language,
-        engine,
-        blocking(assignment),
-        *ahead,
-    )
+    said = (options.language, engine, blocking(assignment), *ahead)
+    return answering.solved(problem, assignment, solution, started, *said)
 
 
 @dataclass(frozen=True)
