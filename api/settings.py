@@ -29,7 +29,7 @@ class Settings(BaseSettings):
         description="Threads for the dense block loops of large pools (candidates, proof).",
     )
     retain_mb: int = Field(
-        1024,
+        2048,
         ge=0,
         le=2**20,
         description="Freed memory the service process keeps for the next request, in MB, "

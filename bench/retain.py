@@ -3,7 +3,7 @@ speed drifts within minutes, so each round tries both settings, in fresh servers
 
     python -m bench.retain --sizes 10000x3400 --rounds 2 --repeats 5
 
-For each round and each `BINOME_RETAIN_MB` (1024, the default, and 0, glibc's own
+For each round and each `BINOME_RETAIN_MB` (2048, the default, and 0, glibc's own
 policy), a fresh server answers the generated pool (seed 1) once to warm up, then
 `repeats` times; the table gives the median over the rounds, the page faults a request
 (the server's `minflt` from /proc) and the server's peak (VmHWM).
@@ -22,7 +22,7 @@ from bench.memory import process_mb
 from bench.run import calibration, machine, sizes_of
 from generator.pools import generate_pool
 
-SETTINGS = ("1024", "0")
+SETTINGS = ("2048", "0")
 
 
 def faults(pid: int) -> int:
