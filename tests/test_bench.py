@@ -167,5 +167,5 @@ def test_the_retention_benchmark_serves_each_setting_in_its_own_server(
     argv = ["--sizes", "20x10", "--kinds", "pairs", "--rounds", "1", "--repeats", "1"]
     assert retain_main(argv) == 0
     rows = [line for line in capsys.readouterr().out.splitlines() if line.startswith("| 20 × 10")]
-    assert [row.split(" | ")[2] for row in rows] == ["1024", "0"]
+    assert [row.split(" | ")[2] for row in rows] == ["2048", "0"]
     assert all(row.endswith(" MB |") and " s | " in row for row in rows)
