@@ -8,13 +8,16 @@ import json
 import threading
 from types import SimpleNamespace
 
+import numpy as np
 import pytest
 
 from generator.pools import generate_pool
 from solver import MatchRequest, match
+from solver.answer import explain as explain_module
 from solver.answer import respond as respond_module
 from solver.answer.explain import Explainer
 from solver.dispatch import SolveOptions
+from solver.encode.problem import Problem
 
 
 def answered(body: dict[str, object], language: str) -> str:
@@ -30,14 +33,14 @@ def test_a_head_start_gives_the_answer_done_after_the_engine(
 ) -> None:
     body = generate_pool(240, 80, seed)
     body["program"] = {**body.get("program", {}), "suggestions": count}  # type: ignore[dict-item]
-    ranked_on: list[str] = []
-    rank = Explainer.rank
+    ranked_on: list[str] = []  # the threads that ranked the suggestions' mentors
+    top_mentors = explain_module.top_mentors
 
-    def spied(self: Explainer, how_many: int) -> None:
+    def spied(problem: Problem, how_many: int) -> list[np.ndarray]:
         ranked_on.append(threading.current_thread().name)
-        rank(self, how_many)
+        return top_mentors(problem, how_many)
 
-    monkeypatch.setattr(Explainer, "rank", spied)
+    monkeypatch.setattr(explain_module, "top_mentors", spied)
     ahead = answered(body, language)
     assert ranked_on == (["binome-head-start"] if count else [])
     monkeypatch.setattr(respond_module, "BLOCK_THREADS", SimpleNamespace(size=1))
@@ -54,3 +57,20 @@ def test_what_fails_in_the_head_start_fails_the_solve(monkeypatch: pytest.Monkey
     monkeypatch.setattr(Explainer, "rank", broken)
     with pytest.raises(RuntimeError, match="the head start broke"):
         match(MatchRequest.model_validate(generate_pool(30, 10, 1)))
+
+
+def test_mentors_ranked_for_one_count_are_not_reused_for_another() -> None:
+    from solver.answer.suggestions import ranked_mentors
+    from solver.encode.problem import encode
+
+    problem = encode(MatchRequest.model_validate(generate_pool(40, 12, 4)))
+    n, m = problem.score.shape
+    assignment = np.full(n, -1, dtype=np.int64)
+    load = np.zeros(m, dtype=np.int64)
+    ranked_before = Explainer(problem, "en")
+    ranked_before.rank(2)
+    fresh = Explainer(problem, "en")
+    assert ranked_before.suggestions(assignment, load, 5) == fresh.suggestions(assignment, load, 5)
+    wanted = [len(ranked_mentors(problem, i)[:5]) for i in range(n)]
+    assert [len(s) for s in fresh.suggestions(assignment, load, 5).values()] == wanted
+    assert max(wanted) > 2

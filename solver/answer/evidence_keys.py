@@ -59,7 +59,7 @@ def groups_of_keys(keys: Sequence[Hashable]) -> tuple[np.ndarray, np.ndarray]:
     return np.asarray(first, dtype=np.intp), inverse
 
 
-def codes(values: list[int]) -> np.ndarray:
+def as_int64(values: list[int]) -> np.ndarray:
     return np.asarray(values, dtype=np.int64)
 
 
@@ -94,7 +94,7 @@ class ItemCodes:
             self.listed[at[:, 0], at[:, 1]] = True
         self.form[self.form < 0] = len(forms)
         self.base = len(spellings) + 1
-        self.counts = (codes([len(items) for items in mine]), codes([len(t) for t in theirs]))
+        self.counts = (as_int64([len(found) for found in mine]), as_int64([len(t) for t in theirs]))
         self.read = read
 
     def keys(self, rows: np.ndarray, cols: np.ndarray) -> list[np.ndarray] | None:
@@ -116,4 +116,4 @@ class ItemCodes:
             values.setdefault(self.read(int(c) // wide, int(c) % wide), len(values))  # type: ignore[arg-type]
             for c in pair_counts.tolist()
         ]
-        return [code, codes(said)[inverse.reshape(-1)]]
+        return [code, as_int64(said)[inverse.reshape(-1)]]

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from itertools import islice
+
 import numpy as np
 
-from solver.answer.evidence_keys import ItemCodes, codes, groups, groups_of_keys
+from solver.answer.evidence_keys import ItemCodes, as_int64, groups, groups_of_keys
 from solver.answer.suggestions import top_mentors
 from solver.contract.request import Participant
 from solver.contract.response import Reason, Suggestion, trusted
@@ -47,20 +49,16 @@ class Explainer:
             criterion = self._criteria[name]
             if criterion.reads is None:
                 continue
-            mentee_field, mentor_field = criterion.reads
-            if criterion.common is not None:
-                mine, theirs = pool.item_sets.get(criterion.reads) or (
-                    [pool.folding.item_set(getattr(p, mentee_field)) for p in pool.mentees],
-                    [pool.folding.item_set(getattr(p, mentor_field)) for p in pool.mentors],
-                )
-                self._items[name] = (mine, theirs, criterion.common)
+            if criterion.common is not None:  # the pool's item sets, built for the scores
+                self._items[name] = (*pool.item_sets[criterion.reads], criterion.common)
             else:
+                mentee_field, mentor_field = criterion.reads
                 self._codes[name] = (
-                    codes(_field_codes(pool.mentees, mentee_field)),
-                    codes(_field_codes(pool.mentors, mentor_field)),
+                    as_int64(_field_codes(pool.mentees, mentee_field)),
+                    as_int64(_field_codes(pool.mentors, mentor_field)),
                 )
         self._item_codes: dict[str, ItemCodes] = {}
-        self._tops: list[list[int]] | None = None  # each mentee's best mentors (`rank`)
+        self._tops: tuple[int, list[list[int]]] = (0, [])  # how many, each mentee's best
         self._by_code: dict[str, dict[object, Reason]] = {}
         # The same evidence gives the same reason ("no shared interest"): each distinct
         # one is rendered and built once, then shared (reasons are read only).
@@ -118,7 +116,6 @@ class Explainer:
         pairs whose evidence must be equal (same key) share the reason, and the evidence
         function runs once per key (`solver.answer.evidence_keys` groups the pairs)."""
         rows, cols = at[:, 0], at[:, 1]
-        keyed: list[np.ndarray] | None = None
         if (items := self._items.get(name)) is not None:
             mine, theirs, read = items  # the shared items, and what is read of the counts
             if name not in self._item_codes:
@@ -200,11 +197,15 @@ class Explainer:
             reasons=separator.join(cited) or render(language, "explanation.no_reason"),
         )
 
-    def rank(self, count: int) -> None:
-        """Each mentee's best `count` eligible mentors, and their reasons: the suggestions'
-        work that needs no pairing (`respond.HeadStart` does it while the engine runs)."""
-        self._tops = [top.tolist() for top in top_mentors(self.problem, count)]
-        self.prepare([(i, j) for i, ranked in enumerate(self._tops) for j in ranked])
+    def rank(self, count: int) -> list[list[int]]:
+        """Each mentee's best `count` eligible mentors, their reasons prepared: the
+        suggestions' work that needs no pairing (`respond.HeadStart` does it while the
+        engine runs); found once for each count."""
+        if self._tops[0] != count or not self._tops[1]:
+            tops = [top.tolist() for top in top_mentors(self.problem, count)]
+            self.prepare([(i, j) for i, ranked in enumerate(tops) for j in ranked])
+            self._tops = (count, tops)
+        return self._tops[1]
 
     def suggestions(
         self, assignment: np.ndarray, load: np.ndarray, count: int
@@ -212,10 +213,8 @@ class Explainer:
         """The top `count` eligible mentors per mentee; the assigned one flagged, always shown."""
         if count == 0:
             return {}
-        if self._tops is None:
-            self.rank(count)
         problem, found = self.problem, {}
-        tops = [list(ranked) for ranked in self._tops or []]
+        tops = [list(ranked) for ranked in self.rank(count)]
         assigned_to = assignment.tolist()
         for ranked, assigned in zip(tops, assigned_to, strict=True):
             if assigned >= 0 and assigned not in ranked:
@@ -240,6 +239,6 @@ class Explainer:
                         "reasons": reasons[(i, j)],
                     },
                 )
-                for j, score in zip(ranked, scores, strict=False)  # this mentee's share
+                for j, score in zip(ranked, islice(scores, len(ranked)), strict=True)
             ]
         return found

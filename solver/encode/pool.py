@@ -36,7 +36,7 @@ class Incidence:
     theirs: np.ndarray  # mentors × items
     mine_count: np.ndarray  # distinct items per mentee, int64
     theirs_count: np.ndarray  # distinct items per mentor, int64
-    sets: tuple[list[dict[str, str]], list[dict[str, str]]] = ([], [])  # `Folding.item_set`s
+    sets: tuple[list[dict[str, str]], list[dict[str, str]]]  # each side's `Folding.item_set`s
 
 
 def _vocabulary(sides: list[list[dict[str, str]]], full_up_to: int) -> dict[str, int]:
