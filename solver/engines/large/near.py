@@ -120,7 +120,7 @@ def found_of(
 
 
 KEEP_BELOW = 5 * SCORE_SCALE // 100  # arcs a round keeps after a pass with few failures
-FEW = 1_000  # few failures: at most one per this many mentees
+FEW = 25  # few failures: at most one per this many mentees (10,000 x 3,400: 250 of them)
 
 
 def kept_arcs(inst: Instance, distance: np.ndarray, assignment: np.ndarray) -> np.ndarray:
@@ -138,11 +138,11 @@ def kept_arcs(inst: Instance, distance: np.ndarray, assignment: np.ndarray) -> n
 
 @dataclass
 class Arcs:
-    """The arcs of each round: every pair found so far, or once (plain rounds of a pool
-    read by blocks), after a pass with few failing pairs (at most one a `FEW` mentees),
-    only the last round's arcs near the potentials' bar (`kept_arcs`) and the pairs just
-    found. A round after that one has every pair found again: leaving arcs out costs at
-    most one round more."""
+    """The arcs of each round: every pair found so far, or once (plain rounds), after a
+    pass with few failing pairs (at most one a `FEW` mentees), only the last round's arcs
+    near the potentials' bar (`kept_arcs`) and the pairs just found. A round after that one
+    has every pair found again: leaving arcs out costs at most one round more. At 10,000 ×
+    3,400 the second and last round's flow runs on 105,808 arcs instead of 274,453."""
 
     every: np.ndarray
     narrowing: bool  # whether a round may still leave arcs out

@@ -216,7 +216,7 @@ def prove(
     keys, counts, distance, checked = start.keys, start.counts, None, Pass.nothing()
     largest = SCORE_SCALE + sum(0 if add is None else add.largest for add in (penalty, bonus))
     last, began = None, time.monotonic()
-    arcs = Arcs(keys, problem.blockwise and penalty is None and bonus is None and same is None)
+    arcs = Arcs(keys, penalty is None and bonus is None and same is None)
     for round_ in range(ROUNDS):
         if round_ and _no_time(began, deadline):
             log.info("large: out of time (round %d, arcs %d)", round_, len(keys))
