@@ -20,8 +20,14 @@ def _mean_bytes(texts: Iterable[str]) -> float:
     return sum(lengths) / max(len(lengths), 1)
 
 
+SAMPLE = 2_000  # mentees read for the mean of what reasons quote (evenly spaced)
+
+
 def _quoted(mentees: Sequence[Participant], criteria: list[str]) -> float:
-    """Mean bytes per mentee of the items reasons may quote back, with their separators."""
+    """Mean bytes per mentee of the items reasons may quote back, with their separators,
+    over at most SAMPLE mentees evenly spaced: an estimate, which need not cost 0.05 s of
+    each 10,000-mentee request."""
+    mentees = mentees[:: max(1, len(mentees) // SAMPLE)]
     total = 0
     for person in mentees:
         for name in (c for c in criteria if c in QUOTED):
