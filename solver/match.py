@@ -13,7 +13,7 @@ import numpy as np
 
 from solver.answer.compact import infeasible_pairs, respond_pairs
 from solver.answer.infeasible import pin_conflicts
-from solver.answer.respond import head_start, infeasible, respond
+from solver.answer.respond import infeasible, respond
 from solver.contract.references import InvalidRequest, reference_errors
 from solver.contract.request import MatchRequest
 from solver.contract.response import Conflict, MatchResponse, PairsResponse
@@ -31,13 +31,11 @@ A = TypeVar("A", MatchResponse, PairsResponse)
 
 @dataclass(frozen=True)
 class Answering(Generic[A]):
-    """How an answer is built: once solved, and when the request cannot hold; `ahead`, what
-    it starts before the engine (its result is `solved`'s last argument)."""
+    """How an answer is built: once solved, and when the request cannot hold."""
 
-    solved: Callable[..., A]  # (problem, assignment, solution, started, language, engine,
-    # blocking pairs[, what `ahead` started])
+    # (problem, assignment, solution, started, language, engine, blocking pairs)
+    solved: Callable[[Problem, np.ndarray, Solution, float, str, str, int], A]
     infeasible: Callable[[Problem, list[Conflict], float, str, str], A]
-    ahead: Callable[[Problem, str], object] | None = None
 
 
 PAIRS = Answering(respond_pairs, infeasible_pairs)
@@ -57,7 +55,7 @@ def match(
     adds waiting rounds to some mentees (served first). Always the full answer, whatever
     `program.answer` says (`match_as_asked` reads it)."""
     with COLLECTOR.paused():
-        full = Answering(respond, infeasible, head_start)  # read now: benches time `respond`
+        full = Answering(respond, infeasible)  # read now: benches time `respond`
         return _match(request, options, full, bonus=bonus, extra_waiting=extra_waiting)
 
 
@@ -93,9 +91,6 @@ def _match(
         engine = engine_for(program, None, options.thresholds)
         return answering.infeasible(problem, conflicts, started, options.language, engine)
     cancel = options.cancel or Cancel()
-    ahead: tuple[object, ...] = ()
-    if answering.ahead is not None:  # started now: it runs beside the engine
-        ahead = (answering.ahead(problem, options.language),)
     engine, inst, solution, blocking = optimise(problem, options, bonus)
     cancel.check()
     assignment = _with_pins(problem, solution)
@@ -110,7 +105,7 @@ def _match(
         conflicts = diagnose(problem, inst, assignment, options)
         return answering.infeasible(problem, conflicts, started, options.language, engine)
     _log_solved(engine, inst, assignment, solution)
-    said = (options.language, engine, blocking(assignment), *ahead)
+    said = (options.language, engine, blocking(assignment))
     return answering.solved(problem, assignment, solution, started, *said)
 
 

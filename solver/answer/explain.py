@@ -199,8 +199,7 @@ class Explainer:
 
     def rank(self, count: int) -> list[list[int]]:
         """Each mentee's best `count` eligible mentors, their reasons prepared: the
-        suggestions' work that needs no pairing (`respond.HeadStart` does it while the
-        engine runs); found once for each count."""
+        suggestions' work that needs no pairing; found once for each count."""
         if self._tops[0] != count or not self._tops[1]:
             tops = [top.tolist() for top in top_mentors(self.problem, count)]
             self.prepare([(i, j) for i, ranked in enumerate(tops) for j in ranked])

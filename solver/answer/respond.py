@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import math
-import threading
 import time
 
 import numpy as np
@@ -18,7 +17,6 @@ from solver.encode.instance import Solution
 from solver.encode.problem import Problem
 from solver.encode.quantise import SCORE_SCALE
 from solver.rules.program import asked
-from solver.runtime import BLOCK_THREADS
 
 PairFields = tuple[int, int, dict[str, object]]  # mentee, mentor, the fields
 
@@ -119,42 +117,6 @@ def relative_gap(objective: float, upper: float) -> float:
     return round(missing / max(abs(upper), abs(objective), missing), 6)
 
 
-class HeadStart:
-    """The full answer's work that needs no pairing, done in a thread of its own while the
-    engine runs: each mentee's best mentors and their reasons (`Explainer.rank`). The
-    engine's min-cost flows let go of the GIL, leaving a core idle for a quarter of a
-    second at 10,000 × 3,400; this takes it. `explainer()` waits for it (and raises what it
-    raised); a solve that ends otherwise leaves it to finish on its own."""
-
-    def __init__(self, problem: Problem, language: str) -> None:
-        self._explainer = Explainer(problem, language)
-        self._failed: BaseException | None = None
-        count = problem.request.program.suggestions
-        self._thread = threading.Thread(
-            target=self._work, args=(count,), name="binome-head-start", daemon=True
-        )
-        self._thread.start()
-
-    def _work(self, count: int) -> None:
-        try:
-            if count:
-                self._explainer.rank(count)
-        except BaseException as failed:  # given to the solve's thread by `explainer`
-            self._failed = failed
-
-    def explainer(self) -> Explainer:
-        self._thread.join()
-        if self._failed is not None:
-            raise self._failed
-        return self._explainer
-
-
-def head_start(problem: Problem, language: str) -> HeadStart | None:
-    """A `HeadStart`, unless the service runs one thread per solve (`BINOME_BLOCK_THREADS`
-    of 1): then the answer does it all after the engine."""
-    return HeadStart(problem, language) if BLOCK_THREADS.size > 1 else None
-
-
 def respond(
     problem: Problem,
     assignment: np.ndarray,
@@ -163,10 +125,9 @@ def respond(
     language: str,
     engine: str,
     blocking: int,
-    head: HeadStart | None = None,
 ) -> MatchResponse:
     request = problem.request
-    explainer = Explainer(problem, language) if head is None else head.explainer()
+    explainer = Explainer(problem, language)
     made = pairings(problem, assignment, explainer)
     load = np.bincount(assignment[assignment >= 0], minlength=len(problem.pool.mentors))
     objective, upper, gap = totals(problem, assignment, solution)
