@@ -24,6 +24,7 @@ from solver.rematch import rematch
 
 candidates = importlib.import_module("solver.engines.large.candidates")
 proof = importlib.import_module("solver.engines.large.proof")
+near_module = importlib.import_module("solver.engines.large.near")
 plain = importlib.import_module("solver.engines.large.plain")
 pairs = importlib.import_module("solver.engines.large.pairs")
 usable_module = importlib.import_module("solver.encode.usable")
@@ -56,16 +57,34 @@ def _arc_path(request: Any, answer: Any = match) -> Any:
     return answer(request, SolveOptions(sizes=Thresholds(large_from=10**12)))
 
 
+@pytest.mark.parametrize("narrow", [False, True])  # True: every round may leave arcs out
 @pytest.mark.parametrize("near", [0, proof.NEAR])  # 0: rounds add only failing pairs
 @pytest.mark.parametrize("seed", range(8))
 def test_the_large_path_finds_the_optimum_of_every_pair(
-    seed: int, near: int, everything_large: list[Any], monkeypatch: pytest.MonkeyPatch
+    seed: int,
+    near: int,
+    narrow: bool,
+    everything_large: list[Any],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    """On a stored matrix too, whatever a narrowed round leaves out (`near.Arcs`)."""
     monkeypatch.setattr(proof, "NEAR", near)
+    if narrow:
+        monkeypatch.setattr(near_module, "FEW", 0)  # every pass counts as one with few failures
+        monkeypatch.setattr(near_module, "KEEP_BELOW", 1)  # nearly every arc left out
+    kept = near_module.kept_arcs
+    narrowed: list[int] = []
+
+    def spy(*args: Any) -> Any:
+        narrowed.append(1)
+        return kept(*args)
+
+    monkeypatch.setattr(near_module, "kept_arcs", spy)
     request = MatchRequest.model_validate(generate_pool(70, 22, seed))
     answer = match(request)
     assert everything_large and everything_large[-1] is not None, "no proof"
     assert answer.status == "optimal" and validate(request, answer) == []
+    assert bool(narrowed) == narrow
     reference = _arc_path(request)
     assert answer.objective == pytest.approx(reference.objective, abs=1e-5)  # ties: 6 decimals
     assert len(answer.pairings) == len(reference.pairings)

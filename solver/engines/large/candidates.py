@@ -1,5 +1,5 @@
 """Candidates on large pools: each mentee's and each mentor's best pairs, read block by block
-from the score matrix (partitions, no sort)."""
+from the score matrix (each row's few cells near its top, `keys.near_the_top`, no sort of a row)."""
 
 from __future__ import annotations
 
@@ -90,7 +90,8 @@ class Best:
     """Each mentor's best `size` mentees over blocks read in turn. A block's cells above
     the mentor's bar (its size-th best so far) join its list, and the lists are cut back
     to `size` once they have grown: one comparison per cell instead of a partition per
-    mentor and block. The first block is partitioned (every cell is above no bar)."""
+    mentor and block. The first block gives each mentor's best of it (every cell is above
+    no bar)."""
 
     def __init__(self, m: int, size: int) -> None:
         self.m, self.size = m, size
@@ -102,7 +103,7 @@ class Best:
         """A block of values (-inf: not a candidate) of mentees first.. × every mentor."""
         if self.parts or len(block) <= self.size:
             r, c = cells_of(block > self.bar[None, :])
-        else:  # by mentor, contiguous: a partition along the rows' axis is slower
+        else:  # by mentor, contiguous: reading along the rows' axis is slower
             c, r = best_per_row(np.ascontiguousarray(block.T), self.size)
         self.parts.append((c, block[r, c], r + first))
         self.pending += len(r)
