@@ -301,3 +301,8 @@ def test_each_rows_best_cells_are_the_rows_best(seed: int) -> None:
             found = columns[rows == i]
             assert len(np.unique(found)) == len(found)
             assert np.array_equal(np.sort(block[i, found])[::-1], finite)
+    tied = np.full((6, 300), 0.5, dtype=np.float32)  # ties fill the block: rows partitioned
+    tied[2, :] = -np.inf
+    rows, columns = best_per_row(tied, 4)
+    assert np.array_equal(np.bincount(rows, minlength=6), [4, 4, 0, 4, 4, 4])
+    assert all(len(np.unique(columns[rows == i])) == 4 for i in (0, 1, 3, 4, 5))

@@ -19,7 +19,6 @@ def ranked_mentors(problem: Problem, i: int) -> np.ndarray:
 
 
 RANK_BLOCK = 1024
-CROWDED = 8  # cells near the top per row and wanted one beyond which the ties are cut first
 
 
 def top_mentors(
@@ -41,7 +40,7 @@ def top_mentors(
         usable = problem.eligible[chosen] & open_[None, :]
         masked = np.where(usable, problem.score[chosen], -np.inf)
         flat = near_the_top(masked, k)  # each row's k best among them, every tie included
-        if len(flat) > CROWDED * k * len(part):  # ties nearly everywhere: cut them first
+        if flat is None:  # ties nearly everywhere: cut them first
             rows, cols = _first_best(masked, usable, k)
         else:
             rows, cols = flat // m, flat % m
