@@ -53,6 +53,25 @@ def near_the_top(block: np.ndarray, k: int) -> np.ndarray | None:
     return np.flatnonzero(near)
 
 
+def first_best(block: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """(rows, columns), in row-major order, of each row's k highest finite cells, the
+    earlier columns among those tied with the k-th: the cells `near_the_top` keeps and
+    sorts, found by a partition of each row, for blocks where ties fill the rows."""
+    m = block.shape[1]
+    if k >= m:
+        return cells_of(np.isfinite(block))
+    kth = np.partition(block, m - k, axis=1)[:, m - k][:, None]
+    above = block > kth  # fewer than k a row
+    tied = (block == kth) & np.isfinite(block)  # any number a row: the first fill up to k
+    room = k - np.count_nonzero(above, axis=1)
+    crowded = np.flatnonzero(np.count_nonzero(tied, axis=1) > room)  # the rows to cut
+    if len(crowded):
+        cut = tied[crowded]
+        cut &= np.cumsum(cut, axis=1, dtype=np.int32) <= room[crowded][:, None]
+        tied[crowded] = cut
+    return cells_of(above | tied)
+
+
 def distinct(parts: list[np.ndarray]) -> np.ndarray:
     """The keys of all parts, sorted, without repeats (a sort: numpy's hashing `unique`
     was slower on these int64 keys)."""

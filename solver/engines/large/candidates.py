@@ -7,7 +7,7 @@ import logging
 
 import numpy as np
 
-from solver.encode.keys import cells_of, distinct, near_the_top
+from solver.encode.keys import cells_of, distinct, first_best, near_the_top
 from solver.encode.problem import Problem
 from solver.encode.quantise import SCORE_SCALE
 from solver.encode.screen import screen_of
@@ -75,15 +75,12 @@ def candidates(problem: Problem, usable: Usable, penalty: Penalty | None = None)
 def best_per_row(block: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
     """(rows, columns) of each row's k highest finite cells of a float32 block (all its
     finite cells when it has fewer), by row, best first, the earlier column among equals:
-    the few cells `near_the_top`, sorted alone. When ties fill the block, a partition of
-    each row instead, in no order (the candidates are a set)."""
+    the few cells `near_the_top`, sorted alone. When ties fill the block, the same cells
+    by a partition of each row (`first_best`), in row-major order."""
     b, m = block.shape
     flat = near_the_top(block, k)
     if flat is None:
-        top = np.argpartition(block, m - k, axis=1)[:, m - k :]
-        rows, columns = np.repeat(np.arange(b), k), top.ravel()
-        good = np.isfinite(block[rows, columns])
-        return rows[good], columns[good]
+        return first_best(block, k)
     rows, columns = flat // m, flat % m
     order = np.argsort(_by_mentor_best_first(rows, block.reshape(-1)[flat]), kind="stable")
     counts = np.bincount(rows, minlength=b)
