@@ -16,10 +16,10 @@ from solver import MatchRequest, match, validate
 from solver.contract.rematch import RematchRequest
 from solver.dispatch import SolveOptions, Thresholds
 from solver.encode.instance import instance, lexicographic_key, priority_class, with_bonus
+from solver.encode.keys import best_of_rows
 from solver.encode.problem import encode
 from solver.encode.quantise import SCORE_SCALE
 from solver.engines.flow import class_counts, solve_flow
-from solver.engines.large.candidates import best_per_row
 from solver.rematch import rematch
 
 candidates = importlib.import_module("solver.engines.large.candidates")
@@ -284,25 +284,28 @@ def test_a_bonus_only_on_pairs_the_engine_may_make() -> None:
     ]
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
 @pytest.mark.parametrize("seed", range(4))
-def test_each_rows_best_cells_are_the_rows_best(seed: int) -> None:
-    """`best_per_row` (a bar from group maxima, no partition of whole rows) gives each row
-    exactly its k highest finite cells, at every shape: ties, rows with fewer finite cells
-    than k, k above the width, -inf cells that are never candidates."""
+def test_each_rows_best_cells_are_the_rows_best(seed: int, dtype: type) -> None:
+    """`best_of_rows` (a bar from group maxima, no partition of whole rows) gives each row
+    exactly its k highest finite cells, best first, the earlier column among equals, at
+    every shape: ties, rows with fewer finite cells than k, k above the width, -inf cells
+    that are never candidates, and blocks that ties fill (a partition of each row)."""
     rng = np.random.default_rng(seed)
     for _ in range(60):
         b, m, k = int(rng.integers(1, 50)), int(rng.integers(1, 500)), int(rng.integers(1, 120))
-        block = np.round(rng.random((b, m)), int(rng.integers(1, 4))).astype(np.float32)
+        block = np.round(rng.random((b, m)), int(rng.integers(1, 4))).astype(dtype)
         block[rng.random((b, m)) < rng.random()] = -np.inf
-        rows, columns = best_per_row(block, k)
-        assert np.all(np.diff(rows) >= 0) and np.isfinite(block[rows, columns]).all()
+        if rng.random() < 0.2:
+            block[np.isfinite(block)] = 0.5  # ties fill the block
+        rows, columns = best_of_rows(block, k)
+        assert np.all(np.diff(rows) >= 0)
         for i in range(b):
-            finite = np.sort(block[i][np.isfinite(block[i])])[::-1][:k]
-            found = columns[rows == i]
-            assert len(np.unique(found)) == len(found)
-            assert np.array_equal(np.sort(block[i, found])[::-1], finite)
-    tied = np.full((6, 300), 0.5, dtype=np.float32)  # ties fill the block: rows partitioned
+            finite = np.nonzero(np.isfinite(block[i]))[0]
+            wanted = finite[np.lexsort((finite, -block[i, finite]))][:k]
+            assert columns[rows == i].tolist() == wanted.tolist()
+    tied = np.full((6, 300), 0.5, dtype=dtype)  # 300 cells a row at the bar: partitioned
     tied[2, :] = -np.inf
-    rows, columns = best_per_row(tied, 4)
-    assert np.array_equal(np.bincount(rows, minlength=6), [4, 4, 0, 4, 4, 4])
-    assert all(len(np.unique(columns[rows == i])) == 4 for i in (0, 1, 3, 4, 5))
+    rows, columns = best_of_rows(tied, 4)
+    assert rows.tolist() == [0] * 4 + [1] * 4 + [3] * 4 + [4] * 4 + [5] * 4
+    assert columns.tolist() == [0, 1, 2, 3] * 5

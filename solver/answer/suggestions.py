@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from solver.encode.keys import first_best, near_the_top
+from solver.encode.keys import best_of_rows
 from solver.encode.problem import Problem
 from solver.runtime import in_blocks
 
@@ -25,8 +25,9 @@ def top_mentors(
     problem: Problem, count: int, mentees: np.ndarray | None = None
 ) -> list[np.ndarray]:
     """For every mentee (or those given), `ranked_mentors(problem, i)[:count]`, found block
-    by block: only the cells that can be among a row's `count` best (`near_the_top`, ties
-    included) ordered (score down, then mentor index), all rows of a block at once."""
+    by block: each row's `count` best ordered (score down, then mentor index) from only
+    the cells that can be among them (`keys.best_of_rows`, exact in float64), all rows of a
+    block at once."""
     n, m = problem.score.shape
     rows_of = np.arange(n) if mentees is None else mentees
     open_ = problem.capacity > 0
@@ -37,16 +38,9 @@ def top_mentors(
         if k == 0:
             return [np.zeros(0, dtype=np.int64)] * len(part)
         chosen = slice(part[0], part[-1] + 1) if mentees is None else part
-        usable = problem.eligible[chosen] & open_[None, :]  # scores are finite: -inf is not
-        masked = np.where(usable, problem.score[chosen], -np.inf)
-        flat = near_the_top(masked, k)  # each row's k best among them, every tie included
-        if flat is None:  # ties nearly everywhere: cut them first
-            rows, cols = first_best(masked, k)
-        else:
-            rows, cols = flat // m, flat % m
-        order = np.lexsort((cols, -masked[rows, cols], rows))
-        rows, cols = rows[order], cols[order]
+        usable = problem.eligible[chosen] & open_[None, :]
+        rows, cols = best_of_rows(np.where(usable, problem.score[chosen], -np.inf), k)
         starts = np.searchsorted(rows, np.arange(len(part) + 1))
-        return [cols[a : min(b, a + count)] for a, b in zip(starts[:-1], starts[1:], strict=True)]
+        return [cols[a:b] for a, b in zip(starts[:-1], starts[1:], strict=True)]
 
     return [top for tops in in_blocks(block, range(0, len(rows_of), RANK_BLOCK)) for top in tops]

@@ -38,7 +38,8 @@ def near_the_top(block: np.ndarray, k: int) -> np.ndarray | None:
     and a row's k-th highest group maximum is a bar at least k of its cells reach, so
     its k highest are at or above it (1,024 × 3,400 cells, k = 24: 6 ms against 33 ms for
     `argpartition`, order included). None when ties fill the block (more than CROWDED × k
-    cells a row reach their bar): the caller partitions, and no index of every cell is made."""
+    cells a row reach their bar): `best_of_rows` then partitions, and no index of every cell
+    is made."""
     b, m = block.shape
     if k >= m:
         return np.flatnonzero(np.isfinite(block))
@@ -53,10 +54,43 @@ def near_the_top(block: np.ndarray, k: int) -> np.ndarray | None:
     return np.flatnonzero(near)
 
 
-def first_best(block: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+def best_of_rows(block: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """(rows, columns) of each row's k highest finite cells of a 2-D float block (all its
+    finite cells when it has fewer), by row, best first, the earlier column among equals:
+    the few cells `near_the_top`, sorted alone, or when ties fill the block those a
+    partition of each row leaves (`_first_best`)."""
+    b, m = block.shape
+    flat = near_the_top(block, k)
+    rows, columns = _first_best(block, k) if flat is None else (flat // m, flat % m)
+    order = _best_first(rows, columns, block[rows, columns])
+    counts = np.bincount(rows, minlength=b)
+    rank = np.arange(len(order)) - np.repeat(np.cumsum(counts) - counts, counts)
+    kept = order[rank < k]
+    return rows[kept], columns[kept]
+
+
+def _best_first(rows: np.ndarray, columns: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """The order of the cells by row, value from the highest, then column: for float32
+    values one stable sort of `by_row_best_first` (0.4 ms for 28,000 cells, against 5 ms
+    for a lexsort), exact for any other type by a lexsort."""
+    if values.dtype == np.float32:
+        return np.argsort(by_row_best_first(rows, values), kind="stable")
+    return np.lexsort((columns, -values, rows))
+
+
+def by_row_best_first(row: np.ndarray, value: np.ndarray) -> np.ndarray:
+    """One uint64 key per entry: its row (or mentor), then its float32 value from the
+    highest (the bits made to sort as the values do); one sort of it is half a two-key
+    lexsort. Entries given in column order keep it among equals in a stable sort."""
+    bits = value.astype(np.float32).view(np.uint32)
+    ordered = np.where(bits >> 31 == 1, ~bits, bits | np.uint32(1 << 31))  # increasing
+    return (row.astype(np.uint64) << np.uint64(32)) | (~ordered).astype(np.uint64)
+
+
+def _first_best(block: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
     """(rows, columns), in row-major order, of each row's k highest finite cells, the
-    earlier columns among those tied with the k-th: the cells `near_the_top` keeps and
-    sorts, found by a partition of each row, for blocks where ties fill the rows."""
+    earlier columns among those tied with the k-th, by a partition of each row: for blocks
+    where ties fill the rows (`near_the_top` gives up)."""
     m = block.shape[1]
     if k >= m:
         return cells_of(np.isfinite(block))

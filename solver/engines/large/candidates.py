@@ -1,5 +1,5 @@
 """Candidates on large pools: each mentee's and each mentor's best pairs, read block by block
-from the score matrix (each row's few cells near its top, `keys.near_the_top`, no sort of a row)."""
+from the score matrix (each row's few cells near its top, `keys.best_of_rows`: no sort of a row)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import logging
 
 import numpy as np
 
-from solver.encode.keys import cells_of, distinct, first_best, near_the_top
+from solver.encode.keys import best_of_rows, by_row_best_first, cells_of, distinct
 from solver.encode.problem import Problem
 from solver.encode.quantise import SCORE_SCALE
 from solver.encode.screen import screen_of
@@ -62,7 +62,7 @@ def candidates(problem: Problem, usable: Usable, penalty: Penalty | None = None)
         for first in firsts:
             last = min(first + BLOCK, n)
             block = _masked(problem, usable, first, last, penalty)
-            rows, top = best_per_row(block, k)
+            rows, top = best_of_rows(block, k)
             keys.append((first + rows) * m + top)
             best.add(block, first)
         return keys, best
@@ -70,23 +70,6 @@ def candidates(problem: Problem, usable: Usable, penalty: Penalty | None = None)
     done = in_blocks(lambda h: half(halves[h]), [0, 1] if halves[1] else [0])
     keys = [key for found, _ in done for key in found]
     return distinct([*keys, Best.merged([best for _, best in done]).keys()])
-
-
-def best_per_row(block: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-    """(rows, columns) of each row's k highest finite cells of a float32 block (all its
-    finite cells when it has fewer), by row, best first, the earlier column among equals:
-    the few cells `near_the_top`, sorted alone. When ties fill the block, the same cells
-    by a partition of each row (`first_best`), in row-major order."""
-    b, m = block.shape
-    flat = near_the_top(block, k)
-    if flat is None:
-        return first_best(block, k)
-    rows, columns = flat // m, flat % m
-    order = np.argsort(_by_mentor_best_first(rows, block.reshape(-1)[flat]), kind="stable")
-    counts = np.bincount(rows, minlength=b)
-    rank = np.arange(len(order)) - np.repeat(np.cumsum(counts) - counts, counts)
-    kept = order[rank < k]
-    return rows[kept], columns[kept]
 
 
 class Best:
@@ -107,7 +90,7 @@ class Best:
         if self.parts or len(block) <= self.size:
             r, c = cells_of(block > self.bar[None, :])
         else:  # by mentor, contiguous: reading along the rows' axis is slower
-            c, r = best_per_row(np.ascontiguousarray(block.T), self.size)
+            c, r = best_of_rows(np.ascontiguousarray(block.T), self.size)
         self.parts.append((c, block[r, c], r + first))
         self.pending += len(r)
         if self.pending > 4 * self.size * self.m or len(self.parts) == 1:
@@ -119,7 +102,7 @@ class Best:
         mentor, value, mentee = (np.concatenate(part) for part in zip(*self.parts, strict=True))
         kept = np.isfinite(value)
         mentor, value, mentee = mentor[kept], value[kept], mentee[kept]
-        order = np.argsort(_by_mentor_best_first(mentor, value), kind="stable")
+        order = np.argsort(by_row_best_first(mentor, value), kind="stable")
         counts = np.bincount(mentor, minlength=self.m)
         rank = np.arange(len(order)) - np.repeat(np.cumsum(counts) - counts, counts)
         order = order[rank < self.size]
@@ -143,15 +126,6 @@ class Best:
         return merged
 
 
-def _by_mentor_best_first(mentor: np.ndarray, value: np.ndarray) -> np.ndarray:
-    """One uint64 key per entry: its mentor (or any row), then its value from the highest
-    (the float32 bits made to sort as the values do); one sort of it is half a two-key
-    lexsort."""
-    bits = value.astype(np.float32).view(np.uint32)
-    ordered = np.where(bits >> 31 == 1, ~bits, bits | np.uint32(1 << 31))  # increasing
-    return (mentor.astype(np.uint64) << np.uint64(32)) | (~ordered).astype(np.uint64)
-
-
 def _around(
     problem: Problem, usable: Usable, failing: np.ndarray, penalty: Penalty | None = None
 ) -> np.ndarray:
@@ -165,13 +139,13 @@ def _around(
 
     def by_mentee(first: int) -> np.ndarray:
         some = rows[first : first + BLOCK]
-        r, top = best_per_row(_valued(problem, usable, some, np.arange(m), penalty), k_row)
+        r, top = best_of_rows(_valued(problem, usable, some, np.arange(m), penalty), k_row)
         return some[r] * m + top
 
     def by_mentor(first: int) -> np.ndarray:
         some = cols[first : first + width]
         block = np.ascontiguousarray(_valued(problem, usable, np.arange(n), some, penalty).T)
-        r, top = best_per_row(block, k_col)
+        r, top = best_of_rows(block, k_col)
         return top * m + some[r]
 
     found = in_blocks(by_mentee, range(0, len(rows), BLOCK))

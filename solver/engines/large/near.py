@@ -120,7 +120,7 @@ def found_of(
 
 
 KEEP_BELOW = 5 * SCORE_SCALE // 100  # arcs a round keeps after a pass with few failures
-FEW = 25  # few failures: at most one per this many mentees (10,000 x 3,400: 250 of them)
+FEW = 25  # few failures: at most one per this many mentees (10,000 x 3,400 has 250 after round 0)
 
 
 def kept_arcs(inst: Instance, distance: np.ndarray, assignment: np.ndarray) -> np.ndarray:

@@ -5,7 +5,7 @@ keys) costs more than solving. For requests without side rules the problem's
 own score matrix and eligibility mask are enough, read in blocks of mentees:
 
 1. candidates: each mentee's best `PER_MENTEE` usable mentors and each mentor's
-   best `PER_MENTOR` mentees, found block by block (`keys.near_the_top`, no sort);
+   best `PER_MENTOR` mentees, found block by block (`keys.best_of_rows`, no sort of a row);
 2. the lexicographic optimum on those arcs only (the usual two flows);
 3. the proof of `solver.sparse`: node potentials of the one-circulation form,
    then every usable pair's reduced cost, block by block straight from the
