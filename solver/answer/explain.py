@@ -58,7 +58,6 @@ class Explainer:
                     as_int64(_field_codes(pool.mentors, mentor_field)),
                 )
         self._item_codes: dict[str, ItemCodes] = {}
-        self._tops: tuple[int, list[list[int]]] = (0, [])  # how many, each mentee's best
         self._by_code: dict[str, dict[object, Reason]] = {}
         # The same evidence gives the same reason ("no shared interest"): each distinct
         # one is rendered and built once, then shared (reasons are read only).
@@ -197,15 +196,6 @@ class Explainer:
             reasons=separator.join(cited) or render(language, "explanation.no_reason"),
         )
 
-    def rank(self, count: int) -> list[list[int]]:
-        """Each mentee's best `count` eligible mentors, their reasons prepared: the
-        suggestions' work that needs no pairing; found once for each count."""
-        if self._tops[0] != count or not self._tops[1]:
-            tops = [top.tolist() for top in top_mentors(self.problem, count)]
-            self.prepare([(i, j) for i, ranked in enumerate(tops) for j in ranked])
-            self._tops = (count, tops)
-        return self._tops[1]
-
     def suggestions(
         self, assignment: np.ndarray, load: np.ndarray, count: int
     ) -> dict[str, list[Suggestion]]:
@@ -213,7 +203,7 @@ class Explainer:
         if count == 0:
             return {}
         problem, found = self.problem, {}
-        tops = [list(ranked) for ranked in self.rank(count)]
+        tops = [top.tolist() for top in top_mentors(problem, count)]
         assigned_to = assignment.tolist()
         for ranked, assigned in zip(tops, assigned_to, strict=True):
             if assigned >= 0 and assigned not in ranked:
